@@ -1,0 +1,338 @@
+"""Command line: thin click glue over the library (`linter`, `packs`, `explain`, `ruletest`).
+
+Exit codes: 0 nothing at or above the fail level is non conforme or à renseigner and the
+thresholds hold; 1 otherwise; 2 usage, input or pack error; 3 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .errors import DoctrineLintError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FAIL_LEVELS = ("bloquant", "majeur", "mineur", "info", "aucun")
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+    INTERNAL = 3
+
+
+EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  rien de non conforme ni à renseigner au niveau --fail-on ou au-dessus, seuils tenus
+  1  au moins un constat au niveau --fail-on ou au-dessus, ou un seuil --fail-under manqué
+  2  erreur d'utilisation, manifeste ou pack invalide (fichier:ligne:colonne sur stderr)
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+def _fail(exc: DoctrineLintError) -> NoReturn:
+    for problem in exc.problems:
+        click.echo(f"doctrine-lint: erreur: {problem}", err=True)
+    sys.exit(ExitCode.ERROR)
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date") from None
+
+
+def pack_options(func: F) -> F:
+    """Options shared by every command that loads packs."""
+    func = click.option(
+        "--only-packs",
+        is_flag=True,
+        help="N'utiliser que les packs donnés par --pack (sans les packs livrés). / Use only --pack packs.",
+    )(func)
+    func = click.option(
+        "--pack",
+        "packs",
+        multiple=True,
+        metavar="FICHIER",
+        help="Ajouter un pack de règles (un pack qui étend un pack livré le remplace). / Add a rule pack.",
+    )(func)
+    return func
+
+
+def selection_options(func: F) -> F:
+    func = click.option(
+        "--ignore",
+        multiple=True,
+        metavar="SEL",
+        help="Écarter des règles (même syntaxe que --select). / Skip rules.",
+    )(func)
+    func = click.option(
+        "--select",
+        multiple=True,
+        metavar="SEL",
+        help="Ne garder que ces règles : id (glob), chapitre, référentiel, pack, étiquette, ou référentiel:chapitre. / Keep only these rules.",
+    )(func)
+    return func
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Langue des rapports. / Report language."
+)
+
+
+def _load(packs: Sequence[str], only: bool) -> list[Any]:
+    from .packs import load_packs
+
+    if only and not packs:
+        raise UsageError.single("--only-packs", 0, 0, "--only-packs demande au moins un --pack")
+    return load_packs(packs, shipped=not only)
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["lint", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, epilog=EXIT_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="doctrine-lint")
+def cli() -> None:
+    """Vérifie un manifeste d'architecture déclarée au regard de la Doctrine technique du
+    numérique pour l'éducation (interopérabilité, sécurité, numérique responsable).
+
+    Checks a declared architecture manifest against the French education digital doctrine.
+    Default command: lint (doctrine-lint MANIFESTE…).
+    """
+
+
+@cli.command(epilog=EXIT_HELP)
+@click.argument("manifests", nargs=-1, metavar="MANIFESTE…")
+@pack_options
+@selection_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Format de sortie. / Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Écrire le rapport dans ce fichier. / Write the report to this file.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="mineur", show_default=True, help="Sévérité minimale qui fait échouer (code 1). / Lowest failing severity.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Score global minimal (0-100). / Minimum overall score.")
+@lang_option
+@click.option("--no-color", is_flag=True, help="Sans couleurs (NO_COLOR est aussi respecté). / No colours.")
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui), pour des résultats reproductibles.")
+@click.option("--show-all", is_flag=True, help="Montrer aussi les règles conformes et non applicables. / Show passing rules too.")
+def lint(
+    manifests: tuple[str, ...],
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    fail_under: float | None,
+    lang: str,
+    no_color: bool,
+    when: str | None,
+    show_all: bool,
+) -> None:
+    """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
+    from .formats import RenderOptions, get_formatter
+    from .linter import lint as run_lint
+    from .model import Severity
+    from .selection import select_rules
+
+    if not manifests:
+        raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
+    today = _parse_date(when)
+    try:
+        loaded = _load(packs, only_packs)
+        from .packs import all_rules
+
+        rules = select_rules(all_rules(loaded), _split(select), _split(ignore))
+        report = run_lint(manifests, loaded, rules=rules, today=today)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    opts = RenderOptions(lang=lang, show_all=show_all)
+    if output is None and fmt == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from .console import present
+
+        present(report, Console(no_color=no_color or None, highlight=False), opts)
+    else:
+        text = get_formatter(fmt)(report, opts)
+        if output is not None:
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                _fail(DoctrineLintError.single(output, 0, 0, f"écriture impossible : {exc.strerror}"))
+        else:
+            click.echo(text, nl=False)
+    if report.errors:
+        for problem in report.errors:
+            click.echo(f"doctrine-lint: erreur: {problem}", err=True)
+        sys.exit(ExitCode.ERROR)
+    threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
+    failed = False
+    for result in report.results:
+        if threshold is not None and any(f.outcome.failing and f.severity >= threshold for f in result.findings):
+            failed = True
+        overall = result.scores.overall.score
+        if fail_under is not None and overall is not None and overall < fail_under:
+            failed = True
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+@cli.group(invoke_without_command=True)
+@pack_options
+@selection_options
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def rules(
+    ctx: click.Context, packs: tuple[str, ...], only_packs: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str, fmt: str
+) -> None:
+    """Liste les règles chargées (id, sévérité, chapitre, titre). / List the rules."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import json
+
+    from .i18n import evidence, severity
+    from .packs import all_rules
+    from .selection import select_rules
+
+    try:
+        chosen = select_rules(all_rules(_load(packs, only_packs)), _split(select), _split(ignore))
+    except DoctrineLintError as exc:
+        _fail(exc)
+    if fmt == "json":
+        rows = [
+            {
+                "id": r.id,
+                "severity": r.severity.slug,
+                "referentiel": r.referentiel,
+                "chapter": r.chapter,
+                "pack": r.pack_id,
+                "evidence": r.provenance.evidence.value,
+                "title": r.title.get(lang),
+            }
+            for r in chosen
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max((len(r.id) for r in chosen), default=4)
+    for r in chosen:
+        click.echo(
+            f"{r.id:<{width}}  {severity(r.severity, lang):<9} {r.referentiel:<22} §{r.chapter:<8} "
+            f"{evidence(r.provenance.evidence, lang):<26} {r.title.get(lang)}"
+        )
+    click.echo(f"{len(chosen)} règle(s)" if lang == "fr" else f"{len(chosen)} rule(s)")
+
+
+@rules.command("test")
+@click.argument("pack_files", nargs=-1, metavar="[PACK…]")
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation des exemples (défaut : examples_date du pack, sinon aujourd'hui).")
+@click.option("-v", "--verbose", is_flag=True, help="Afficher chaque exemple. / Show every example.")
+def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> None:
+    """Exécute les exemples de chaque règle. / Run every rule's examples."""
+    from .packs import load_packs
+    from .ruletest import run_examples
+
+    try:
+        loaded = load_packs(pack_files, shipped=not pack_files)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    today = _parse_date(when) if when else None
+    results = run_examples(loaded, today)
+    failed = 0
+    for r in results:
+        if r.ok:
+            if verbose:
+                click.echo(f"ok    {r.source}: {r.rule_id} exemple {r.index + 1} ({r.expected.value})")
+            continue
+        failed += 1
+        detail = r.problem or f"attendu {r.expected.value}, obtenu {r.actual.value if r.actual else '?'}"
+        click.echo(f"ÉCHEC {r.source}: {r.rule_id} exemple {r.index + 1} : {detail}")
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@click.option("--score", "score_manifest", metavar="MANIFESTE", help="Expliquer les scores de ce manifeste. / Explain this manifest's scores.")
+@pack_options
+@lang_option
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+def explain(rule_id: str | None, score_manifest: str | None, packs: tuple[str, ...], only_packs: bool, lang: str, when: str | None) -> None:
+    """Explique une règle, ou le calcul des scores d'un manifeste (--score). / Explain a rule or a score."""
+    from .explain import rule_markdown, score_explanation
+    from .linter import lint as run_lint
+
+    if (rule_id is None) == (score_manifest is None):
+        raise click.UsageError("donnez soit un identifiant de règle, soit --score MANIFESTE")
+    try:
+        loaded = _load(packs, only_packs)
+        if score_manifest is not None:
+            report = run_lint([score_manifest], loaded, today=_parse_date(when))
+            if report.errors:
+                raise DoctrineLintError(report.errors)
+            click.echo(score_explanation(report.results[0], lang), nl=False)
+            return
+        found = [(p, r) for p in loaded for r in p.rules if r.id == rule_id]
+        if not found:
+            close = sorted(r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id)[:5]
+            hint = f" (proches : {', '.join(close)})" if close else ""
+            raise UsageError.single("explain", 0, 0, f"règle inconnue : {rule_id}{hint}")
+    except DoctrineLintError as exc:
+        _fail(exc)
+    pack, rule = found[0]
+    text = rule_markdown(rule, pack, lang)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["manifest", "rulepack", "report"]), default="manifest")
+def schema(name: str) -> None:
+    """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""
+    from .resources import schema_path
+
+    click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point: never shows a traceback for bad input."""
+    try:
+        cli.main(prog_name="doctrine-lint")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(ExitCode.OK)
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug, reported without a traceback
+        if os.environ.get("DOCTRINE_LINT_DEBUG"):
+            raise
+        click.echo(f"doctrine-lint: erreur interne : {type(exc).__name__}: {exc}", err=True)
+        sys.exit(ExitCode.INTERNAL)

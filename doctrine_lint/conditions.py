@@ -1,0 +1,418 @@
+"""Declarative conditions: compile a pack's condition tree once, evaluate it many times.
+
+Evaluation is three-valued: TRUE, FALSE or UNKNOWN (a fact the condition needs is not
+declared). Each verdict carries the concrete path that decided it and, when unknown, every
+missing path, so reports can point at a line and name the facts to declare.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any, Final
+
+import jsonschema
+
+from .document import PathKey
+from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
+
+TRUE: Final = 1
+FALSE: Final = 0
+UNKNOWN: Final = -1
+
+OPERATORS: Final = (
+    "exists",
+    "equals",
+    "in",
+    "not_in",
+    "matches",
+    "min",
+    "max",
+    "not_older_than",
+    "contains",
+    "count",
+    "schema",
+)
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Result of a condition: state, the deciding path and value, and the missing paths."""
+
+    state: int
+    path: PathKey | None = None
+    value: Any = None
+    missing: list[tuple[PathKey, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What evaluation may depend on besides the manifest: only the evaluation date."""
+
+    today: date
+
+
+Evaluator = Callable[[Any, Context], Verdict]
+
+
+class ConditionError(ValueError):
+    """A condition is malformed; `where` is the path inside the condition tree."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+@lru_cache(maxsize=4096)
+def parse_date(value: str) -> date | None:
+    """Parse YYYY-MM-DD (a trailing time part is ignored); None when it is not a date."""
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
+
+
+def subtract(day: date, years: int = 0, months: int = 0, days: int = 0) -> date:
+    """Calendar subtraction: 31 March minus one month is the last day of February."""
+    total = day.year * 12 + (day.month - 1) - years * 12 - months
+    year, month = divmod(total, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    result = date(year, month, min(day.day, last))
+    return date.fromordinal(result.toordinal() - days)
+
+
+def _same(a: Any, b: Any) -> bool:
+    # True == 1 in Python; a manifest's `true` must never equal a rule's `1`.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    return bool(a == b)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator:
+    """Compile a condition mapping into an evaluator; raise ConditionError when malformed."""
+    if not isinstance(spec, dict):
+        raise ConditionError("une condition doit être un dictionnaire", where)
+    if "all" in spec or "any" in spec:
+        op = "all" if "all" in spec else "any"
+        children = spec[op]
+        if not isinstance(children, list) or not children:
+            raise ConditionError(f"« {op} » attend une liste non vide de conditions", where)
+        compiled = [compile_condition(c, (*where, op, i)) for i, c in enumerate(children)]
+        return _all(compiled) if op == "all" else _any(compiled)
+    if "not" in spec:
+        return _not(compile_condition(spec["not"], (*where, "not")))
+    if "path" not in spec:
+        raise ConditionError("condition sans « path » ni « all », « any », « not »", where)
+    return _compile_test(spec, where)
+
+
+def _all(children: Sequence[Evaluator]) -> Evaluator:
+    def run(data: Any, ctx: Context) -> Verdict:
+        unknown: Verdict | None = None
+        missing: list[tuple[PathKey, str]] = []
+        last: Verdict | None = None
+        for child in children:
+            v = child(data, ctx)
+            if v.state == FALSE:
+                return v
+            if v.state == UNKNOWN:
+                unknown = unknown or v
+                missing.extend(v.missing)
+            last = v
+        if unknown is not None:
+            return Verdict(UNKNOWN, unknown.path, None, missing)
+        assert last is not None
+        return last
+
+    return run
+
+
+def _any(children: Sequence[Evaluator]) -> Evaluator:
+    def run(data: Any, ctx: Context) -> Verdict:
+        first_false: Verdict | None = None
+        unknown: Verdict | None = None
+        missing: list[tuple[PathKey, str]] = []
+        for child in children:
+            v = child(data, ctx)
+            if v.state == TRUE:
+                return v
+            if v.state == UNKNOWN:
+                unknown = unknown or v
+                missing.extend(v.missing)
+            elif first_false is None:
+                first_false = v
+        if unknown is not None:
+            return Verdict(UNKNOWN, unknown.path, None, missing)
+        assert first_false is not None
+        return first_false
+
+    return run
+
+
+def _not(child: Evaluator) -> Evaluator:
+    def run(data: Any, ctx: Context) -> Verdict:
+        v = child(data, ctx)
+        if v.state == UNKNOWN:
+            return v
+        return Verdict(TRUE if v.state == FALSE else FALSE, v.path, v.value, v.missing)
+
+    return run
+
+
+Predicate = Callable[[Any, Context], bool]
+
+
+def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluator:
+    try:
+        path = parse_path(spec["path"]) if isinstance(spec["path"], str) else None
+    except PathSyntaxError as exc:
+        raise ConditionError(str(exc), (*where, "path")) from None
+    if path is None:
+        raise ConditionError("« path » doit être une chaîne", (*where, "path"))
+    quantifier = spec.get("quantifier", "all")
+    if quantifier not in ("all", "any", "none"):
+        raise ConditionError(f"quantificateur inconnu « {quantifier} »", (*where, "quantifier"))
+    unknown_keys = set(spec) - {"path", "quantifier", *OPERATORS}
+    if unknown_keys:
+        name = sorted(unknown_keys)[0]
+        raise ConditionError(
+            f"opérateur inconnu « {name} » (connus : {', '.join(OPERATORS)})", (*where, name)
+        )
+    ops = [k for k in OPERATORS if k in spec and k != "max"]
+    if "max" in spec and "min" not in spec:
+        ops.append("min")  # min and max together form one range operator
+    if len(ops) != 1:
+        raise ConditionError(
+            "une condition sur un chemin doit avoir exactement un opérateur "
+            f"(trouvé : {', '.join(ops) or 'aucun'})",
+            where,
+        )
+    op = ops[0]
+    if op == "exists":
+        return _exists(path, spec["exists"], where)
+    if op == "count":
+        return _count(path, spec["count"], where)
+    predicate = _predicate(op, spec, where)
+    return _element_test(path, predicate, quantifier)
+
+
+def _exists(path: FieldPath, wanted: Any, where: tuple[str | int, ...]) -> Evaluator:
+    if not isinstance(wanted, bool):
+        raise ConditionError("« exists » attend true ou false", (*where, "exists"))
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        res = resolve(data, path)
+        present = bool(res.found)
+        where_ = res.found[0][0] if res.found else (res.missing[0] if res.missing else None)
+        value = res.found[0][1] if res.found else None
+        return Verdict(TRUE if present is wanted else FALSE, where_, value)
+
+    return run
+
+
+def _count(path: FieldPath, bounds: Any, where: tuple[str | int, ...]) -> Evaluator:
+    if not isinstance(bounds, dict) or not bounds or set(bounds) - {"min", "max"}:
+        raise ConditionError("« count » attend {min: n, max: n}", (*where, "count"))
+    lo, hi = bounds.get("min"), bounds.get("max")
+    for b in (lo, hi):
+        if b is not None and (not isinstance(b, int) or isinstance(b, bool) or b < 0):
+            raise ConditionError("les bornes de « count » sont des entiers positifs", (*where, "count"))
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        res = resolve(data, path)
+        if path.has_wildcard:
+            if not res.found and res.missing:
+                return Verdict(UNKNOWN, res.missing[0], None, _gaps(res)[:1])
+            n = len(res.found)
+            at: PathKey | None = res.found[0][0][:-1] if res.found else None
+            if at is None:
+                at = res.missing[0] if res.missing else None
+        else:
+            if not res.found:
+                return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
+            at, value = res.found[0]
+            n = len(value) if isinstance(value, list | dict | str) else 1
+        ok = (lo is None or n >= lo) and (hi is None or n <= hi)
+        return Verdict(TRUE if ok else FALSE, at, n)
+
+    return run
+
+
+def _element_test(path: FieldPath, predicate: Predicate, quantifier: str) -> Evaluator:
+    if not path.has_wildcard:
+
+        def run_single(data: Any, ctx: Context) -> Verdict:
+            res = resolve(data, path)
+            if not res.found:
+                return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
+            where_, value = res.found[0]
+            return Verdict(TRUE if predicate(value, ctx) else FALSE, where_, value)
+
+        return run_single
+
+    def run_many(data: Any, ctx: Context) -> Verdict:
+        res = resolve(data, path)
+        if not res.found and res.missing and not _reached_list(res.missing, path):
+            return Verdict(UNKNOWN, res.missing[0], None, _gaps(res)[:1])
+        hits: list[tuple[PathKey, Any]] = []
+        misses: list[tuple[PathKey, Any]] = []
+        for where_, value in res.found:
+            (hits if predicate(value, ctx) else misses).append((where_, value))
+        if quantifier == "all":
+            if misses:
+                return Verdict(FALSE, misses[0][0], misses[0][1])
+            if res.missing:
+                return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
+            first = hits[0] if hits else None
+            return Verdict(TRUE, first[0] if first else None, first[1] if first else None)
+        if quantifier == "any":
+            if hits:
+                return Verdict(TRUE, hits[0][0], hits[0][1])
+            if res.missing:
+                return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
+            first = misses[0] if misses else None
+            return Verdict(FALSE, first[0] if first else None, first[1] if first else None)
+        if hits:  # none
+            return Verdict(FALSE, hits[0][0], hits[0][1])
+        if res.missing:
+            return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
+        first = misses[0] if misses else None
+        return Verdict(TRUE, first[0] if first else None, first[1] if first else None)
+
+    return run_many
+
+
+def _gaps(res: Resolution) -> list[tuple[PathKey, str]]:
+    return list(zip(res.missing, res.facts, strict=True))
+
+
+def _reached_list(missing: list[PathKey], path: FieldPath) -> bool:
+    """True when the missing paths lie inside list elements, i.e. the list itself exists."""
+    first_star = next(i for i, s in enumerate(path.segments) if not isinstance(s, str | int))
+    return any(len(m) > first_star and isinstance(m[first_star], int) for m in missing)
+
+
+def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> Predicate:
+    arg = spec.get(op)
+    at = (*where, op)
+    if op == "equals":
+        return lambda v, ctx: _same(v, arg)
+    if op in ("in", "not_in"):
+        if not isinstance(arg, list) or not arg:
+            raise ConditionError(f"« {op} » attend une liste non vide", at)
+        values = list(arg)
+        if op == "in":
+            return lambda v, ctx: any(_same(v, x) for x in values)
+        return lambda v, ctx: not any(_same(v, x) for x in values)
+    if op == "matches":
+        if not isinstance(arg, str):
+            raise ConditionError("« matches » attend une expression régulière", at)
+        try:
+            regex = re.compile(arg)
+        except re.error as exc:
+            raise ConditionError(f"expression régulière invalide : {exc}", at) from None
+        return lambda v, ctx: (
+            isinstance(v, str | int | float) and not isinstance(v, bool) and regex.search(str(v)) is not None
+        )
+    if op == "min":  # the range operator: min, max or both
+        return _range(spec.get("min"), spec.get("max"), where)
+    if op == "not_older_than":
+        if not isinstance(arg, dict) or not arg or set(arg) - {"days", "months", "years"}:
+            raise ConditionError("« not_older_than » attend {days|months|years: n}", at)
+        years, months, days = (int(arg.get(k, 0)) for k in ("years", "months", "days"))
+
+        def not_older(v: Any, ctx: Context) -> bool:
+            d = _as_date(v)
+            return d is not None and d >= subtract(ctx.today, years, months, days)
+
+        return not_older
+    if op == "contains":
+        def contains(v: Any, ctx: Context) -> bool:
+            if isinstance(v, list):
+                return any(_same(item, arg) for item in v)
+            if isinstance(v, str) and isinstance(arg, str):
+                return arg in v
+            return False
+
+        return contains
+    if op == "schema":
+        if not isinstance(arg, dict):
+            raise ConditionError("« schema » attend un schéma JSON (dictionnaire)", at)
+        _forbid_external_refs(arg, at)
+        try:
+            jsonschema.Draft202012Validator.check_schema(arg)
+        except jsonschema.SchemaError as exc:
+            raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
+        validator = jsonschema.Draft202012Validator(arg)
+        return lambda v, ctx: bool(validator.is_valid(v))
+    raise ConditionError(f"opérateur inconnu « {op} »", at)  # pragma: no cover - guarded above
+
+
+def _forbid_external_refs(schema: Any, at: tuple[str | int, ...]) -> None:
+    # A pack must not reach files or the network: only local "#/..." references are allowed.
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in ("$ref", "$dynamicRef"):
+                ref = node.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _bound(value: Any, at: tuple[str | int, ...]) -> float | str:
+    if _is_number(value):
+        return float(value)
+    if value == "today" or (isinstance(value, str) and parse_date(value) is not None):
+        return str(value)
+    raise ConditionError("borne attendue : nombre, date AAAA-MM-JJ ou « today »", at)
+
+
+def _range(lo_raw: Any, hi_raw: Any, where: tuple[str | int, ...]) -> Predicate:
+    lo = None if lo_raw is None else _bound(lo_raw, (*where, "min"))
+    hi = None if hi_raw is None else _bound(hi_raw, (*where, "max"))
+    if isinstance(lo, str) or isinstance(hi, str):
+        if (lo is not None and not isinstance(lo, str)) or (hi is not None and not isinstance(hi, str)):
+            raise ConditionError("min et max doivent être tous deux des dates ou des nombres", where)
+
+        def resolve_bound(b: str | None, ctx: Context) -> date | None:
+            if b is None:
+                return None
+            return ctx.today if b == "today" else parse_date(b)
+
+        def date_in_range(v: Any, ctx: Context) -> bool:
+            d = _as_date(v)
+            if d is None:
+                return False
+            low = resolve_bound(lo, ctx)  # type: ignore[arg-type]
+            high = resolve_bound(hi, ctx)  # type: ignore[arg-type]
+            return (low is None or d >= low) and (high is None or d <= high)
+
+        return date_in_range
+
+    def number_in_range(v: Any, ctx: Context) -> bool:
+        if not _is_number(v):
+            return False
+        return (lo is None or v >= lo) and (hi is None or v <= hi)  # type: ignore[operator]
+
+    return number_in_range

@@ -1,0 +1,96 @@
+"""The rich terminal view for people: score table with bars, findings grouped by chapter.
+
+Only used when stdout is a terminal and the text format is asked for; pipes get the plain,
+stable text of `formats.text`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text as RichText
+
+from .formats import RenderOptions
+from .formats.shared import bar, visible
+from .i18n import outcome, severity, status, t
+from .linter import ManifestResult, Report
+from .model import Outcome, ScoreLine, Severity
+
+_SEVERITY_STYLE = {
+    Severity.BLOQUANT: "bold red",
+    Severity.MAJEUR: "red",
+    Severity.MINEUR: "yellow",
+    Severity.INFO: "cyan",
+}
+_STATUS_STYLE = {"conforme": "green", "partiellement-conforme": "yellow", "non-conforme": "red"}
+
+
+def _row(table: Table, label: str, line: ScoreLine, lang: str, style: str = "") -> None:
+    score = "—" if line.score is None else f"{line.score:.1f} %"
+    colour = _STATUS_STYLE.get(line.status or "", "dim")
+    table.add_row(
+        RichText(label, style=style),
+        score,
+        RichText(bar(line.score, 20, "█", "░"), style=colour),
+        RichText(status(line.status, lang), style=colour),
+    )
+
+
+def _present_result(result: ManifestResult, console: Console, opts: RenderOptions) -> None:
+    lang = opts.lang
+    console.rule(f"[bold]{escape(result.file)}")
+    table = Table(title=t("scores", lang), show_lines=False, expand=False)
+    table.add_column(f"{t('referentiel', lang)} / {t('chapter', lang)}")
+    table.add_column(t("score", lang), justify="right")
+    table.add_column("")
+    table.add_column(t("status", lang))
+    scores = result.scores
+    _row(table, t("overall", lang), scores.overall, lang, "bold")
+    for ref in scores.referentiels:
+        _row(table, ref.title.get(lang), ref, lang, "bold")
+        for ref_key, chap in scores.chapters:
+            if ref_key == ref.key:
+                _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
+    console.print(table)
+
+    shown = [f for f in visible(result.findings, opts.show_all) if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all]
+    console.print(f"\n[bold]{t('findings', lang)}[/bold]")
+    if not shown:
+        console.print("  " + t("nothing_to_report", lang))
+    current = None
+    for f in shown:
+        if (f.referentiel, f.chapter) != current:
+            current = (f.referentiel, f.chapter)
+            chap = scores.chapter(f.referentiel, f.chapter)
+            console.print(f"  [bold]§{escape(f.chapter)} {escape(chap.title.get(lang) if chap else '')}[/bold]")
+        loc = f.location
+        style = _SEVERITY_STYLE[f.severity]
+        console.print(
+            f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
+            f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
+            f"{escape(f.message.get(lang))} [dim]{escape(f.rule_id)}[/dim]"
+        )
+    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
+    if todo:
+        console.print(f"\n[bold]{t('facts_to_declare', lang)}[/bold]")
+        for f in todo:
+            loc = f.location
+            console.print(
+                f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
+                f"[{_SEVERITY_STYLE[f.severity]}]{severity(f.severity, lang)}[/] "
+                f"{t('add', lang)} [bold]{escape(', '.join(f.missing))}[/bold] [dim]{escape(f.rule_id)}[/dim]"
+            )
+    counts = scores.overall.counts
+    summary = ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value])
+    console.print(f"\n{t('summary', lang)} : {summary}\n")
+
+
+def present(report: Report, console: Console, opts: RenderOptions) -> None:
+    """Print the report for a person reading a terminal."""
+    for result in report.results:
+        _present_result(result, console, opts)
+    if report.errors:
+        console.print(f"[bold red]{t('errors', opts.lang)}[/bold red]")
+        for p in report.errors:
+            console.print(f"    {escape(str(p))}")

@@ -1,0 +1,311 @@
+"""Safe YAML loading with a side index of positions.
+
+`load_document` is the only place where YAML is parsed and where 0-based marks become 1-based
+line and column numbers. The data stays plain (dict, list, str, int, float, bool, None: dates
+are kept as their ISO strings); positions live in `Document.index`, keyed by path tuples.
+Manifests come from outside, so size, nesting depth, alias expansion and recursion are bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import yaml
+
+from .errors import DoctrineLintError, ManifestError, Problem
+
+try:  # the libyaml C loader is several times faster; fall back to pure Python when absent
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+PathKey: TypeAlias = tuple[str | int, ...]
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_NODES = 250_000
+# Below this bound (longest line + flow brackets) nesting cannot reach MAX_DEPTH, so the
+# extra event scan that protects libyaml's recursive composer is skipped for normal files.
+_DEPTH_SCAN_THRESHOLD = 600
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps timestamps as strings, so data stays JSON-compatible."""
+
+
+def _timestamp_as_string(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_string)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based start line/column of a key and of its value."""
+
+    key_line: int
+    key_column: int
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded YAML file: its data, the positions of every key and value, and its digest."""
+
+    file: str
+    data: Any
+    index: dict[PathKey, Span] = field(default_factory=dict)
+    sha256: str = ""
+
+    def locate(self, path: PathKey) -> tuple[int, int, bool]:
+        """Return (line, column, exact) for `path`.
+
+        A path that is not in the document falls back to the key of its closest declared
+        ancestor (exact is then False); the root maps to the first node.
+        """
+        span = self.index.get(path)
+        if span is not None:
+            return span.line, span.column, True
+        for end in range(len(path) - 1, -1, -1):
+            span = self.index.get(path[:end])
+            if span is not None:
+                return span.key_line, span.key_column, False
+        return 1, 1, False
+
+    def key_position(self, path: PathKey) -> tuple[int, int]:
+        span = self.index.get(path)
+        if span is None:
+            line, col, _ = self.locate(path)
+            return line, col
+        return span.key_line, span.key_column
+
+
+def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tuple[str, bytes]:
+    """Read a UTF-8 file with clear errors for missing files, directories, size and encoding."""
+    try:
+        if path.is_dir():
+            raise error.single(display, 0, 0, "est un répertoire, pas un fichier YAML")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise error.single(
+                display, 0, 0, f"fichier trop volumineux ({size} octets, maximum {MAX_BYTES})"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error.single(display, 0, 0, "fichier introuvable") from None
+    except PermissionError:
+        raise error.single(display, 0, 0, "lecture refusée (permissions)") from None
+    except OSError as exc:
+        raise error.single(display, 0, 0, f"lecture impossible : {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of_byte(raw, exc.start)
+        raise error.single(
+            display, line, column, f"octet 0x{raw[exc.start]:02x} invalide : le fichier doit être en UTF-8"
+        ) from None
+    return text, raw
+
+
+def load_document(
+    path: Path | str, *, display: str | None = None, error: type[DoctrineLintError] = ManifestError
+) -> Document:
+    """Load one YAML file into a `Document`; raise `error` (exit code 2 in the CLI) on bad input."""
+    path = Path(path)
+    shown = display if display is not None else str(path)
+    text, raw = read_text(path, shown, error=error)
+    doc = parse_document(text, shown, error=error)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    return doc
+
+
+def parse_document(
+    text: str, display: str, *, error: type[DoctrineLintError] = ManifestError
+) -> Document:
+    """Parse YAML text (already decoded) into a `Document` with its position index."""
+    if _could_be_deep(text):
+        _check_depth(text, display, error)
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise error.single(display, 1, 1, "fichier vide : un document YAML est attendu")
+            if not isinstance(node, yaml.MappingNode):
+                line, col = node.start_mark.line + 1, node.start_mark.column + 1
+                raise error.single(
+                    display, line, col, "la racine du document doit être un dictionnaire (clé: valeur)"
+                )
+            _check_structure(node, display, error)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "erreur"
+        raise error.single(display, line, col, f"erreur de syntaxe YAML : {what}") from None
+    except yaml.YAMLError as exc:
+        raise error.single(display, 0, 0, f"erreur YAML : {exc}") from None
+    except RecursionError:
+        raise error.single(display, 0, 0, "structure trop profonde") from None
+    doc = Document(file=display, data=data)
+    doc.index = _build_index(node, data, loader, display, error)
+    return doc
+
+
+def _could_be_deep(text: str) -> bool:
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return longest + text.count("[") + text.count("{") >= _DEPTH_SCAN_THRESHOLD
+
+
+def _check_depth(text: str, display: str, error: type[DoctrineLintError]) -> None:
+    # libyaml's composer recurses in C and crashes the process on extreme nesting: the event
+    # parser is iterative, so measure the depth with it before composing.
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise error.single(
+                        display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return  # the real parse reports syntax errors with their position
+
+
+def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintError]) -> None:
+    """Before construction: duplicate keys, recursive aliases, depth and node count."""
+    problems: list[Problem] = []
+    seen_nodes = 0
+    # (node, depth, ancestors) - ancestors detect an alias that points at its own parent.
+    stack: list[tuple[yaml.Node, int, frozenset[int]]] = [(root, 1, frozenset())]
+    while stack:
+        node, depth, ancestors = stack.pop()
+        seen_nodes += 1
+        if seen_nodes > MAX_NODES:
+            raise error.single(
+                display, 0, 0, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds, alias compris)"
+            )
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            raise error.single(
+                display, mark.line + 1, mark.column + 1, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
+            )
+        if id(node) in ancestors:
+            mark = node.start_mark
+            raise error.single(display, mark.line + 1, mark.column + 1, "alias récursif interdit")
+        if isinstance(node, yaml.MappingNode):
+            inner = ancestors | {id(node)}
+            keys: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        stack.append((value_node, depth + 1, inner))
+                        continue
+                    ident = (key_node.tag, key_node.value)
+                    first = keys.get(ident)
+                    if first is not None:
+                        problems.append(
+                            Problem(
+                                display,
+                                key_node.start_mark.line + 1,
+                                key_node.start_mark.column + 1,
+                                f"clé « {key_node.value} » en double (déjà définie ligne "
+                                f"{first.start_mark.line + 1}) : YAML garderait la dernière en silence",
+                            )
+                        )
+                    else:
+                        keys[ident] = key_node
+                else:
+                    problems.append(
+                        Problem(
+                            display,
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                            "clé complexe interdite : les clés doivent être des scalaires",
+                        )
+                    )
+                stack.append((value_node, depth + 1, inner))
+        elif isinstance(node, yaml.SequenceNode):
+            inner = ancestors | {id(node)}
+            stack.extend((item, depth + 1, inner) for item in node.value)
+    if problems:
+        problems.sort(key=lambda p: (p.line, p.column))
+        raise error(problems)
+
+
+def _key_of(node: yaml.Node, loader: Any) -> str | int:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return str(value)
+    return value
+
+
+def _build_index(
+    root: yaml.Node, data: Any, loader: Any, display: str, error: type[DoctrineLintError]
+) -> dict[PathKey, Span]:
+    # Walked after construction: merge keys are flattened into node.value by then, so a
+    # merged key points at its anchor's definition and last-wins matches the data.
+    mark = root.start_mark
+    index: dict[PathKey, Span] = {(): Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1)}
+    stack: list[tuple[yaml.Node, PathKey]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*path, _key_of(key_node, loader))
+                km, vm = key_node.start_mark, value_node.start_mark
+                index[child] = Span(km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+                stack.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                child = (*path, i)
+                im = item.start_mark
+                index[child] = Span(im.line + 1, im.column + 1, im.line + 1, im.column + 1)
+                stack.append((item, child))
+        if len(index) > MAX_NODES:
+            raise error.single(
+                display, 0, 0, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds, alias compris)"
+            )
+    return index
+
+
+def format_path(path: PathKey) -> str:
+    """Render a path tuple as the dotted form used in packs and reports: a.b[0].c."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part and all(c.isalnum() or c in "_-$" for c in part):
+            out.append(f".{part}" if out else part)
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out.append(f'["{escaped}"]')
+    return "".join(out)
+
+
+def iter_paths(index: dict[PathKey, Span]) -> Iterator[PathKey]:
+    return iter(index)

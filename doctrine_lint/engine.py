@@ -1,0 +1,104 @@
+"""Evaluate compiled rules against a manifest: one finding per rule, located in the manifest.
+
+The engine never parses YAML and never computes positions itself: it turns each verdict's
+concrete path into a `Location` through the document's index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from .conditions import FALSE, TRUE, Context, Verdict
+from .document import Document, PathKey, format_path
+from .model import Finding, Location, Outcome, Text
+from .packs import Rule
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return "[…]" if isinstance(value, list) else "{…}"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _fmt(template: Text, **values: str) -> Text:
+    def one(s: str) -> str:
+        for k, v in values.items():
+            s = s.replace("{" + k + "}", v)
+        return s
+
+    return Text(one(template.fr), one(template.en) if template.en else None)
+
+
+def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, Verdict, Verdict | None]:
+    """Return the outcome of one rule, the deciding verdict, and the applicability verdict."""
+    gate: Verdict | None = None
+    if rule.applies_when is not None:
+        gate = rule.applies_when(data, ctx)
+        if gate.state == FALSE:
+            return Outcome.NON_APPLICABLE, gate, gate
+        if gate.state != TRUE:
+            return Outcome.A_RENSEIGNER, gate, gate
+    verdict = rule.check(data, ctx)
+    if verdict.state == TRUE:
+        return Outcome.CONFORME, verdict, gate
+    if verdict.state == FALSE:
+        return Outcome.NON_CONFORME, verdict, gate
+    return Outcome.A_RENSEIGNER, verdict, gate
+
+
+def evaluate(doc: Document, rules: Iterable[Rule], today: date) -> list[Finding]:
+    """Evaluate every rule on `doc`; findings are sorted by référentiel, chapter and rule id."""
+    ctx = Context(today=today)
+    findings = [_finding(rule, doc, ctx) for rule in rules]
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
+    outcome, verdict, _ = evaluate_rule(rule, doc.data, ctx)
+    where: PathKey = verdict.path or ()
+    missing: tuple[str, ...] = ()
+    reason: Text | None = None
+    shown = format_path(where)
+    value = _scalar(verdict.value) if verdict.value is not None else ""
+    if outcome is Outcome.A_RENSEIGNER:
+        facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
+        missing = tuple(facts)
+        if verdict.missing:
+            where = verdict.missing[0][0]
+        shown = facts[0] if facts else shown
+        message = Text(
+            f"Fait à déclarer : {', '.join(facts)}",
+            f"Fact to declare: {', '.join(facts)}",
+        )
+    elif outcome is Outcome.NON_APPLICABLE:
+        reason = Text(f"{shown} = {value}", f"{shown} = {value}")
+        message = Text(f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}")
+    elif outcome is Outcome.NON_CONFORME:
+        template = rule.message or rule.title
+        message = _fmt(template, path=shown or "(racine)", value=value)
+    else:
+        message = rule.title
+    line, column, exact = doc.locate(where)
+    return Finding(
+        rule_id=rule.id,
+        outcome=outcome,
+        severity=rule.severity,
+        weight=rule.weight,
+        message=message,
+        path=shown,
+        location=Location(doc.file, line, column, exact),
+        chapter=rule.chapter,
+        referentiel=rule.referentiel,
+        pack_id=rule.pack_id,
+        references=rule.references,
+        evidence=rule.provenance.evidence,
+        missing=missing,
+        reason=reason,
+        value=verdict.value if isinstance(verdict.value, str | int | float | bool) else None,
+    )

@@ -1,0 +1,84 @@
+"""Human explanations: a rule as Markdown (`explain RULE_ID`) and how each score was made
+(`explain --score MANIFEST`)."""
+
+from __future__ import annotations
+
+import yaml
+
+from .i18n import evidence, legal_basis, outcome, severity, status, t
+from .linter import ManifestResult
+from .model import Outcome
+from .packs import Pack, Rule
+
+
+def _yaml(data: object) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip()
+
+
+def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
+    """The whole documentation of one rule, as Markdown."""
+    verified = t("verified", lang) if rule.provenance.verified else t("unverified", lang)
+    lines = [
+        f"# {rule.id} — {rule.title.get(lang)}",
+        "",
+        f"- **{t('chapter', lang)}** : §{rule.chapter} {rule.chapter_title.get(lang)}",
+        f"- **{t('referentiel', lang)}** : {rule.referentiel} — pack `{pack.id}` {pack.version}",
+        f"- **{t('severity', lang)}** : {severity(rule.severity, lang)} ({t('weight', lang).lower()} {rule.weight:g})",
+        "",
+        f"## {t('rationale', lang)}",
+        "",
+        rule.rationale.get(lang),
+        "",
+        f"## {t('remediation', lang)}",
+        "",
+        rule.remediation.get(lang),
+        "",
+        f"## {t('provenance', lang)}",
+        "",
+        f"- {t('evidence', lang)} : {evidence(rule.provenance.evidence, lang)} ({verified})",
+        f"- {t('legal_basis', lang)} : {legal_basis(rule.provenance.legal_basis, lang)}",
+    ]
+    if rule.provenance.note:
+        lines.append(f"- {rule.provenance.note.get(lang)}")
+    lines += ["", f"## {t('references', lang)}", ""]
+    for ref in rule.references:
+        label = " — ".join(x for x in (ref.section, ref.title) if x) or ref.url
+        lines.append(f"- [{label}]({ref.url})")
+    if rule.raw_applies_when is not None:
+        lines += ["", f"## {t('applies_when', lang)}", "", "```yaml", _yaml(rule.raw_applies_when), "```"]
+    lines += ["", f"## {t('check', lang)}", "", "```yaml", _yaml(rule.raw_check), "```"]
+    lines += ["", f"## {t('examples', lang)}"]
+    for ex in rule.examples:
+        lines += ["", f"### {outcome(ex.outcome, lang)}" + (f" — {ex.note}" if ex.note else ""), "", "```yaml", _yaml(ex.manifest), "```"]
+    return "\n".join(lines) + "\n"
+
+
+def score_explanation(result: ManifestResult, lang: str) -> str:
+    """Every rule's contribution to every chapter score, and why the others were not applicable."""
+    by_rule = {f.rule_id: f for f in result.findings}
+    out = [f"== {result.file}", "", t("formula", lang), ""]
+    s = result.scores
+
+    def head(label: str, line_score: float | None, earned: float, possible: float, st: str | None) -> str:
+        value = "—" if line_score is None else f"{line_score:.1f} %"
+        return f"{label} : {value} = 100 × {earned:g} ÷ {possible:g} — {status(st, lang)}"
+
+    o = s.overall
+    out.append(head(t("overall", lang), o.score, o.earned, o.possible, o.status))
+    for ref in s.referentiels:
+        out += ["", head(ref.title.get(lang), ref.score, ref.earned, ref.possible, ref.status)]
+        for ref_key, chap in s.chapters:
+            if ref_key != ref.key:
+                continue
+            out.append("  " + head(f"§{chap.key} {chap.title.get(lang)}", chap.score, chap.earned, chap.possible, chap.status))
+            if chap.blocking_failure:
+                out.append(f"    ! {t('blocking', lang)}")
+            for rule_id, oc, earned, weight in chap.contributions:
+                f = by_rule[rule_id]
+                label = outcome(Outcome(oc), lang)
+                if oc == Outcome.NON_APPLICABLE.value:
+                    reason = f.reason.get(lang) if f.reason else ""
+                    out.append(f"    {rule_id:<34} {label:<16} {t('not_applicable_because', lang)} {reason}")
+                else:
+                    out.append(f"    {rule_id:<34} {label:<16} {earned:g}/{weight:g}  ({severity(f.severity, lang)})")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,100 @@
+"""JSON report, validated by schemas/report.schema.json, in a deterministic order with a stamp."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..linter import ManifestResult, Report
+from ..model import Finding, ScoreLine
+from ..packs import Pack
+from . import RenderOptions
+
+REPORT_FORMAT_VERSION = 1
+
+
+def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
+    return {
+        "key": line.key,
+        "title": line.title.get(lang),
+        "score": line.score,
+        "status": line.status,
+        "earned": line.earned,
+        "possible": line.possible,
+        "blocking_failure": line.blocking_failure,
+        "counts": dict(line.counts),
+    }
+
+
+def _finding(f: Finding, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": f.rule_id,
+        "outcome": f.outcome.value,
+        "severity": f.severity.slug,
+        "weight": f.weight,
+        "message": f.message.get(lang),
+        "path": f.path,
+        "location": {
+            "file": f.location.file,
+            "line": f.location.line,
+            "column": f.location.column,
+            "exact": f.location.exact,
+        },
+        "referentiel": f.referentiel,
+        "chapter": f.chapter,
+        "pack": f.pack_id,
+        "evidence": f.evidence.value,
+        "references": [r.as_json() for r in f.references],
+    }
+    if f.missing:
+        out["missing"] = list(f.missing)
+    if f.reason is not None:
+        out["reason"] = f.reason.get(lang)
+    return out
+
+
+def pack_stamp(pack: Pack) -> dict[str, Any]:
+    return {
+        "id": pack.id,
+        "version": pack.version,
+        "sha256": pack.sha256,
+        "referentiel": pack.referentiel,
+        "doctrine_version": pack.doctrine_version,
+        "extends": [{"id": b.id, "version": b.version, "sha256": b.sha256} for b in pack.lineage()[1:]],
+    }
+
+
+def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
+    s = result.scores
+    return {
+        "file": result.file,
+        "sha256": result.sha256,
+        "scores": {
+            "overall": _score(s.overall, lang),
+            "referentiels": [_score(r, lang) for r in s.referentiels],
+            "chapters": [{"referentiel": ref, **_score(c, lang)} for ref, c in s.chapters],
+        },
+        "findings": [_finding(f, lang) for f in result.findings],
+    }
+
+
+def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
+    return {
+        "format_version": REPORT_FORMAT_VERSION,
+        "stamp": {
+            "tool": "doctrine-lint",
+            "tool_version": report.tool_version,
+            "evaluation_date": report.today.isoformat(),
+            "lang": opts.lang,
+            "packs": [pack_stamp(p) for p in report.packs],
+            "rules_evaluated": len(report.rules),
+        },
+        "manifests": [_result(r, opts.lang) for r in report.results],
+        "errors": [
+            {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in report.errors
+        ],
+    }
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2) + "\n"

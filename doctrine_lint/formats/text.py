@@ -1,0 +1,74 @@
+"""Plain, stable text: the format for pipes, logs and golden files (no colour, no terminal width)."""
+
+from __future__ import annotations
+
+from ..i18n import outcome, severity, status, t
+from ..linter import ManifestResult, Report
+from ..model import Outcome, ScoreLine
+from . import RenderOptions
+from .shared import bar, percent, visible
+
+
+def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
+    pad = " " * indent
+    name = (pad + label)[:52].ljust(52)
+    return f"{name} {percent(line.score)} [{bar(line.score)}] {status(line.status, lang)}".rstrip()
+
+
+def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
+    lang = opts.lang
+    out = [f"== {result.file}", "", t("scores", lang)]
+    scores = result.scores
+    out.append(_score_row(t("overall", lang), scores.overall, lang, 2))
+    for ref in scores.referentiels:
+        out.append(_score_row(ref.title.get(lang), ref, lang, 2))
+        for ref_key, chap in scores.chapters:
+            if ref_key == ref.key:
+                out.append(_score_row(f"§{chap.key} {chap.title.get(lang)}", chap, lang, 4))
+    shown = [f for f in visible(result.findings, opts.show_all) if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all]
+    out += ["", t("findings", lang)]
+    if not shown:
+        out.append("  " + t("nothing_to_report", lang))
+    current = None
+    for f in shown:
+        group = (f.referentiel, f.chapter)
+        if group != current:
+            current = group
+            ref_title = next((r.title.get(lang) for r in scores.referentiels if r.key == f.referentiel), f.referentiel)
+            chap = scores.chapter(f.referentiel, f.chapter)
+            out.append(f"  §{f.chapter} {chap.title.get(lang) if chap else ''} ({ref_title})")
+        loc = f.location
+        out.append(
+            f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} "
+            f"{outcome(f.outcome, lang)} [{f.rule_id}] {f.message.get(lang)}"
+        )
+    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
+    if todo:
+        out += ["", t("facts_to_declare", lang)]
+        for f in todo:
+            loc = f.location
+            out.append(
+                f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} [{f.rule_id}] "
+                f"{t('add', lang)} : {', '.join(f.missing)}"
+            )
+    counts = scores.overall.counts
+    out += [
+        "",
+        f"{t('summary', lang)} : "
+        + ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value]),
+    ]
+    return out
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    lines: list[str] = []
+    for result in report.results:
+        if lines:
+            lines.append("")
+        lines += _result(result, opts)
+    if report.errors:
+        if lines:
+            lines.append("")
+        lines.append(t("errors", opts.lang))
+        lines += [f"    {p}" for p in report.errors]
+    return "\n".join(lines) + "\n"

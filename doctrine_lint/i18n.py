@@ -1,0 +1,112 @@
+"""Display names and report headings, in French (default) and English."""
+
+from __future__ import annotations
+
+from .model import Evidence, Outcome, Severity
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    "scores": ("Scores", "Scores"),
+    "findings": ("Constats", "Findings"),
+    "facts_to_declare": ("Faits à déclarer", "Facts to declare"),
+    "referentiel": ("Référentiel", "Reference framework"),
+    "chapter": ("Chapitre", "Chapter"),
+    "score": ("Score", "Score"),
+    "status": ("Statut", "Status"),
+    "overall": ("Global", "Overall"),
+    "rule": ("Règle", "Rule"),
+    "severity": ("Sévérité", "Severity"),
+    "outcome": ("Résultat", "Outcome"),
+    "message": ("Message", "Message"),
+    "title": ("Titre", "Title"),
+    "evidence": ("Source", "Evidence"),
+    "no_score": ("sans score", "no score"),
+    "not_applicable_because": ("non applicable car", "not applicable because"),
+    "add": ("à ajouter", "to add"),
+    "summary": ("Résumé", "Summary"),
+    "manifest": ("Manifeste", "Manifest"),
+    "rationale": ("Pourquoi", "Why"),
+    "remediation": ("Comment corriger", "How to fix"),
+    "references": ("Références", "References"),
+    "provenance": ("Provenance", "Provenance"),
+    "examples": ("Exemples", "Examples"),
+    "applies_when": ("S'applique si", "Applies when"),
+    "check": ("Vérification", "Check"),
+    "legal_basis": ("Base juridique", "Legal basis"),
+    "verified": ("vérifiée", "verified"),
+    "unverified": ("non vérifiée", "unverified"),
+    "contribution": ("Contribution", "Contribution"),
+    "weight": ("Poids", "Weight"),
+    "earned": ("obtenu", "earned"),
+    "formula": (
+        "score = 100 × Σ poids(conforme) ÷ Σ poids(applicable) ; « à renseigner » compte comme non obtenu",
+        "score = 100 × Σ weight(compliant) ÷ Σ weight(applicable); 'to be declared' counts as not earned",
+    ),
+    "blocking": ("règle bloquante en échec", "blocking rule failed"),
+    "errors": ("Erreurs", "Errors"),
+    "nothing_to_report": ("Aucun constat à signaler.", "Nothing to report."),
+    "rules_count": ("règles évaluées", "rules evaluated"),
+}
+
+_OUTCOMES: dict[Outcome, tuple[str, str]] = {
+    Outcome.CONFORME: ("conforme", "compliant"),
+    Outcome.NON_CONFORME: ("non conforme", "non-compliant"),
+    Outcome.NON_APPLICABLE: ("non applicable", "not applicable"),
+    Outcome.A_RENSEIGNER: ("à renseigner", "to be declared"),
+    Outcome.DEROGATION: ("dérogation", "waived"),
+}
+
+_SEVERITIES: dict[Severity, tuple[str, str]] = {
+    Severity.BLOQUANT: ("bloquant", "blocking"),
+    Severity.MAJEUR: ("majeur", "major"),
+    Severity.MINEUR: ("mineur", "minor"),
+    Severity.INFO: ("info", "info"),
+}
+
+_STATUSES: dict[str, tuple[str, str]] = {
+    "conforme": ("conforme", "compliant"),
+    "partiellement-conforme": ("partiellement conforme", "partially compliant"),
+    "non-conforme": ("non conforme", "non-compliant"),
+}
+
+_EVIDENCE: dict[Evidence, tuple[str, str]] = {
+    Evidence.DOCTRINE: ("lu dans la doctrine", "read in the doctrine"),
+    Evidence.OFFICIEL: ("autre source officielle", "other official source"),
+    Evidence.SECONDAIRE: ("source secondaire", "secondary source"),
+    Evidence.INFERENCE: ("inférence (non vérifiée)", "inference (unverified)"),
+}
+
+_LEGAL: dict[str, tuple[str, str]] = {
+    "doctrine": ("texte de la doctrine", "doctrine text"),
+    "decret-2025-1165": ("décret n° 2025-1165 et arrêtés", "decree no. 2025-1165 and orders"),
+    "loi-generale": ("loi générale (RGPD, RGAA, RGS…)", "general law (GDPR, RGAA, RGS…)"),
+    "contrat": ("contrat", "contract"),
+    "bonne-pratique": ("bonne pratique", "good practice"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str) -> str:
+    return _pick(_STRINGS[key], lang)
+
+
+def outcome(o: Outcome, lang: str) -> str:
+    return _pick(_OUTCOMES[o], lang)
+
+
+def severity(s: Severity, lang: str) -> str:
+    return _pick(_SEVERITIES[s], lang)
+
+
+def status(slug: str | None, lang: str) -> str:
+    return "—" if slug is None else _pick(_STATUSES[slug], lang)
+
+
+def evidence(e: Evidence, lang: str) -> str:
+    return _pick(_EVIDENCE[e], lang)
+
+
+def legal_basis(slug: str, lang: str) -> str:
+    return _pick(_LEGAL.get(slug, (slug, slug)), lang)

@@ -1,0 +1,181 @@
+"""The vocabulary shared by every module: severities, outcomes, evidence levels, texts, findings.
+
+Machine values (enum values, JSON keys) are stable French slugs; display names go through
+`doctrine_lint.i18n` so that every report can be rendered in French or English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """Ordered so that `--fail-on` can compare: info < mineur < majeur < bloquant."""
+
+    INFO = 0
+    MINEUR = 1
+    MAJEUR = 2
+    BLOQUANT = 3
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Severity:
+        return cls[slug.upper()]
+
+
+DEFAULT_WEIGHTS: dict[Severity, float] = {
+    Severity.BLOQUANT: 5.0,
+    Severity.MAJEUR: 3.0,
+    Severity.MINEUR: 1.0,
+    Severity.INFO: 0.0,
+}
+
+
+class Outcome(str, Enum):
+    """The one result a rule gives for a manifest."""
+
+    CONFORME = "conforme"
+    NON_CONFORME = "non-conforme"
+    NON_APPLICABLE = "non-applicable"
+    A_RENSEIGNER = "a-renseigner"
+    DEROGATION = "derogation"
+
+    @property
+    def failing(self) -> bool:
+        """Outcomes that count against `--fail-on`."""
+        return self in (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
+
+
+OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
+
+
+class Evidence(str, Enum):
+    """How sure we are of a rule: read in the doctrine, another official source, secondary, inferred."""
+
+    DOCTRINE = "doctrine"
+    OFFICIEL = "officiel"
+    SECONDAIRE = "secondaire"
+    INFERENCE = "inference"
+
+    @property
+    def rank(self) -> int:
+        return list(Evidence).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-facing text in French, optionally in English (French is the fallback)."""
+
+    fr: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en else self.fr
+
+    @classmethod
+    def of(cls, raw: Any) -> Text:
+        if isinstance(raw, dict):
+            return cls(str(raw["fr"]), str(raw["en"]) if raw.get("en") else None)
+        return cls(str(raw))
+
+    def as_json(self) -> dict[str, str]:
+        return {"fr": self.fr, **({"en": self.en} if self.en else {})}
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    url: str
+    section: str | None = None
+    title: str | None = None
+
+    def as_json(self) -> dict[str, str]:
+        out = {"url": self.url}
+        if self.section:
+            out["section"] = self.section
+        if self.title:
+            out["title"] = self.title
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    evidence: Evidence
+    legal_basis: str
+    verified: bool
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points: 1-based line and column; `exact` is False for a missing fact."""
+
+    file: str
+    line: int
+    column: int
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's outcome for one manifest."""
+
+    rule_id: str
+    outcome: Outcome
+    severity: Severity
+    weight: float
+    message: Text
+    path: str
+    location: Location
+    chapter: str
+    referentiel: str
+    pack_id: str
+    references: tuple[Reference, ...]
+    evidence: Evidence
+    missing: tuple[str, ...] = ()
+    reason: Text | None = None
+    value: Any = None
+
+    @property
+    def sort_key(self) -> tuple[str, tuple[int | str, ...], str]:
+        return (self.referentiel, chapter_key(self.chapter), self.rule_id)
+
+
+def chapter_key(chapter: str) -> tuple[int | str, ...]:
+    """Sort chapter numbers naturally: 6.1.2 < 6.1.10 < 7."""
+    return tuple(int(p) if p.isdigit() else p for p in chapter.split("."))
+
+
+@dataclass(slots=True)
+class ScoreLine:
+    """Score of one group of findings (a chapter, a référentiel or the whole manifest)."""
+
+    key: str
+    title: Text
+    earned: float = 0.0
+    possible: float = 0.0
+    counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    blocking_failure: bool = False
+    contributions: list[tuple[str, str, float, float]] = field(default_factory=list)
+
+    @property
+    def score(self) -> float | None:
+        if self.possible <= 0:
+            return None
+        return round(100.0 * self.earned / self.possible, 1)
+
+    @property
+    def status(self) -> str | None:
+        """RGAA-style status: conforme at 100 %, partiellement conforme from 50 %, else non conforme."""
+        score = self.score
+        if score is None:
+            return None
+        if self.blocking_failure or score < 50.0:
+            return "non-conforme"
+        if score >= 100.0:
+            return "conforme"
+        return "partiellement-conforme"

@@ -1,0 +1,278 @@
+"""Rule packs: load the YAML, validate it against the pack schema, compile the rules, resolve `extends`.
+
+A pack is data only. Compiling checks what the schema cannot: paths, regular expressions,
+operators, embedded JSON Schemas, chapters, duplicate ids and override targets; every problem is
+reported at the pack's own line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .conditions import ConditionError, Evaluator, compile_condition
+from .document import Document, load_document
+from .errors import PackError, Problem
+from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
+from .resources import shipped_packs
+from .validation import validate_document
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A manifest fragment and the outcome the rule must give for it."""
+
+    outcome: Outcome
+    manifest: dict[str, Any]
+    note: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A compiled rule: metadata, conditions as evaluators, and the raw conditions for `explain`."""
+
+    id: str
+    title: Text
+    chapter: str
+    chapter_title: Text
+    severity: Severity
+    weight: float
+    tags: tuple[str, ...]
+    rationale: Text
+    remediation: Text
+    message: Text | None
+    references: tuple[Reference, ...]
+    provenance: Provenance
+    applies_when: Evaluator | None
+    check: Evaluator
+    examples: tuple[Example, ...]
+    pack_id: str
+    referentiel: str
+    source: str
+    raw_applies_when: Any = None
+    raw_check: Any = None
+
+
+@dataclass(slots=True)
+class Pack:
+    """A loaded pack, with its base pack when it `extends` one."""
+
+    id: str
+    version: str
+    title: Text
+    referentiel: str
+    doctrine_version: str
+    chapters: dict[str, Text]
+    rules: list[Rule]
+    file: str
+    sha256: str
+    url: str | None = None
+    base: Pack | None = None
+    disabled: list[str] = field(default_factory=list)
+    examples_date: date | None = None
+
+    def lineage(self) -> list[Pack]:
+        """This pack and every pack it extends, nearest first."""
+        out: list[Pack] = []
+        cur: Pack | None = self
+        while cur is not None:
+            out.append(cur)
+            cur = cur.base
+        return out
+
+
+def _shipped_by_id() -> dict[str, Path]:
+    return {p.stem: p for p in shipped_packs()}
+
+
+def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
+    """Load, validate and compile one pack file (and the packs it extends)."""
+    path = Path(path)
+    doc = load_document(path, error=PackError)
+    problems = validate_document(doc, "rulepack")
+    if problems:
+        raise PackError(problems)
+    data = doc.data
+    header = data["pack"]
+    if header["id"] in _chain:
+        line, col, _ = doc.locate(("pack", "extends"))
+        raise PackError.single(doc.file, line, col, f"héritage circulaire : {' -> '.join((*_chain, header['id']))}")
+    base = None
+    if "extends" in header:
+        base = _load_base(doc, header["extends"], path, (*_chain, header["id"]))
+    elif "overrides" in data:
+        line, col, _ = doc.locate(("overrides",))
+        raise PackError.single(doc.file, line, col, "« overrides » n'a de sens qu'avec « pack.extends »")
+
+    referentiel = header.get("referentiel") or (base.referentiel if base else "")
+    chapters = dict(base.chapters) if base else {}
+    chapters.update({k: Text.of(v) for k, v in header.get("chapters", {}).items()})
+    problems = []
+    rules: list[Rule] = []
+    inherited: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
+    disabled: list[str] = []
+    for rule_id, change in (data.get("overrides") or {}).items():
+        if rule_id not in inherited:
+            line, col = doc.key_position(("overrides", rule_id))
+            problems.append(Problem(doc.file, line, col, f"surcharge d'une règle inconnue du pack étendu : {rule_id}"))
+            continue
+        rule = inherited[rule_id]
+        if change.get("enabled") is False:
+            disabled.append(rule_id)
+            del inherited[rule_id]
+            continue
+        if "severity" in change:
+            severity = Severity.from_slug(change["severity"])
+            if severity is Severity.BLOQUANT and rule.provenance.evidence in (Evidence.SECONDAIRE, Evidence.INFERENCE):
+                line, col, _ = doc.locate(("overrides", rule_id, "severity"))
+                problems.append(Problem(doc.file, line, col, f"{rule_id} repose sur une source {rule.provenance.evidence.value} : elle ne peut pas être bloquante"))
+                continue
+            weight = change.get("weight", DEFAULT_WEIGHTS[severity] if rule.weight == DEFAULT_WEIGHTS[rule.severity] else rule.weight)
+            rule = replace(rule, severity=severity, weight=float(weight))
+        elif "weight" in change:
+            rule = replace(rule, weight=float(change["weight"]))
+        inherited[rule_id] = rule
+    for rule in inherited.values():
+        rules.append(replace(rule, pack_id=header["id"]))
+
+    seen = set(inherited) | set(disabled)
+    for i, raw in enumerate(data.get("rules") or []):
+        at = ("rules", i)
+        if raw["id"] in seen:
+            line, col, _ = doc.locate((*at, "id"))
+            problems.append(Problem(doc.file, line, col, f"identifiant de règle en double : {raw['id']}" + (" (utilisez « overrides » pour modifier une règle du pack étendu)" if raw["id"] in inherited or raw["id"] in disabled else "")))
+            continue
+        seen.add(raw["id"])
+        if raw["chapter"] not in chapters:
+            line, col, _ = doc.locate((*at, "chapter"))
+            problems.append(Problem(doc.file, line, col, f"chapitre « {raw['chapter']} » absent de pack.chapters"))
+            continue
+        try:
+            rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters))
+        except PackError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PackError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return Pack(
+        id=header["id"],
+        version=header["version"],
+        title=Text.of(header["title"]),
+        referentiel=referentiel,
+        doctrine_version=header.get("doctrine_version") or (base.doctrine_version if base else ""),
+        chapters=chapters,
+        rules=rules,
+        file=doc.file,
+        sha256=doc.sha256,
+        url=header.get("url") or (base.url if base else None),
+        base=base,
+        disabled=disabled,
+        examples_date=date.fromisoformat(header["examples_date"]) if "examples_date" in header else (base.examples_date if base else None),
+    )
+
+
+def _load_base(doc: Document, target: str, path: Path, chain: tuple[str, ...]) -> Pack:
+    shipped = _shipped_by_id()
+    if target in shipped:
+        candidate = shipped[target]
+    else:
+        candidate = (path.parent / target).resolve()
+        if not candidate.is_file():
+            line, col, _ = doc.locate(("pack", "extends"))
+            known = ", ".join(sorted(shipped))
+            raise PackError.single(doc.file, line, col, f"pack étendu introuvable : « {target} » (packs livrés : {known})")
+    return load_pack(candidate, _chain=chain)
+
+
+def _compile_rule(
+    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str, referentiel: str, chapters: dict[str, Text]
+) -> Rule:
+    problems: list[Problem] = []
+    compiled: dict[str, Evaluator | None] = {"check": None, "applies_when": None}
+    for key in ("applies_when", "check"):
+        if key not in raw:
+            continue
+        try:
+            compiled[key] = compile_condition(raw[key])
+        except ConditionError as exc:
+            line, col, _ = doc.locate((*at, key, *exc.where))
+            problems.append(Problem(doc.file, line, col, f"{raw['id']} : {exc}"))
+    if problems:
+        raise PackError(problems)
+    severity = Severity.from_slug(raw["severity"])
+    prov = raw["provenance"]
+    examples = tuple(
+        Example(
+            Outcome(ex["outcome"]),
+            ex["manifest"],
+            ex.get("note"),
+            doc.locate((*at, "examples", j))[0],
+        )
+        for j, ex in enumerate(raw["examples"])
+    )
+    check = compiled["check"]
+    assert check is not None
+    return Rule(
+        id=raw["id"],
+        title=Text.of(raw["title"]),
+        chapter=raw["chapter"],
+        chapter_title=chapters[raw["chapter"]],
+        severity=severity,
+        weight=float(raw.get("weight", DEFAULT_WEIGHTS[severity])),
+        tags=tuple(raw.get("tags", ())),
+        rationale=Text.of(raw["rationale"]),
+        remediation=Text.of(raw["remediation"]),
+        message=Text.of(raw["message"]) if "message" in raw else None,
+        references=tuple(Reference(r["url"], r.get("section"), r.get("title")) for r in raw["references"]),
+        provenance=Provenance(
+            Evidence(prov["evidence"]),
+            prov["legal_basis"],
+            bool(prov.get("verified", prov["evidence"] in ("doctrine", "officiel"))),
+            Text.of(prov["note"]) if "note" in prov else None,
+        ),
+        applies_when=compiled["applies_when"],
+        check=check,
+        examples=examples,
+        pack_id=pack_id,
+        referentiel=referentiel,
+        source=f"{doc.file}:{doc.locate(at)[0]}",
+        raw_applies_when=raw.get("applies_when"),
+        raw_check=raw["check"],
+    )
+
+
+def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> list[Pack]:
+    """Load the shipped packs (unless `shipped` is False) plus `extra` ones.
+
+    A pack that extends another pack of the set replaces it, so its rules are not counted
+    twice. Rule ids must be unique across the final set.
+    """
+    packs: list[Pack] = []
+    errors: list[Problem] = []
+    for path in [*(shipped_packs() if shipped else []), *map(Path, extra)]:
+        try:
+            packs.append(load_pack(path))
+        except PackError as exc:
+            errors.extend(exc.problems)
+    if errors:
+        raise PackError(errors)
+    superseded = {base.id for p in packs for base in p.lineage()[1:]}
+    final = [p for p in packs if p.id not in superseded]
+    seen: dict[str, str] = {}
+    by_id: dict[str, Pack] = {}
+    for pack in final:
+        if pack.id in by_id:
+            raise PackError.single(pack.file, 1, 1, f"pack « {pack.id} » chargé deux fois ({by_id[pack.id].file})")
+        by_id[pack.id] = pack
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise PackError.single(pack.file, 1, 1, f"règle {rule.id} définie dans deux packs ({seen[rule.id]})")
+            seen[rule.id] = pack.file
+    return final
+
+
+def all_rules(packs: Iterable[Pack]) -> list[Rule]:
+    return [r for p in packs for r in p.rules]

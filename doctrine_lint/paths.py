@@ -1,0 +1,135 @@
+"""The path language of rule packs: parse `a.b[*].c["X.1"]` once, resolve it against data.
+
+A resolved path gives the concrete values found (with their concrete paths) and the concrete
+paths that are missing, so a rule can say which fact must be declared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .document import PathKey, format_path
+
+
+class _Wildcard:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "[*]"
+
+
+WILDCARD: Final = _Wildcard()
+Segment = str | int | _Wildcard
+
+_TOKEN = re.compile(
+    r"""
+    (?P<key>[A-Za-z_$][A-Za-z0-9_$-]*)      # plain key
+    | \[(?P<index>[0-9]+)\]                  # list index
+    | \[(?P<star>\*)\]                       # every element
+    | \["(?P<quoted>(?:[^"\\]|\\.)*)"\]      # quoted key, for keys with dots or spaces
+    """,
+    re.VERBOSE,
+)
+
+
+class PathSyntaxError(ValueError):
+    """A path in a pack is not well formed."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPath:
+    """A parsed path: its source text and its segments."""
+
+    text: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def has_wildcard(self) -> bool:
+        return any(s is WILDCARD for s in self.segments)
+
+
+def parse_path(text: str) -> FieldPath:
+    """Parse a pack path; raise PathSyntaxError with the offending column on bad syntax."""
+    segments: list[Segment] = []
+    pos = 0
+    expect_key = True
+    while pos < len(text):
+        if text[pos] == "." and segments and not expect_key:
+            pos += 1
+            expect_key = True
+            if pos == len(text):
+                raise PathSyntaxError(f"chemin « {text} » : point final sans clé")
+            continue
+        m = _TOKEN.match(text, pos)
+        if m is None or (m.group("key") is not None and not expect_key):
+            raise PathSyntaxError(f"chemin « {text} » invalide à la position {pos + 1}")
+        if m.group("key") is not None:
+            segments.append(m.group("key"))
+        elif m.group("index") is not None:
+            if not segments:
+                raise PathSyntaxError(f"chemin « {text} » : un indice doit suivre une clé")
+            segments.append(int(m.group("index")))
+        elif m.group("star") is not None:
+            if not segments:
+                raise PathSyntaxError(f"chemin « {text} » : [*] doit suivre une clé")
+            segments.append(WILDCARD)
+        else:
+            segments.append(re.sub(r"\\(.)", r"\1", m.group("quoted")))
+        expect_key = False
+        pos = m.end()
+    if not segments:
+        raise PathSyntaxError("chemin vide")
+    return FieldPath(text, tuple(segments))
+
+
+@dataclass(slots=True)
+class Resolution:
+    """What a path found: (concrete path, value) pairs and the concrete paths that are missing."""
+
+    found: list[tuple[PathKey, Any]]
+    missing: list[PathKey]
+    facts: list[str]
+
+
+def resolve(data: Any, path: FieldPath) -> Resolution:
+    """Walk `data` along `path`. A null value counts as missing (not declared)."""
+    frontier: list[tuple[PathKey, Any]] = [((), data)]
+    missing: list[PathKey] = []
+    facts: list[str] = []
+    for depth, seg in enumerate(path.segments):
+        nxt: list[tuple[PathKey, Any]] = []
+        for where, value in frontier:
+            if seg is WILDCARD:
+                if isinstance(value, list):
+                    nxt.extend(((*where, i), item) for i, item in enumerate(value))
+                    continue
+                gone = where
+            elif isinstance(seg, int):
+                if isinstance(value, list) and seg < len(value) and value[seg] is not None:
+                    nxt.append(((*where, seg), value[seg]))
+                    continue
+                gone = (*where, seg)
+            else:
+                if isinstance(value, dict) and value.get(seg) is not None:
+                    nxt.append(((*where, seg), value[seg]))
+                    continue
+                gone = (*where, seg)
+            missing.append(gone)
+            facts.append(_fact(where, path.segments[depth:]))
+        frontier = nxt
+    return Resolution(frontier, missing, facts)
+
+
+def _fact(where: PathKey, rest: tuple[Segment, ...]) -> str:
+    """The fact to declare: the concrete part found so far, then the rest of the pack path."""
+    text = format_path(where)
+    for seg in rest:
+        if seg is WILDCARD:
+            text += "[*]"
+        elif isinstance(seg, int):
+            text += f"[{seg}]"
+        else:
+            text += format_path((seg,)) if not text else format_path(("x", seg))[1:]
+    return text

@@ -1,0 +1,55 @@
+"""Run every rule's examples: each fragment must give the outcome the pack promises.
+
+Fragments are also checked against the manifest schema (ignoring required keys, since a
+fragment is partial), so a pack cannot document fields the manifest does not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .conditions import Context
+from .document import Document
+from .engine import evaluate_rule
+from .model import Outcome
+from .packs import Pack
+from .validation import validator_for
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    pack_id: str
+    rule_id: str
+    index: int
+    expected: Outcome
+    actual: Outcome | None
+    source: str
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and self.expected is self.actual
+
+
+def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[ExampleResult]:
+    """Evaluate every example of every rule at `today` (default: each pack's examples_date or today)."""
+    validator = validator_for("manifest")
+    results: list[ExampleResult] = []
+    for pack in packs:
+        when = today or pack.examples_date or date.today()
+        ctx = Context(today=when)
+        for rule in pack.rules:
+            for i, ex in enumerate(rule.examples):
+                source = f"{rule.source.rsplit(':', 1)[0]}:{ex.line}"
+                errors = [e for e in validator.iter_errors(ex.manifest) if e.validator != "required"]
+                if errors:
+                    where = "/".join(str(p) for p in errors[0].absolute_path) or "(racine)"
+                    results.append(
+                        ExampleResult(pack.id, rule.id, i, ex.outcome, None, source, f"fragment hors schéma du manifeste : {where} : {errors[0].message}")
+                    )
+                    continue
+                actual, _, _ = evaluate_rule(rule, Document("example", ex.manifest).data, ctx)
+                results.append(ExampleResult(pack.id, rule.id, i, ex.outcome, actual, source))
+    return results

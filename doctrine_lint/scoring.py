@@ -1,0 +1,75 @@
+"""Scores per chapter, per référentiel and overall.
+
+score = 100 × Σ weight(conforme) ÷ Σ weight(applicable), where applicable means every outcome
+except *non applicable*: *à renseigner* counts in the denominator and lowers the score. A group
+with a failed *bloquant* rule (non conforme or à renseigner) is *non conforme* whatever its score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key
+from .packs import Pack
+
+
+@dataclass(slots=True)
+class Scores:
+    overall: ScoreLine
+    referentiels: list[ScoreLine] = field(default_factory=list)
+    chapters: list[tuple[str, ScoreLine]] = field(default_factory=list)
+
+    def chapter(self, referentiel: str, chapter: str) -> ScoreLine | None:
+        for ref, line in self.chapters:
+            if ref == referentiel and line.key == chapter:
+                return line
+        return None
+
+    def referentiel(self, name: str) -> ScoreLine | None:
+        return next((r for r in self.referentiels if r.key == name), None)
+
+
+REFERENTIEL_TITLES: dict[str, Text] = {
+    "interoperabilite": Text("Interopérabilité", "Interoperability"),
+    "securite": Text("Sécurité", "Security"),
+    "numerique-responsable": Text("Numérique responsable", "Responsible digital"),
+}
+
+
+def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
+    line.counts[f.outcome.value] += 1
+    if f.outcome is Outcome.NON_APPLICABLE:
+        line.contributions.append((f.rule_id, f.outcome.value, 0.0, 0.0))
+        return
+    earned = f.weight if f.outcome is Outcome.CONFORME or (waived_as_conforme and f.outcome is Outcome.DEROGATION) else 0.0
+    line.possible += f.weight
+    line.earned += earned
+    line.contributions.append((f.rule_id, f.outcome.value, earned, f.weight))
+    if f.severity is Severity.BLOQUANT and f.outcome in (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER):
+        line.blocking_failure = True
+
+
+def compute(findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_conforme: bool = False) -> Scores:
+    """Aggregate findings into scores. `waived_as_conforme` counts dérogations as earned."""
+    chapter_titles: dict[tuple[str, str], Text] = {}
+    for pack in packs:
+        for number, title in pack.chapters.items():
+            chapter_titles.setdefault((pack.referentiel, number), title)
+    overall = ScoreLine("global", Text("Global", "Overall"))
+    refs: dict[str, ScoreLine] = {}
+    chapters: dict[tuple[str, str], ScoreLine] = {}
+    for f in findings:
+        _add(overall, f, waived_as_conforme)
+        ref = refs.setdefault(f.referentiel, ScoreLine(f.referentiel, REFERENTIEL_TITLES.get(f.referentiel, Text(f.referentiel))))
+        _add(ref, f, waived_as_conforme)
+        key = (f.referentiel, f.chapter)
+        chap = chapters.setdefault(key, ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter))))
+        _add(chap, f, waived_as_conforme)
+    order = list(REFERENTIEL_TITLES)
+    ref_sorted = sorted(refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key))
+    chap_sorted = sorted(
+        chapters.items(),
+        key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else len(order), kv[0][0], chapter_key(kv[0][1])),
+    )
+    return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])

@@ -1,0 +1,40 @@
+"""`--select` / `--ignore`: choose rules by id (glob), chapter, référentiel, pack id or tag.
+
+A token that matches no rule is a usage error, so a typo never silently disables a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from fnmatch import fnmatchcase
+
+from .errors import UsageError
+from .packs import Rule
+
+
+def _chapter_match(token: str, chapter: str) -> bool:
+    return chapter == token or chapter.startswith(token + ".")
+
+
+def matches(rule: Rule, token: str) -> bool:
+    """True when `token` designates `rule`.
+
+    Forms: a rule id or glob (``RI-6.1-*``), a référentiel (``securite``), a pack id, a tag,
+    a chapter (``6.1`` also matches 6.1.x) or a chapter within a référentiel (``securite:6.1.4``).
+    """
+    if fnmatchcase(rule.id, token) or token in (rule.referentiel, rule.pack_id) or token in rule.tags:
+        return True
+    if ":" in token:
+        ref, _, chapter = token.partition(":")
+        return rule.referentiel == ref and _chapter_match(chapter, rule.chapter)
+    return _chapter_match(token, rule.chapter)
+
+
+def select_rules(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """Keep the rules matched by any `select` token (all when none), minus those matched by `ignore`."""
+    select, ignore = list(select), list(ignore)
+    for token in (*select, *ignore):
+        if not any(matches(r, token) for r in rules):
+            raise UsageError.single("--select/--ignore", 0, 0, f"« {token} » ne désigne aucune règle chargée")
+    kept = [r for r in rules if not select or any(matches(r, t) for t in select)]
+    return [r for r in kept if not any(matches(r, t) for t in ignore)]

@@ -1,0 +1,133 @@
+"""JSON Schema validation of loaded YAML documents, reported at the document's own positions.
+
+Used for manifests and rule packs alike. Messages are French, one per violation, located by the
+error's path through the document's position index (closest declared ancestor when the
+offending key is missing).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from .document import Document, format_path
+from .errors import Problem
+from .resources import schema_path
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    from datetime import date
+
+    if isinstance(value, str):
+        date.fromisoformat(value)
+        return len(value) == 10
+    return True
+
+
+@FORMAT_CHECKER.checks("uri")
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https", "mailto") and bool(parts.netloc or parts.path)
+
+
+@FORMAT_CHECKER.checks("email")
+def _is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+
+@lru_cache(maxsize=8)
+def load_schema(name: str) -> dict[str, Any]:
+    """Load one of the JSON Schemas shipped with the tool (manifest, rulepack, report…)."""
+    with schema_path(name).open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+@lru_cache(maxsize=8)
+def validator_for(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema(name), format_checker=FORMAT_CHECKER)
+
+
+def _describe(error: ValidationError) -> str:
+    v, inst = error.validator, error.instance
+    arg: Any = error.validator_value
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"clé obligatoire manquante : « {missing} »"
+    if v == "additionalProperties":
+        extra = sorted(k for k in inst if isinstance(inst, dict) and k not in error.schema.get("properties", {}))
+        pattern_props = error.schema.get("patternProperties", {})
+        extra = [k for k in extra if not any(re.search(p, str(k)) for p in pattern_props)]
+        return "clé inconnue : " + ", ".join(f"« {k} »" for k in extra)
+    if v == "enum":
+        allowed = ", ".join(str(a) for a in arg)
+        return f"valeur « {inst} » non reconnue (valeurs permises : {allowed})"
+    if v == "const":
+        return f"valeur « {inst} » attendue : « {arg} »"
+    if v == "type":
+        names = {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen (true/false)",
+                 "array": "liste", "object": "dictionnaire", "null": "vide"}
+        wanted = arg if isinstance(arg, list) else [arg]
+        return f"type attendu : {' ou '.join(names.get(w, w) for w in wanted)} (reçu : {_short(inst)})"
+    if v == "format":
+        names = {"date": "une date AAAA-MM-JJ", "uri": "une URL http(s)", "email": "une adresse e-mail"}
+        return f"« {_short(inst)} » n'est pas {names.get(arg, arg)}"
+    if v == "pattern":
+        return f"« {_short(inst)} » ne respecte pas le motif {arg}"
+    if v in ("minimum", "exclusiveMinimum"):
+        return f"{inst} est inférieur au minimum {arg}"
+    if v in ("maximum", "exclusiveMaximum"):
+        return f"{inst} est supérieur au maximum {arg}"
+    if v == "minItems":
+        return f"au moins {arg} élément(s) attendu(s)"
+    if v == "minLength":
+        return "texte vide"
+    if v == "maxLength":
+        return f"texte trop long (maximum {arg} caractères)"
+    if v == "uniqueItems":
+        return "éléments en double dans la liste"
+    if v == "minProperties":
+        return "dictionnaire vide"
+    if v == "contains":
+        return "la liste ne contient pas l'élément requis"
+    if v == "not":
+        return f"valeur « {_short(inst)} » interdite ici"
+    if v == "propertyNames":
+        return f"nom de clé invalide : {error.message}"
+    return error.message
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def validate_document(doc: Document, schema_name: str, *, hints: dict[str, str] | None = None) -> list[Problem]:
+    """Validate `doc.data` against a shipped schema; return problems sorted by position."""
+    validator = validator_for(schema_name)
+    problems: list[Problem] = []
+    for top in validator.iter_errors(doc.data):
+        error = best_match([top]) if top.context else top
+        path = tuple(error.absolute_path)
+        line, column, _ = doc.locate(path)
+        if error.validator == "additionalProperties" or error.validator == "required":
+            line, column = doc.key_position(path) if path else (line, column)
+        where = format_path(path) or "(racine)"
+        message = _describe(error)
+        hint = (hints or {}).get(str(error.validator))
+        problems.append(Problem(doc.file, line, column, f"{where} : {message}{hint or ''}"))
+    problems.sort(key=lambda p: (p.line, p.column, p.message))
+    return problems
