@@ -206,16 +206,20 @@ def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluat
         )
     op = ops[0]
     if op == "exists":
-        return _exists(path, spec["exists"], where)
+        return _exists(path, spec["exists"], where, quantifier)
     if op == "count":
         return _count(path, spec["count"], where)
     predicate = _predicate(op, spec, where)
     return _element_test(path, predicate, quantifier)
 
 
-def _exists(path: FieldPath, wanted: Any, where: tuple[str | int, ...]) -> Evaluator:
+def _exists(path: FieldPath, wanted: Any, where: tuple[str | int, ...], quantifier: str) -> Evaluator:
+    """Presence test. On a plain path it is never unknown; with [*] it applies the quantifier
+    to each element, and an absent list is unknown like for every other operator."""
     if not isinstance(wanted, bool):
         raise ConditionError("« exists » attend true ou false", (*where, "exists"))
+    if path.has_wildcard:
+        return _element_test(path, lambda v, ctx: True, quantifier, presence=wanted)
 
     def run(data: Any, ctx: Context) -> Verdict:
         res = resolve(data, path)
@@ -255,7 +259,12 @@ def _count(path: FieldPath, bounds: Any, where: tuple[str | int, ...]) -> Evalua
     return run
 
 
-def _element_test(path: FieldPath, predicate: Predicate, quantifier: str) -> Evaluator:
+def _element_test(path: FieldPath, predicate: Predicate, quantifier: str, presence: bool | None = None) -> Evaluator:
+    """Apply `predicate` to the value(s) at `path`.
+
+    With `presence` set (the `exists` operator on a [*] path), elements lacking the key are
+    judged (present or not) instead of being unknown.
+    """
     if not path.has_wildcard:
 
         def run_single(data: Any, ctx: Context) -> Verdict:
@@ -275,6 +284,13 @@ def _element_test(path: FieldPath, predicate: Predicate, quantifier: str) -> Eva
         misses: list[tuple[PathKey, Any]] = []
         for where_, value in res.found:
             (hits if predicate(value, ctx) else misses).append((where_, value))
+        if presence is not None:
+            absent = [(m, None) for m in res.missing]
+            if presence:
+                misses += absent
+            else:
+                hits, misses = absent, hits
+            res = Resolution(res.found, [], [])
         if quantifier == "all":
             if misses:
                 return Verdict(FALSE, misses[0][0], misses[0][1])

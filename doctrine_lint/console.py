@@ -90,7 +90,3 @@ def present(report: Report, console: Console, opts: RenderOptions) -> None:
     """Print the report for a person reading a terminal."""
     for result in report.results:
         _present_result(result, console, opts)
-    if report.errors:
-        console.print(f"[bold red]{t('errors', opts.lang)}[/bold red]")
-        for p in report.errors:
-            console.print(f"    {escape(str(p))}")

@@ -141,13 +141,13 @@ class Finding:
     value: Any = None
 
     @property
-    def sort_key(self) -> tuple[str, tuple[int | str, ...], str]:
+    def sort_key(self) -> tuple[str, tuple[tuple[int, int, str], ...], str]:
         return (self.referentiel, chapter_key(self.chapter), self.rule_id)
 
 
-def chapter_key(chapter: str) -> tuple[int | str, ...]:
-    """Sort chapter numbers naturally: 6.1.2 < 6.1.10 < 7."""
-    return tuple(int(p) if p.isdigit() else p for p in chapter.split("."))
+def chapter_key(chapter: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort chapter numbers naturally (6.1.2 < 6.1.10 < 7), numbers before letters (7 < G1)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in chapter.split("."))
 
 
 @dataclass(slots=True)

@@ -40,7 +40,7 @@ def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
     parts = urlsplit(value)
-    return parts.scheme in ("http", "https", "mailto") and bool(parts.netloc or parts.path)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 @FORMAT_CHECKER.checks("email")
@@ -68,10 +68,7 @@ def _describe(error: ValidationError) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"clé obligatoire manquante : « {missing} »"
     if v == "additionalProperties":
-        extra = sorted(k for k in inst if isinstance(inst, dict) and k not in error.schema.get("properties", {}))
-        pattern_props = error.schema.get("patternProperties", {})
-        extra = [k for k in extra if not any(re.search(p, str(k)) for p in pattern_props)]
-        return "clé inconnue : " + ", ".join(f"« {k} »" for k in extra)
+        return "clé inconnue : " + ", ".join(f"« {k} »" for k in _unknown_keys(error))
     if v == "enum":
         allowed = ", ".join(str(a) for a in arg)
         return f"valeur « {inst} » non reconnue (valeurs permises : {allowed})"
@@ -115,19 +112,30 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def validate_document(doc: Document, schema_name: str, *, hints: dict[str, str] | None = None) -> list[Problem]:
+def _unknown_keys(error: ValidationError) -> list[str]:
+    props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+    return sorted(
+        str(k) for k in error.instance if k not in props and not any(re.search(p, str(k)) for p in patterns)
+    )
+
+
+def validate_document(doc: Document, schema_name: str) -> list[Problem]:
     """Validate `doc.data` against a shipped schema; return problems sorted by position."""
     validator = validator_for(schema_name)
     problems: list[Problem] = []
     for top in validator.iter_errors(doc.data):
         error = best_match([top]) if top.context else top
         path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            for key in _unknown_keys(error):
+                line, column = doc.key_position((*path, key))
+                problems.append(Problem(doc.file, line, column, f"{format_path((*path, key))} : clé inconnue"))
+            continue
         line, column, _ = doc.locate(path)
-        if error.validator == "additionalProperties" or error.validator == "required":
-            line, column = doc.key_position(path) if path else (line, column)
+        if error.validator == "required" and path:
+            line, column = doc.key_position(path)
         where = format_path(path) or "(racine)"
-        message = _describe(error)
-        hint = (hints or {}).get(str(error.validator))
-        problems.append(Problem(doc.file, line, column, f"{where} : {message}{hint or ''}"))
+        problems.append(Problem(doc.file, line, column, f"{where} : {_describe(error)}"))
     problems.sort(key=lambda p: (p.line, p.column, p.message))
     return problems

@@ -66,9 +66,5 @@ def render(report: Report, opts: RenderOptions) -> str:
         if lines:
             lines.append("")
         lines += _result(result, opts)
-    if report.errors:
-        if lines:
-            lines.append("")
-        lines.append(t("errors", opts.lang))
-        lines += [f"    {p}" for p in report.errors]
-    return "\n".join(lines) + "\n"
+    # Input errors go to stderr (see cli), so stdout stays a clean report.
+    return "\n".join(lines) + "\n" if lines else ""
