@@ -69,7 +69,7 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
         console.print(
             f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
             f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
-            f"{escape(f.message.get(lang))} [dim]{escape(f.rule_id)}[/dim]"
+            f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message.get(lang))}"
         )
     todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
     if todo:
@@ -79,7 +79,7 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
             console.print(
                 f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
                 f"[{_SEVERITY_STYLE[f.severity]}]{severity(f.severity, lang)}[/] "
-                f"{t('add', lang)} [bold]{escape(', '.join(f.missing))}[/bold] [dim]{escape(f.rule_id)}[/dim]"
+                f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
             )
     counts = scores.overall.counts
     summary = ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value])

@@ -198,7 +198,7 @@ def _compile_rule(
         try:
             compiled[key] = compile_condition(raw[key])
         except ConditionError as exc:
-            line, col, _ = doc.locate((*at, key, *exc.where))
+            line, col = doc.key_position((*at, key, *exc.where))
             problems.append(Problem(doc.file, line, col, f"{raw['id']} : {exc}"))
     if problems:
         raise PackError(problems)

@@ -63,7 +63,9 @@ def parse_path(text: str) -> FieldPath:
                 raise PathSyntaxError(f"chemin « {text} » : point final sans clé")
             continue
         m = _TOKEN.match(text, pos)
-        if m is None or (m.group("key") is not None and not expect_key):
+        after_dot = expect_key and bool(segments)
+        bracket = m is not None and (m.group("index") is not None or m.group("star") is not None)
+        if m is None or (m.group("key") is not None and not expect_key) or (after_dot and bracket):
             raise PathSyntaxError(f"chemin « {text} » invalide à la position {pos + 1}")
         if m.group("key") is not None:
             segments.append(m.group("key"))

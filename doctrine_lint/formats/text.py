@@ -11,7 +11,8 @@ from .shared import bar, percent, visible
 
 def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
     pad = " " * indent
-    name = (pad + label)[:52].ljust(52)
+    name = pad + label
+    name = (name if len(name) <= 60 else name[:59] + "…").ljust(60)
     return f"{name} {percent(line.score)} [{bar(line.score)}] {status(line.status, lang)}".rstrip()
 
 
