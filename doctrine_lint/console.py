@@ -6,6 +6,8 @@ stable text of `formats.text`.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -39,6 +41,7 @@ def _row(table: Table, label: str, line: ScoreLine, lang: str, style: str = "") 
 
 def _present_result(result: ManifestResult, console: Console, opts: RenderOptions) -> None:
     lang = opts.lang
+    out = partial(console.print, highlight=False)  # manifest text must not be recoloured
     console.rule(f"[bold]{escape(result.file)}")
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
     table.add_column(f"{t('referentiel', lang)} / {t('chapter', lang)}")
@@ -52,38 +55,38 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
         for ref_key, chap in scores.chapters:
             if ref_key == ref.key:
                 _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
-    console.print(table)
+    out(table)
 
     shown = [f for f in visible(result.findings, opts.show_all) if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all]
-    console.print(f"\n[bold]{t('findings', lang)}[/bold]")
+    out(f"\n[bold]{t('findings', lang)}[/bold]")
     if not shown:
-        console.print("  " + t("nothing_to_report", lang))
+        out("  " + t("nothing_to_report", lang))
     current = None
     for f in shown:
         if (f.referentiel, f.chapter) != current:
             current = (f.referentiel, f.chapter)
             chap = scores.chapter(f.referentiel, f.chapter)
-            console.print(f"  [bold]§{escape(f.chapter)} {escape(chap.title.get(lang) if chap else '')}[/bold]")
+            out(f"  [bold]§{escape(f.chapter)} {escape(chap.title.get(lang) if chap else '')}[/bold]")
         loc = f.location
         style = _SEVERITY_STYLE[f.severity]
-        console.print(
+        out(
             f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
             f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
             f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message.get(lang))}"
         )
     todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
     if todo:
-        console.print(f"\n[bold]{t('facts_to_declare', lang)}[/bold]")
+        out(f"\n[bold]{t('facts_to_declare', lang)}[/bold]")
         for f in todo:
             loc = f.location
-            console.print(
+            out(
                 f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
                 f"[{_SEVERITY_STYLE[f.severity]}]{severity(f.severity, lang)}[/] "
                 f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
             )
     counts = scores.overall.counts
     summary = ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value])
-    console.print(f"\n{t('summary', lang)} : {summary}\n")
+    out(f"\n{t('summary', lang)} : {summary}\n")
 
 
 def present(report: Report, console: Console, opts: RenderOptions) -> None:

@@ -1,0 +1,41 @@
+"""Golden files for the CLI outputs on the bundled examples (pytest --update-golden rewrites them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from doctrine_lint.cli import cli
+
+from .conftest import PINNED_DATE, REPO
+
+GOLDEN = Path(__file__).parent / "golden"
+
+SCENARIOS: list[tuple[str, list[str]]] = [
+    ("ent-second-degre.txt", ["examples/ent-second-degre.yaml"]),
+    ("ressource-gar.txt", ["examples/ressource-gar.yaml"]),
+    ("service-tiers-non-conforme.txt", ["examples/service-tiers-non-conforme.yaml"]),
+    ("service-tiers-non-conforme.en.txt", ["examples/service-tiers-non-conforme.yaml", "--lang", "en"]),
+    ("ressource-gar.all.txt", ["examples/ressource-gar.yaml", "--show-all"]),
+    ("ressource-gar.json", ["examples/ressource-gar.yaml", "--format", "json"]),
+    ("batch.json", ["examples/ent-second-degre.yaml", "examples/service-tiers-non-conforme.yaml", "--format", "json", "--select", "securite"]),
+    ("explain-score-ressource-gar.txt", ["explain", "--score", "examples/ressource-gar.yaml"]),
+    ("explain-RI-6.1-SSO.md", ["explain", "RI-6.1-SSO"]),
+    ("rules.txt", ["rules"]),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), SCENARIOS, ids=[s[0] for s in SCENARIOS])
+def test_golden(name: str, args: list[str], update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    if args[0] != "rules" and not (args[0] == "explain" and "--score" not in args):
+        args = [*args, "--date", PINNED_DATE]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    path = GOLDEN / name
+    if update_golden:
+        path.write_text(result.stdout, encoding="utf-8")
+    assert path.exists(), f"missing golden file {name}: run pytest --update-golden"
+    assert result.stdout == path.read_text(encoding="utf-8")
