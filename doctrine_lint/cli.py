@@ -93,7 +93,11 @@ def selection_options(func: F) -> F:
 
 
 lang_option = click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Langue des rapports. / Report language."
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="fr",
+    show_default=True,
+    help="Langue des rapports. / Report language.",
 )
 
 
@@ -129,14 +133,45 @@ def cli() -> None:
 @click.argument("manifests", nargs=-1, metavar="MANIFESTE…")
 @pack_options
 @selection_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Format de sortie. / Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Écrire le rapport dans ce fichier. / Write the report to this file.")
-@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="mineur", show_default=True, help="Sévérité minimale qui fait échouer (code 1). / Lowest failing severity.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), help="Score global minimal (0-100). / Minimum overall score.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format de sortie. / Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Écrire le rapport dans ce fichier. / Write the report to this file.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default="mineur",
+    show_default=True,
+    help="Sévérité minimale qui fait échouer (code 1). / Lowest failing severity.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    help="Score global minimal (0-100). / Minimum overall score.",
+)
 @lang_option
 @click.option("--no-color", is_flag=True, help="Sans couleurs (NO_COLOR est aussi respecté). / No colours.")
-@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui), pour des résultats reproductibles.")
-@click.option("--show-all", is_flag=True, help="Montrer aussi les règles conformes et non applicables. / Show passing rules too.")
+@click.option(
+    "--date",
+    "when",
+    metavar="AAAA-MM-JJ",
+    help="Date d'évaluation (défaut : aujourd'hui), pour des résultats reproductibles.",
+)
+@click.option(
+    "--show-all",
+    is_flag=True,
+    help="Montrer aussi les règles conformes et non applicables. / Show passing rules too.",
+)
 def lint(
     manifests: tuple[str, ...],
     packs: tuple[str, ...],
@@ -192,7 +227,9 @@ def lint(
     threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
     failed = False
     for result in report.results:
-        if threshold is not None and any(f.outcome.failing and f.severity >= threshold for f in result.findings):
+        if threshold is not None and any(
+            f.outcome.failing and f.severity >= threshold for f in result.findings
+        ):
             failed = True
         overall = result.scores.overall.score
         if fail_under is not None and overall is not None and overall < fail_under:
@@ -207,7 +244,13 @@ def lint(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def rules(
-    ctx: click.Context, packs: tuple[str, ...], only_packs: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str, fmt: str
+    ctx: click.Context,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    lang: str,
+    fmt: str,
 ) -> None:
     """Liste les règles chargées (id, sévérité, chapitre, titre). / List the rules."""
     if ctx.invoked_subcommand is not None:
@@ -248,7 +291,12 @@ def rules(
 
 @rules.command("test")
 @click.argument("pack_files", nargs=-1, metavar="[PACK…]")
-@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation des exemples (défaut : examples_date du pack, sinon aujourd'hui).")
+@click.option(
+    "--date",
+    "when",
+    metavar="AAAA-MM-JJ",
+    help="Date d'évaluation des exemples (défaut : examples_date du pack, sinon aujourd'hui).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Afficher chaque exemple. / Show every example.")
 def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> None:
     """Exécute les exemples de chaque règle. / Run every rule's examples."""
@@ -276,11 +324,23 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
 
 @cli.command()
 @click.argument("rule_id", required=False)
-@click.option("--score", "score_manifest", metavar="MANIFESTE", help="Expliquer les scores de ce manifeste. / Explain this manifest's scores.")
+@click.option(
+    "--score",
+    "score_manifest",
+    metavar="MANIFESTE",
+    help="Expliquer les scores de ce manifeste. / Explain this manifest's scores.",
+)
 @pack_options
 @lang_option
 @click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
-def explain(rule_id: str | None, score_manifest: str | None, packs: tuple[str, ...], only_packs: bool, lang: str, when: str | None) -> None:
+def explain(
+    rule_id: str | None,
+    score_manifest: str | None,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    lang: str,
+    when: str | None,
+) -> None:
     """Explique une règle, ou le calcul des scores d'un manifeste (--score). / Explain a rule or a score."""
     from .explain import rule_markdown, score_explanation
     from .linter import lint as run_lint
@@ -297,7 +357,9 @@ def explain(rule_id: str | None, score_manifest: str | None, packs: tuple[str, .
             return
         found = [(p, r) for p in loaded for r in p.rules if r.id == rule_id]
         if not found:
-            close = sorted(r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id)[:5]
+            close = sorted(
+                r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id
+            )[:5]
             hint = f" (proches : {', '.join(close)})" if close else ""
             raise UsageError.single("explain", 0, 0, f"règle inconnue : {rule_id}{hint}")
     except DoctrineLintError as exc:
@@ -331,7 +393,7 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(ExitCode.OK)
-    except Exception as exc:  # noqa: BLE001 - last resort: a bug, reported without a traceback
+    except Exception as exc:
         if os.environ.get("DOCTRINE_LINT_DEBUG"):
             raise
         click.echo(f"doctrine-lint: erreur interne : {type(exc).__name__}: {exc}", err=True)

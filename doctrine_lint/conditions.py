@@ -259,7 +259,9 @@ def _count(path: FieldPath, bounds: Any, where: tuple[str | int, ...]) -> Evalua
     return run
 
 
-def _element_test(path: FieldPath, predicate: Predicate, quantifier: str, presence: bool | None = None) -> Evaluator:
+def _element_test(
+    path: FieldPath, predicate: Predicate, quantifier: str, presence: bool | None = None
+) -> Evaluator:
     """Apply `predicate` to the value(s) at `path`.
 
     With `presence` set (the `exists` operator on a [*] path), elements lacking the key are
@@ -360,6 +362,7 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
 
         return not_older
     if op == "contains":
+
         def contains(v: Any, ctx: Context) -> bool:
             if isinstance(v, list):
                 return any(_same(item, arg) for item in v)
@@ -420,8 +423,8 @@ def _range(lo_raw: Any, hi_raw: Any, where: tuple[str | int, ...]) -> Predicate:
             d = _as_date(v)
             if d is None:
                 return False
-            low = resolve_bound(lo, ctx)  # type: ignore[arg-type]
-            high = resolve_bound(hi, ctx)  # type: ignore[arg-type]
+            low = resolve_bound(lo, ctx) if isinstance(lo, str) else None
+            high = resolve_bound(hi, ctx) if isinstance(hi, str) else None
             return (low is None or d >= low) and (high is None or d <= high)
 
         return date_in_range
@@ -429,6 +432,6 @@ def _range(lo_raw: Any, hi_raw: Any, where: tuple[str | int, ...]) -> Predicate:
     def number_in_range(v: Any, ctx: Context) -> bool:
         if not _is_number(v):
             return False
-        return (lo is None or v >= lo) and (hi is None or v <= hi)  # type: ignore[operator]
+        return (lo is None or bool(v >= lo)) and (hi is None or bool(v <= hi))
 
     return number_in_range

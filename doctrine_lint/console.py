@@ -57,7 +57,11 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
                 _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
     out(table)
 
-    shown = [f for f in visible(result.findings, opts.show_all) if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all]
+    shown = [
+        f
+        for f in visible(result.findings, opts.show_all)
+        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
+    ]
     out(f"\n[bold]{t('findings', lang)}[/bold]")
     if not shown:
         out("  " + t("nothing_to_report", lang))
@@ -65,8 +69,8 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
     for f in shown:
         if (f.referentiel, f.chapter) != current:
             current = (f.referentiel, f.chapter)
-            chap = scores.chapter(f.referentiel, f.chapter)
-            out(f"  [bold]§{escape(f.chapter)} {escape(chap.title.get(lang) if chap else '')}[/bold]")
+            heading = scores.chapter(f.referentiel, f.chapter)
+            out(f"  [bold]§{escape(f.chapter)} {escape(heading.title.get(lang) if heading else '')}[/bold]")
         loc = f.location
         style = _SEVERITY_STYLE[f.severity]
         out(
@@ -85,7 +89,11 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
                 f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
             )
     counts = scores.overall.counts
-    summary = ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value])
+    summary = ", ".join(
+        f"{counts[o.value]} {outcome(o, lang)}"
+        for o in Outcome
+        if o is not Outcome.DEROGATION or counts[o.value]
+    )
     out(f"\n{t('summary', lang)} : {summary}\n")
 
 

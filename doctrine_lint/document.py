@@ -33,7 +33,7 @@ MAX_NODES = 250_000
 _DEPTH_SCAN_THRESHOLD = 600
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loader that keeps timestamps as strings, so data stays JSON-compatible."""
 
 
@@ -100,9 +100,7 @@ def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tu
             raise error.single(display, 0, 0, "est un répertoire, pas un fichier YAML")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise error.single(
-                display, 0, 0, f"fichier trop volumineux ({size} octets, maximum {MAX_BYTES})"
-            )
+            raise error.single(display, 0, 0, f"fichier trop volumineux ({size} octets, maximum {MAX_BYTES})")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise error.single(display, 0, 0, "fichier introuvable") from None
@@ -132,9 +130,7 @@ def load_document(
     return doc
 
 
-def parse_document(
-    text: str, display: str, *, error: type[DoctrineLintError] = ManifestError
-) -> Document:
+def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = ManifestError) -> Document:
     """Parse YAML text (already decoded) into a `Document` with its position index."""
     if _could_be_deep(text):
         _check_depth(text, display, error)
@@ -184,8 +180,8 @@ def _check_depth(text: str, display: str, error: type[DoctrineLintError]) -> Non
                     mark = event.start_mark
                     raise error.single(
                         display,
-                        mark.line + 1,
-                        mark.column + 1,
+                        mark.line + 1 if mark else 0,
+                        mark.column + 1 if mark else 0,
                         f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -210,7 +206,10 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
         if depth > MAX_DEPTH:
             mark = node.start_mark
             raise error.single(
-                display, mark.line + 1, mark.column + 1, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
             )
         if id(node) in ancestors:
             mark = node.start_mark

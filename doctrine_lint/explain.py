@@ -49,7 +49,14 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
     lines += ["", f"## {t('check', lang)}", "", "```yaml", _yaml(rule.raw_check), "```"]
     lines += ["", f"## {t('examples', lang)}"]
     for ex in rule.examples:
-        lines += ["", f"### {outcome(ex.outcome, lang)}" + (f" — {ex.note}" if ex.note else ""), "", "```yaml", _yaml(ex.manifest), "```"]
+        lines += [
+            "",
+            f"### {outcome(ex.outcome, lang)}" + (f" — {ex.note}" if ex.note else ""),
+            "",
+            "```yaml",
+            _yaml(ex.manifest),
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +77,12 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
         for ref_key, chap in s.chapters:
             if ref_key != ref.key:
                 continue
-            out.append("  " + head(f"§{chap.key} {chap.title.get(lang)}", chap.score, chap.earned, chap.possible, chap.status))
+            out.append(
+                "  "
+                + head(
+                    f"§{chap.key} {chap.title.get(lang)}", chap.score, chap.earned, chap.possible, chap.status
+                )
+            )
             if chap.blocking_failure:
                 out.append(f"    ! {t('blocking', lang)}")
             for rule_id, oc, earned, weight in chap.contributions:
@@ -80,5 +92,7 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
                     reason = f.reason.get(lang) if f.reason else ""
                     out.append(f"    {rule_id:<34} {label:<16} {t('not_applicable_because', lang)} {reason}")
                 else:
-                    out.append(f"    {rule_id:<34} {label:<16} {earned:g}/{weight:g}  ({severity(f.severity, lang)})")
+                    out.append(
+                        f"    {rule_id:<34} {label:<16} {earned:g}/{weight:g}  ({severity(f.severity, lang)})"
+                    )
     return "\n".join(out) + "\n"

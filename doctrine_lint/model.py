@@ -7,7 +7,7 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 
@@ -36,7 +36,7 @@ DEFAULT_WEIGHTS: dict[Severity, float] = {
 }
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """The one result a rule gives for a manifest."""
 
     CONFORME = "conforme"
@@ -54,7 +54,7 @@ class Outcome(str, Enum):
 OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
 
 
-class Evidence(str, Enum):
+class Evidence(StrEnum):
     """How sure we are of a rule: read in the doctrine, another official source, secondary, inferred."""
 
     DOCTRINE = "doctrine"

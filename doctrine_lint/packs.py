@@ -100,7 +100,9 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     header = data["pack"]
     if header["id"] in _chain:
         line, col, _ = doc.locate(("pack", "extends"))
-        raise PackError.single(doc.file, line, col, f"héritage circulaire : {' -> '.join((*_chain, header['id']))}")
+        raise PackError.single(
+            doc.file, line, col, f"héritage circulaire : {' -> '.join((*_chain, header['id']))}"
+        )
     base = None
     if "extends" in header:
         base = _load_base(doc, header["extends"], path, (*_chain, header["id"]))
@@ -112,13 +114,14 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     chapters = dict(base.chapters) if base else {}
     chapters.update({k: Text.of(v) for k, v in header.get("chapters", {}).items()})
     problems = []
-    rules: list[Rule] = []
     inherited: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
     disabled: list[str] = []
     for rule_id, change in (data.get("overrides") or {}).items():
         if rule_id not in inherited:
             line, col = doc.key_position(("overrides", rule_id))
-            problems.append(Problem(doc.file, line, col, f"surcharge d'une règle inconnue du pack étendu : {rule_id}"))
+            problems.append(
+                Problem(doc.file, line, col, f"surcharge d'une règle inconnue du pack étendu : {rule_id}")
+            )
             continue
         rule = inherited[rule_id]
         if change.get("enabled") is False:
@@ -127,29 +130,55 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
             continue
         if "severity" in change:
             severity = Severity.from_slug(change["severity"])
-            if severity is Severity.BLOQUANT and rule.provenance.evidence in (Evidence.SECONDAIRE, Evidence.INFERENCE):
+            if severity is Severity.BLOQUANT and rule.provenance.evidence in (
+                Evidence.SECONDAIRE,
+                Evidence.INFERENCE,
+            ):
                 line, col, _ = doc.locate(("overrides", rule_id, "severity"))
-                problems.append(Problem(doc.file, line, col, f"{rule_id} repose sur une source {rule.provenance.evidence.value} : elle ne peut pas être bloquante"))
+                problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        col,
+                        f"{rule_id} repose sur une source {rule.provenance.evidence.value} : elle ne peut pas être bloquante",
+                    )
+                )
                 continue
-            weight = change.get("weight", DEFAULT_WEIGHTS[severity] if rule.weight == DEFAULT_WEIGHTS[rule.severity] else rule.weight)
+            weight = change.get(
+                "weight",
+                DEFAULT_WEIGHTS[severity] if rule.weight == DEFAULT_WEIGHTS[rule.severity] else rule.weight,
+            )
             rule = replace(rule, severity=severity, weight=float(weight))
         elif "weight" in change:
             rule = replace(rule, weight=float(change["weight"]))
         inherited[rule_id] = rule
-    for rule in inherited.values():
-        rules.append(replace(rule, pack_id=header["id"]))
+    rules = [replace(rule, pack_id=header["id"]) for rule in inherited.values()]
 
     seen = set(inherited) | set(disabled)
     for i, raw in enumerate(data.get("rules") or []):
         at = ("rules", i)
         if raw["id"] in seen:
             line, col, _ = doc.locate((*at, "id"))
-            problems.append(Problem(doc.file, line, col, f"identifiant de règle en double : {raw['id']}" + (" (utilisez « overrides » pour modifier une règle du pack étendu)" if raw["id"] in inherited or raw["id"] in disabled else "")))
+            problems.append(
+                Problem(
+                    doc.file,
+                    line,
+                    col,
+                    f"identifiant de règle en double : {raw['id']}"
+                    + (
+                        " (utilisez « overrides » pour modifier une règle du pack étendu)"
+                        if raw["id"] in inherited or raw["id"] in disabled
+                        else ""
+                    ),
+                )
+            )
             continue
         seen.add(raw["id"])
         if raw["chapter"] not in chapters:
             line, col, _ = doc.locate((*at, "chapter"))
-            problems.append(Problem(doc.file, line, col, f"chapitre « {raw['chapter']} » absent de pack.chapters"))
+            problems.append(
+                Problem(doc.file, line, col, f"chapitre « {raw['chapter']} » absent de pack.chapters")
+            )
             continue
         try:
             rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters))
@@ -170,7 +199,9 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         url=header.get("url") or (base.url if base else None),
         base=base,
         disabled=disabled,
-        examples_date=date.fromisoformat(header["examples_date"]) if "examples_date" in header else (base.examples_date if base else None),
+        examples_date=date.fromisoformat(header["examples_date"])
+        if "examples_date" in header
+        else (base.examples_date if base else None),
     )
 
 
@@ -183,12 +214,19 @@ def _load_base(doc: Document, target: str, path: Path, chain: tuple[str, ...]) -
         if not candidate.is_file():
             line, col, _ = doc.locate(("pack", "extends"))
             known = ", ".join(sorted(shipped))
-            raise PackError.single(doc.file, line, col, f"pack étendu introuvable : « {target} » (packs livrés : {known})")
+            raise PackError.single(
+                doc.file, line, col, f"pack étendu introuvable : « {target} » (packs livrés : {known})"
+            )
     return load_pack(candidate, _chain=chain)
 
 
 def _compile_rule(
-    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str, referentiel: str, chapters: dict[str, Text]
+    doc: Document,
+    raw: dict[str, Any],
+    at: tuple[str | int, ...],
+    pack_id: str,
+    referentiel: str,
+    chapters: dict[str, Text],
 ) -> Rule:
     problems: list[Problem] = []
     compiled: dict[str, Evaluator | None] = {"check": None, "applies_when": None}
@@ -265,11 +303,15 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
     by_id: dict[str, Pack] = {}
     for pack in final:
         if pack.id in by_id:
-            raise PackError.single(pack.file, 1, 1, f"pack « {pack.id} » chargé deux fois ({by_id[pack.id].file})")
+            raise PackError.single(
+                pack.file, 1, 1, f"pack « {pack.id} » chargé deux fois ({by_id[pack.id].file})"
+            )
         by_id[pack.id] = pack
         for rule in pack.rules:
             if rule.id in seen:
-                raise PackError.single(pack.file, 1, 1, f"règle {rule.id} définie dans deux packs ({seen[rule.id]})")
+                raise PackError.single(
+                    pack.file, 1, 1, f"règle {rule.id} définie dans deux packs ({seen[rule.id]})"
+                )
             seen[rule.id] = pack.file
     return final
 

@@ -114,6 +114,7 @@ def resolve(data: Any, path: FieldPath) -> Resolution:
                     continue
                 gone = (*where, seg)
             else:
+                assert isinstance(seg, str)
                 if isinstance(value, dict) and value.get(seg) is not None:
                     nxt.append(((*where, seg), value[seg]))
                     continue
@@ -132,6 +133,6 @@ def _fact(where: PathKey, rest: tuple[Segment, ...]) -> str:
             text += "[*]"
         elif isinstance(seg, int):
             text += f"[{seg}]"
-        else:
+        elif isinstance(seg, str):
             text += format_path((seg,)) if not text else format_path(("x", seg))[1:]
     return text

@@ -47,7 +47,15 @@ def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[Examp
                 if errors:
                     where = "/".join(str(p) for p in errors[0].absolute_path) or "(racine)"
                     results.append(
-                        ExampleResult(pack.id, rule.id, i, ex.outcome, None, source, f"fragment hors schéma du manifeste : {where} : {errors[0].message}")
+                        ExampleResult(
+                            pack.id,
+                            rule.id,
+                            i,
+                            ex.outcome,
+                            None,
+                            source,
+                            f"fragment hors schéma du manifeste : {where} : {errors[0].message}",
+                        )
                     )
                     continue
                 actual, _, _ = evaluate_rule(rule, Document("example", ex.manifest).data, ctx)

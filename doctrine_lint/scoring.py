@@ -42,7 +42,11 @@ def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
     if f.outcome is Outcome.NON_APPLICABLE:
         line.contributions.append((f.rule_id, f.outcome.value, 0.0, 0.0))
         return
-    earned = f.weight if f.outcome is Outcome.CONFORME or (waived_as_conforme and f.outcome is Outcome.DEROGATION) else 0.0
+    earned = (
+        f.weight
+        if f.outcome is Outcome.CONFORME or (waived_as_conforme and f.outcome is Outcome.DEROGATION)
+        else 0.0
+    )
     line.possible += f.weight
     line.earned += earned
     line.contributions.append((f.rule_id, f.outcome.value, earned, f.weight))
@@ -50,7 +54,9 @@ def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
         line.blocking_failure = True
 
 
-def compute(findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_conforme: bool = False) -> Scores:
+def compute(
+    findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_conforme: bool = False
+) -> Scores:
     """Aggregate findings into scores. `waived_as_conforme` counts dérogations as earned."""
     chapter_titles: dict[tuple[str, str], Text] = {}
     for pack in packs:
@@ -61,15 +67,24 @@ def compute(findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_con
     chapters: dict[tuple[str, str], ScoreLine] = {}
     for f in findings:
         _add(overall, f, waived_as_conforme)
-        ref = refs.setdefault(f.referentiel, ScoreLine(f.referentiel, REFERENTIEL_TITLES.get(f.referentiel, Text(f.referentiel))))
+        ref = refs.setdefault(
+            f.referentiel,
+            ScoreLine(f.referentiel, REFERENTIEL_TITLES.get(f.referentiel, Text(f.referentiel))),
+        )
         _add(ref, f, waived_as_conforme)
         key = (f.referentiel, f.chapter)
         chap = chapters.setdefault(key, ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter))))
         _add(chap, f, waived_as_conforme)
     order = list(REFERENTIEL_TITLES)
-    ref_sorted = sorted(refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key))
+    ref_sorted = sorted(
+        refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key)
+    )
     chap_sorted = sorted(
         chapters.items(),
-        key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else len(order), kv[0][0], chapter_key(kv[0][1])),
+        key=lambda kv: (
+            order.index(kv[0][0]) if kv[0][0] in order else len(order),
+            kv[0][0],
+            chapter_key(kv[0][1]),
+        ),
     )
     return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])

@@ -81,9 +81,16 @@ def _describe(error: ValidationError) -> str:
     if v == "const":
         return f"valeur « {inst} » attendue : « {arg} »"
     if v == "type":
-        names = {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "booléen (true/false)",
-                 "array": "liste", "object": "dictionnaire", "null": "vide"}
-        wanted = arg if isinstance(arg, list) else [arg]
+        names = {
+            "string": "texte",
+            "integer": "entier",
+            "number": "nombre",
+            "boolean": "booléen (true/false)",
+            "array": "liste",
+            "object": "dictionnaire",
+            "null": "vide",
+        }
+        wanted = [str(w) for w in (arg if isinstance(arg, list) else [arg])]
         return f"type attendu : {' ou '.join(names.get(w, w) for w in wanted)} (reçu : {_short(inst)})"
     if v == "format":
         names = {"date": "une date AAAA-MM-JJ", "uri": "une URL http(s)", "email": "une adresse e-mail"}
@@ -121,8 +128,9 @@ def _short(value: Any) -> str:
 def _unknown_keys(error: ValidationError) -> list[str]:
     props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     patterns = error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+    instance = error.instance if isinstance(error.instance, dict) else {}
     return sorted(
-        str(k) for k in error.instance if k not in props and not any(re.search(p, str(k)) for p in patterns)
+        str(k) for k in instance if k not in props and not any(re.search(p, str(k)) for p in patterns)
     )
 
 
@@ -136,7 +144,9 @@ def validate_document(doc: Document, schema_name: str) -> list[Problem]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             for key in _unknown_keys(error):
                 line, column = doc.key_position((*path, key))
-                problems.append(Problem(doc.file, line, column, f"{format_path((*path, key))} : clé inconnue"))
+                problems.append(
+                    Problem(doc.file, line, column, f"{format_path((*path, key))} : clé inconnue")
+                )
             continue
         line, column, _ = doc.locate(path)
         if error.validator == "required" and path:

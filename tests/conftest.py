@@ -14,7 +14,9 @@ PINNED_DATE = "2026-11-28"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/* from current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/* from current output"
+    )
 
 
 @pytest.fixture

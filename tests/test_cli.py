@@ -46,8 +46,12 @@ def test_fail_on_none_and_fail_under() -> None:
 
 def test_fail_on_bloquant_ignores_lower_severities(write: Callable[..., Path]) -> None:
     # only a minor fact is missing: fails at mineur, passes at majeur
-    code_low = run(BAD, "--date", PINNED_DATE, "--fail-on", "bloquant", "--select", "NR-7.1.1-RGESN-VERSION")[0]
-    code_high = run(BAD, "--date", PINNED_DATE, "--fail-on", "mineur", "--select", "NR-7.1.1-RGESN-VERSION")[0]
+    code_low = run(BAD, "--date", PINNED_DATE, "--fail-on", "bloquant", "--select", "NR-7.1.1-RGESN-VERSION")[
+        0
+    ]
+    code_high = run(BAD, "--date", PINNED_DATE, "--fail-on", "mineur", "--select", "NR-7.1.1-RGESN-VERSION")[
+        0
+    ]
     assert (code_low, code_high) == (0, 1)
 
 
@@ -112,7 +116,11 @@ def test_json_output_validates_against_the_report_schema(tmp_path: Path) -> None
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(report)
     stamp = report["stamp"]
     assert stamp["evaluation_date"] == PINNED_DATE
-    assert {p["id"] for p in stamp["packs"]} >= {"dtne-interoperabilite", "dtne-securite", "dtne-numerique-responsable"}
+    assert {p["id"] for p in stamp["packs"]} >= {
+        "dtne-interoperabilite",
+        "dtne-securite",
+        "dtne-numerique-responsable",
+    }
     assert all(len(p["sha256"]) == 64 for p in stamp["packs"])
     assert len(report["manifests"][0]["sha256"]) == 64
 
@@ -133,7 +141,17 @@ def test_select_by_referentiel_and_chapter() -> None:
     out = run(BAD, "--date", PINNED_DATE, "--format", "json", "--select", "securite")[1]
     refs = {f["referentiel"] for f in json.loads(out)["manifests"][0]["findings"]}
     assert refs == {"securite"}
-    out = run(BAD, "--date", PINNED_DATE, "--format", "json", "--select", "interoperabilite:6.1", "--ignore", "RI-6.1-SSO")[1]
+    out = run(
+        BAD,
+        "--date",
+        PINNED_DATE,
+        "--format",
+        "json",
+        "--select",
+        "interoperabilite:6.1",
+        "--ignore",
+        "RI-6.1-SSO",
+    )[1]
     findings = json.loads(out)["manifests"][0]["findings"]
     assert findings and all(f["chapter"].startswith("6.1") for f in findings)
     assert "RI-6.1-SSO" not in {f["rule_id"] for f in findings}
@@ -156,7 +174,9 @@ def test_rules_test_runs_every_shipped_example() -> None:
 def test_rules_test_reports_a_wrong_example(write: Callable[..., Path]) -> None:
     from .test_packs import HEADER, RULE
 
-    pack = write(HEADER + RULE.replace("{identity: {admin_mfa: false}}}", "{identity: {admin_mfa: true}}}"), "p.yaml")
+    pack = write(
+        HEADER + RULE.replace("{identity: {admin_mfa: false}}}", "{identity: {admin_mfa: true}}}"), "p.yaml"
+    )
     code, out, _ = run("rules", "test", str(pack))
     assert code == 1
     assert "T-6.1-A exemple 2 : attendu non-conforme, obtenu conforme" in out
@@ -166,7 +186,14 @@ def test_rules_test_reports_a_wrong_example(write: Callable[..., Path]) -> None:
 def test_explain_rule_and_unknown_rule() -> None:
     code, out, _ = run("explain", "RI-6.1-SSO")
     assert code == 0
-    for heading in ("# RI-6.1-SSO", "## Pourquoi", "## Comment corriger", "## Références", "## Exemples", "## Provenance"):
+    for heading in (
+        "# RI-6.1-SSO",
+        "## Pourquoi",
+        "## Comment corriger",
+        "## Références",
+        "## Exemples",
+        "## Provenance",
+    ):
         assert heading in out
     code, out, _ = run("explain", "RI-6.1-SSO", "--lang", "en")
     assert "## Why" in out
@@ -194,7 +221,9 @@ def test_help_documents_exit_codes() -> None:
     assert "Codes de sortie" in out and "2  erreur" in out
 
 
-def test_internal_error_has_no_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_internal_error_has_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import doctrine_lint.linter as linter
 
     def boom(*args: object, **kwargs: object) -> None:
@@ -231,5 +260,7 @@ def test_rich_presenter_respects_no_color(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_python_dash_m_entry_point() -> None:
-    proc = subprocess.run([sys.executable, "-m", "doctrine_lint", "--version"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "doctrine_lint", "--version"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0 and "doctrine-lint" in proc.stdout

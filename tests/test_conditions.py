@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from doctrine_lint.conditions import FALSE, TRUE, UNKNOWN, ConditionError, Context, compile_condition, subtract
+from doctrine_lint.conditions import (
+    FALSE,
+    TRUE,
+    UNKNOWN,
+    ConditionError,
+    Context,
+    compile_condition,
+    subtract,
+)
 from doctrine_lint.paths import PathSyntaxError, parse_path, resolve
 
 CTX = Context(today=date(2026, 11, 28))
@@ -71,7 +79,11 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
     ("exists-false", {"path": "security.pentest", "exists": False}, S),
     ("exists-missing-never-unknown", {"path": "security.pentest.date", "exists": True}, N),
     ("exists-all-elements", {"path": "identity.providers[*].protocol", "exists": True}, N),
-    ("exists-any-element", {"path": "identity.providers[*].protocol", "exists": True, "quantifier": "any"}, S),
+    (
+        "exists-any-element",
+        {"path": "identity.providers[*].protocol", "exists": True, "quantifier": "any"},
+        S,
+    ),
     ("exists-none", {"path": "identity.providers[*].via", "exists": True, "quantifier": "none"}, S),
     ("exists-wildcard-absent-list", {"path": "interoperability.flows[*].name", "exists": True}, U),
     ("quoted-key", {"path": 'security.measures["AUTH.9"]', "equals": "faite"}, S),
@@ -81,20 +93,68 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
     ("wildcard-all-one-false", {"path": "identity.providers[*].provider", "equals": "educonnect"}, N),
     ("wildcard-all-missing-element", {"path": "identity.providers[*].protocol", "in": ["saml2", "oidc"]}, U),
     ("wildcard-all-false-beats-missing", {"path": "identity.providers[*].protocol", "equals": "saml2"}, N),
-    ("wildcard-any", {"path": "identity.providers[*].provider", "equals": "idp-academique", "quantifier": "any"}, S),
-    ("wildcard-none", {"path": "identity.providers[*].provider", "equals": "comptes-locaux", "quantifier": "none"}, S),
-    ("wildcard-none-hit", {"path": "identity.providers[*].provider", "equals": "educonnect", "quantifier": "none"}, N),
+    (
+        "wildcard-any",
+        {"path": "identity.providers[*].provider", "equals": "idp-academique", "quantifier": "any"},
+        S,
+    ),
+    (
+        "wildcard-none",
+        {"path": "identity.providers[*].provider", "equals": "comptes-locaux", "quantifier": "none"},
+        S,
+    ),
+    (
+        "wildcard-none-hit",
+        {"path": "identity.providers[*].provider", "equals": "educonnect", "quantifier": "none"},
+        N,
+    ),
     ("wildcard-empty-all", {"path": "interoperability.apis[*].openapi_url", "exists": True}, S),
     ("wildcard-empty-any", {"path": "interoperability.apis[*].name", "equals": "x", "quantifier": "any"}, N),
     ("wildcard-absent-list", {"path": "interoperability.flows[*].standard", "equals": "xapi"}, U),
-    ("schema", {"path": "identity.providers", "schema": {"contains": {"properties": {"provider": {"const": "educonnect"}}}}}, S),
+    (
+        "schema",
+        {
+            "path": "identity.providers",
+            "schema": {"contains": {"properties": {"provider": {"const": "educonnect"}}}},
+        },
+        S,
+    ),
     ("schema-no", {"path": "hosting.countries", "schema": {"items": {"enum": ["FR"]}}}, N),
-    ("all", {"all": [{"path": "identity.sso_propagation", "equals": True}, {"path": "service.kind", "equals": "ent-2d"}]}, S),
-    ("all-false-beats-unknown", {"all": [{"path": "nope", "equals": 1}, {"path": "identity.admin_mfa", "equals": True}]}, N),
-    ("all-unknown", {"all": [{"path": "nope", "equals": 1}, {"path": "identity.sso_propagation", "equals": True}]}, U),
-    ("any-true-beats-unknown", {"any": [{"path": "nope", "equals": 1}, {"path": "identity.sso_propagation", "equals": True}]}, S),
-    ("any-unknown", {"any": [{"path": "nope", "equals": 1}, {"path": "identity.admin_mfa", "equals": True}]}, U),
-    ("any-false", {"any": [{"path": "identity.admin_mfa", "equals": True}, {"path": "service.kind", "equals": "x"}]}, N),
+    (
+        "all",
+        {
+            "all": [
+                {"path": "identity.sso_propagation", "equals": True},
+                {"path": "service.kind", "equals": "ent-2d"},
+            ]
+        },
+        S,
+    ),
+    (
+        "all-false-beats-unknown",
+        {"all": [{"path": "nope", "equals": 1}, {"path": "identity.admin_mfa", "equals": True}]},
+        N,
+    ),
+    (
+        "all-unknown",
+        {"all": [{"path": "nope", "equals": 1}, {"path": "identity.sso_propagation", "equals": True}]},
+        U,
+    ),
+    (
+        "any-true-beats-unknown",
+        {"any": [{"path": "nope", "equals": 1}, {"path": "identity.sso_propagation", "equals": True}]},
+        S,
+    ),
+    (
+        "any-unknown",
+        {"any": [{"path": "nope", "equals": 1}, {"path": "identity.admin_mfa", "equals": True}]},
+        U,
+    ),
+    (
+        "any-false",
+        {"any": [{"path": "identity.admin_mfa", "equals": True}, {"path": "service.kind", "equals": "x"}]},
+        N,
+    ),
     ("not", {"not": {"path": "identity.admin_mfa", "equals": True}}, S),
     ("not-unknown", {"not": {"path": "nope", "equals": True}}, U),
 ]
@@ -112,10 +172,14 @@ def test_false_verdict_points_at_the_failing_element() -> None:
 
 
 def test_unknown_verdict_names_the_facts_to_declare() -> None:
-    v = compile_condition({"all": [
-        {"path": "security.pentest.date", "min": "2020-01-01"},
-        {"path": "identity.providers[*].protocol", "in": ["saml2"]},
-    ]})({"security": {}, "identity": {"providers": [{"protocol": "saml2"}, {}]}}, CTX)
+    v = compile_condition(
+        {
+            "all": [
+                {"path": "security.pentest.date", "min": "2020-01-01"},
+                {"path": "identity.providers[*].protocol", "in": ["saml2"]},
+            ]
+        }
+    )({"security": {}, "identity": {"providers": [{"protocol": "saml2"}, {}]}}, CTX)
     assert v.state == UNKNOWN
     assert [fact for _, fact in v.missing] == ["security.pentest.date", "identity.providers[1].protocol"]
     assert v.missing[0][0] == ("security", "pentest")
@@ -134,14 +198,34 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
     ("no-operator", {"path": "a"}, "exactement un opérateur", ()),
     ("bad-regex", {"path": "a", "matches": "(unclosed"}, "expression régulière invalide", ("matches",)),
     ("bad-path", {"path": "a..b", "equals": 1}, "chemin", ("path",)),
-    ("bad-quantifier", {"path": "a[*]", "equals": 1, "quantifier": "most"}, "quantificateur", ("quantifier",)),
+    (
+        "bad-quantifier",
+        {"path": "a[*]", "equals": 1, "quantifier": "most"},
+        "quantificateur",
+        ("quantifier",),
+    ),
     ("empty-in", {"path": "a", "in": []}, "liste non vide", ("in",)),
     ("bad-bound", {"path": "a", "min": "demain"}, "borne", ("min",)),
     ("mixed-bounds", {"path": "a", "min": 1, "max": "today"}, "tous deux", ()),
-    ("external-ref", {"path": "a", "schema": {"$ref": "https://evil.example/s.json"}}, "référence externe", ("schema",)),
-    ("file-ref", {"path": "a", "schema": {"items": {"$ref": "file:///etc/passwd"}}}, "référence externe", ("schema",)),
+    (
+        "external-ref",
+        {"path": "a", "schema": {"$ref": "https://evil.example/s.json"}},
+        "référence externe",
+        ("schema",),
+    ),
+    (
+        "file-ref",
+        {"path": "a", "schema": {"items": {"$ref": "file:///etc/passwd"}}},
+        "référence externe",
+        ("schema",),
+    ),
     ("bad-schema", {"path": "a", "schema": {"type": 12}}, "schéma JSON invalide", ("schema",)),
-    ("nested-position", {"all": [{"path": "a", "equals": 1}, {"not": {"path": "b", "oops": 1}}]}, "opérateur inconnu", ("all", 1, "not", "oops")),
+    (
+        "nested-position",
+        {"all": [{"path": "a", "equals": 1}, {"not": {"path": "b", "oops": 1}}]},
+        "opérateur inconnu",
+        ("all", 1, "not", "oops"),
+    ),
     ("empty-all", {"all": []}, "liste non vide", ()),
     ("bad-count", {"path": "a", "count": {"min": -1}}, "entiers positifs", ("count",)),
     ("bad-exists", {"path": "a", "exists": "yes"}, "true ou false", ("exists",)),
@@ -149,7 +233,9 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
 
 
 @pytest.mark.parametrize(("name", "spec", "fragment", "where"), BAD, ids=[b[0] for b in BAD])
-def test_malformed_conditions_are_rejected_with_their_place(name: str, spec: Any, fragment: str, where: tuple[Any, ...]) -> None:
+def test_malformed_conditions_are_rejected_with_their_place(
+    name: str, spec: Any, fragment: str, where: tuple[Any, ...]
+) -> None:
     with pytest.raises(ConditionError) as info:
         compile_condition(spec)
     assert fragment in str(info.value)

@@ -12,7 +12,8 @@ from doctrine_lint.errors import ManifestError
 
 
 def test_positions_of_keys_and_values_are_one_based(write: Callable[..., Path]) -> None:
-    doc = load_document(write("""
+    doc = load_document(
+        write("""
         service:
           name: ENT
           audiences: [eleves, enseignants]
@@ -20,7 +21,8 @@ def test_positions_of_keys_and_values_are_one_based(write: Callable[..., Path]) 
           providers:
             - audience: eleves
               provider: educonnect
-        """))
+        """)
+    )
     assert doc.data["service"]["name"] == "ENT"
     span = doc.index[("service", "name")]
     assert (span.key_line, span.key_column, span.line, span.column) == (2, 3, 2, 9)
@@ -30,11 +32,13 @@ def test_positions_of_keys_and_values_are_one_based(write: Callable[..., Path]) 
 
 
 def test_missing_path_falls_back_to_closest_declared_ancestor_key(write: Callable[..., Path]) -> None:
-    doc = load_document(write("""
+    doc = load_document(
+        write("""
         a: 1
         security:
           tls: {min_version: "1.2"}
-        """))
+        """)
+    )
     assert doc.locate(("security", "homologation", "date")) == (2, 1, False)
     assert doc.locate(("nothing", "here")) == (1, 1, False)
 
@@ -45,7 +49,8 @@ def test_dates_stay_iso_strings(write: Callable[..., Path]) -> None:
 
 
 def test_anchors_aliases_and_merge_keys(write: Callable[..., Path]) -> None:
-    doc = load_document(write("""
+    doc = load_document(
+        write("""
         base: &b
           protocol: saml2
           via: direct
@@ -54,7 +59,8 @@ def test_anchors_aliases_and_merge_keys(write: Callable[..., Path]) -> None:
             audience: eleves
             via: educonnect
           - *b
-        """))
+        """)
+    )
     first = doc.data["providers"][0]
     assert first == {"protocol": "saml2", "via": "educonnect", "audience": "eleves"}
     assert doc.data["providers"][1] == {"protocol": "saml2", "via": "direct"}
@@ -95,7 +101,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "line", "column", "fragment"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column", "fragment"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS]
+)
 def test_bad_yaml_is_one_located_error(
     write: Callable[..., Path], name: str, text: str, line: int, column: int, fragment: str
 ) -> None:

@@ -89,14 +89,17 @@ def _run(write: Callable[..., Path], manifest: str):  # type: ignore[no-untyped-
 
 
 def test_outcomes_and_locations(write: Callable[..., Path]) -> None:
-    by_id, _ = _run(write, """
+    by_id, _ = _run(
+        write,
+        """
         identity:
           admin_mfa: false
         gar:
           role: ent-mediacentre
         security:
           tls: {min_version: "1.2"}
-        """)
+        """,
+    )
     mfa = by_id["E-1-MFA"]
     assert mfa.outcome is Outcome.NON_CONFORME
     assert (mfa.location.line, mfa.location.column, mfa.location.exact) == (2, 14, True)
@@ -121,11 +124,14 @@ def test_unknown_applicability_is_a_fact_to_declare(write: Callable[..., Path]) 
 
 
 def test_score_formula_counts_to_be_declared_as_not_earned(write: Callable[..., Path]) -> None:
-    _, scores = _run(write, """
+    _, scores = _run(
+        write,
+        """
         identity: {admin_mfa: true}
         gar: {role: aucun}
         security: {security_contact: "x@example.org"}
-        """)
+        """,
+    )
     # E-1-MFA conforme (5/5), E-1-GAR non applicable, E-2-PENTEST à renseigner (0/2), E-2-INFO conforme (0/0)
     assert scores.overall.earned == 5 and scores.overall.possible == 7
     assert scores.overall.score == pytest.approx(71.4)
@@ -138,11 +144,14 @@ def test_score_formula_counts_to_be_declared_as_not_earned(write: Callable[..., 
 
 
 def test_failed_blocking_rule_makes_the_chapter_non_conforme(write: Callable[..., Path]) -> None:
-    _, scores = _run(write, """
+    _, scores = _run(
+        write,
+        """
         identity: {admin_mfa: false}
         gar: {role: fournisseur-ressources, opaque_identifiers: true}
         security: {pentest: {date: "2026-10-01"}, security_contact: "x@example.org"}
-        """)
+        """,
+    )
     one = scores.chapter("securite", "1")
     assert one is not None and one.score == pytest.approx(37.5)
     assert one.blocking_failure and one.status == "non-conforme"
@@ -167,7 +176,9 @@ def test_findings_are_sorted_by_chapter_then_id(write: Callable[..., Path]) -> N
         (0, 0, False, None),
     ],
 )
-def test_rgaa_style_status_thresholds(earned: float, possible: float, blocking: bool, status: str | None) -> None:
+def test_rgaa_style_status_thresholds(
+    earned: float, possible: float, blocking: bool, status: str | None
+) -> None:
     line = ScoreLine("k", Text("k"), earned=earned, possible=possible, blocking_failure=blocking)
     assert line.status == status
 
@@ -175,4 +186,9 @@ def test_rgaa_style_status_thresholds(earned: float, possible: float, blocking: 
 def test_default_weights_are_documented_values() -> None:
     from doctrine_lint.model import DEFAULT_WEIGHTS
 
-    assert DEFAULT_WEIGHTS == {Severity.BLOQUANT: 5.0, Severity.MAJEUR: 3.0, Severity.MINEUR: 1.0, Severity.INFO: 0.0}
+    assert DEFAULT_WEIGHTS == {
+        Severity.BLOQUANT: 5.0,
+        Severity.MAJEUR: 3.0,
+        Severity.MINEUR: 1.0,
+        Severity.INFO: 0.0,
+    }

@@ -20,7 +20,17 @@ SCENARIOS: list[tuple[str, list[str]]] = [
     ("service-tiers-non-conforme.en.txt", ["examples/service-tiers-non-conforme.yaml", "--lang", "en"]),
     ("ressource-gar.all.txt", ["examples/ressource-gar.yaml", "--show-all"]),
     ("ressource-gar.json", ["examples/ressource-gar.yaml", "--format", "json"]),
-    ("batch.json", ["examples/ent-second-degre.yaml", "examples/service-tiers-non-conforme.yaml", "--format", "json", "--select", "securite"]),
+    (
+        "batch.json",
+        [
+            "examples/ent-second-degre.yaml",
+            "examples/service-tiers-non-conforme.yaml",
+            "--format",
+            "json",
+            "--select",
+            "securite",
+        ],
+    ),
     ("explain-score-ressource-gar.txt", ["explain", "--score", "examples/ressource-gar.yaml"]),
     ("explain-RI-6.1-SSO.md", ["explain", "RI-6.1-SSO"]),
     ("rules.txt", ["rules"]),

@@ -31,10 +31,14 @@ def test_rule_is_bilingual_sourced_and_honest(rule: Rule) -> None:
         assert field.en, f"{rule.id}: English text missing"
     if rule.message is not None:
         assert rule.message.en, f"{rule.id}: English message missing"
-    assert rule.references and all(r.url.startswith("https://") or r.url.startswith("http://") for r in rule.references)
+    assert rule.references and all(
+        r.url.startswith("https://") or r.url.startswith("http://") for r in rule.references
+    )
     if rule.provenance.evidence in (Evidence.SECONDAIRE, Evidence.INFERENCE):
         assert rule.severity is not Severity.BLOQUANT
-        assert not rule.provenance.verified, f"{rule.id}: a rule built on {rule.provenance.evidence.value} cannot be verified"
+        assert not rule.provenance.verified, (
+            f"{rule.id}: a rule built on {rule.provenance.evidence.value} cannot be verified"
+        )
     outcomes = {ex.outcome.value for ex in rule.examples}
     assert {"conforme", "non-conforme"} <= outcomes
 

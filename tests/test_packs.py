@@ -57,18 +57,56 @@ def test_valid_pack_compiles(write: Callable[..., Path]) -> None:
 
 
 BROKEN: list[tuple[str, str, str, int, int]] = [
-    ("unknown-operator", RULE.replace("equals: true}", "greater: 1}"), "opérateur inconnu « greater »", 18, 39),
+    (
+        "unknown-operator",
+        RULE.replace("equals: true}", "greater: 1}"),
+        "opérateur inconnu « greater »",
+        18,
+        39,
+    ),
     ("bad-regex", RULE.replace("equals: true}", 'matches: "(x"}'), "expression régulière invalide", 18, 39),
     ("bad-path", RULE.replace("path: identity.admin_mfa", "path: identity..admin_mfa"), "chemin", 18, 13),
     ("unknown-chapter", RULE.replace('chapter: "6.1"', 'chapter: "9.9"'), "chapitre « 9.9 » absent", 12, 14),
-    ("bad-severity", RULE.replace("severity: majeur", "severity: grave"), "valeur « grave » non reconnue", 13, 15),
+    (
+        "bad-severity",
+        RULE.replace("severity: majeur", "severity: grave"),
+        "valeur « grave » non reconnue",
+        13,
+        15,
+    ),
     ("missing-examples", RULE.split("    examples:")[0], "clé obligatoire manquante : « examples »", 10, 5),
-    ("no-failing-example", RULE.replace("- {outcome: non-conforme", "- {outcome: conforme"), "la liste ne contient pas", 20, 7),
-    ("inference-cannot-block", RULE.replace("severity: majeur", "severity: bloquant").replace("evidence: officiel", "evidence: inference"), "interdite", 13, 15),
+    (
+        "no-failing-example",
+        RULE.replace("- {outcome: non-conforme", "- {outcome: conforme"),
+        "la liste ne contient pas",
+        20,
+        7,
+    ),
+    (
+        "inference-cannot-block",
+        RULE.replace("severity: majeur", "severity: bloquant").replace(
+            "evidence: officiel", "evidence: inference"
+        ),
+        "interdite",
+        13,
+        15,
+    ),
     ("unknown-key", RULE.replace("    chapter:", "    chapitre: x\n    chapter:"), "clé inconnue", 12, 5),
-    ("duplicate-yaml-key", RULE.replace("    chapter:", '    title: B\n    chapter:'), "clé « title » en double", 12, 5),
+    (
+        "duplicate-yaml-key",
+        RULE.replace("    chapter:", "    title: B\n    chapter:"),
+        "clé « title » en double",
+        12,
+        5,
+    ),
     ("duplicate-rule-id", RULE + RULE, "identifiant de règle en double", 22, 9),
-    ("external-schema-ref", RULE.replace("equals: true}", 'schema: {"$ref": "https://evil.example/x"}}'), "référence externe", 18, 39),
+    (
+        "external-schema-ref",
+        RULE.replace("equals: true}", 'schema: {"$ref": "https://evil.example/x"}}'),
+        "référence externe",
+        18,
+        39,
+    ),
 ]
 
 
@@ -134,13 +172,17 @@ def test_extends_overrides_disables_and_adds(write: Callable[..., Path]) -> None
 
 def test_derived_pack_replaces_its_base_in_the_loaded_set(write: Callable[..., Path]) -> None:
     base = _pack(write, name="base.yaml")
-    derived = write(EXTENDING.replace("{base}", base.name).replace("  T-6.1-B: {enabled: false}\n", ""), "derived.yaml")
+    derived = write(
+        EXTENDING.replace("{base}", base.name).replace("  T-6.1-B: {enabled: false}\n", ""), "derived.yaml"
+    )
     packs = load_packs([base, derived], shipped=False)
     assert [p.id for p in packs] == ["collectivite"]
 
 
 def test_extending_a_shipped_pack_by_id(write: Callable[..., Path]) -> None:
-    text = EXTENDING.replace("{base}", "dtne-securite").replace("overrides:\n  T-6.1-A: {severity: bloquant}\n  T-6.1-B: {enabled: false}\n", "")
+    text = EXTENDING.replace("{base}", "dtne-securite").replace(
+        "overrides:\n  T-6.1-A: {severity: bloquant}\n  T-6.1-B: {enabled: false}\n", ""
+    )
     packs = load_packs([write(text, "derived.yaml")])
     ids = {p.id for p in packs}
     assert "collectivite" in ids and "dtne-securite" not in ids
@@ -149,7 +191,10 @@ def test_extending_a_shipped_pack_by_id(write: Callable[..., Path]) -> None:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        ("overrides:\n  T-6.1-A: {severity: bloquant}\n  NOPE-1: {weight: 2}\n", "règle inconnue du pack étendu : NOPE-1"),
+        (
+            "overrides:\n  T-6.1-A: {severity: bloquant}\n  NOPE-1: {weight: 2}\n",
+            "règle inconnue du pack étendu : NOPE-1",
+        ),
         ("extends: nulle-part.yaml", "pack étendu introuvable"),
     ],
 )
@@ -157,7 +202,9 @@ def test_extends_errors(write: Callable[..., Path], change: str, fragment: str) 
     base = _pack(write, RULE + RULE.replace("T-6.1-A", "T-6.1-B"), name="base.yaml")
     text = EXTENDING.replace("{base}", base.name)
     if change.startswith("overrides"):
-        text = text.replace("overrides:\n  T-6.1-A: {severity: bloquant}\n  T-6.1-B: {enabled: false}\n", change)
+        text = text.replace(
+            "overrides:\n  T-6.1-A: {severity: bloquant}\n  T-6.1-B: {enabled: false}\n", change
+        )
     else:
         text = text.replace(f"extends: {base.name}", change)
     with pytest.raises(PackError, match=fragment):
@@ -172,9 +219,13 @@ def test_override_cannot_make_an_inferred_rule_blocking(write: Callable[..., Pat
 
 
 def test_circular_extends(write: Callable[..., Path]) -> None:
-    a = HEADER.replace("id: test-pack", "id: pack-a").replace("  referentiel: securite\n", "  referentiel: securite\n  extends: b.yaml\n")
+    a = HEADER.replace("id: test-pack", "id: pack-a").replace(
+        "  referentiel: securite\n", "  referentiel: securite\n  extends: b.yaml\n"
+    )
     write(a + RULE, "a.yaml")
-    b = HEADER.replace("id: test-pack", "id: pack-b").replace("  referentiel: securite\n", "  referentiel: securite\n  extends: a.yaml\n")
+    b = HEADER.replace("id: test-pack", "id: pack-b").replace(
+        "  referentiel: securite\n", "  referentiel: securite\n  extends: a.yaml\n"
+    )
     with pytest.raises(PackError, match="héritage circulaire"):
         load_pack(write(b + RULE.replace("T-6.1-A", "T-6.1-Z"), "b.yaml"))
 

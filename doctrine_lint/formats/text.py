@@ -26,7 +26,11 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
         for ref_key, chap in scores.chapters:
             if ref_key == ref.key:
                 out.append(_score_row(f"§{chap.key} {chap.title.get(lang)}", chap, lang, 4))
-    shown = [f for f in visible(result.findings, opts.show_all) if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all]
+    shown = [
+        f
+        for f in visible(result.findings, opts.show_all)
+        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
+    ]
     out += ["", t("findings", lang)]
     if not shown:
         out.append("  " + t("nothing_to_report", lang))
@@ -35,9 +39,11 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
         group = (f.referentiel, f.chapter)
         if group != current:
             current = group
-            ref_title = next((r.title.get(lang) for r in scores.referentiels if r.key == f.referentiel), f.referentiel)
-            chap = scores.chapter(f.referentiel, f.chapter)
-            out.append(f"  §{f.chapter} {chap.title.get(lang) if chap else ''} ({ref_title})")
+            ref_title = next(
+                (r.title.get(lang) for r in scores.referentiels if r.key == f.referentiel), f.referentiel
+            )
+            heading = scores.chapter(f.referentiel, f.chapter)
+            out.append(f"  §{f.chapter} {heading.title.get(lang) if heading else ''} ({ref_title})")
         loc = f.location
         out.append(
             f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} "
@@ -56,7 +62,11 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
     out += [
         "",
         f"{t('summary', lang)} : "
-        + ", ".join(f"{counts[o.value]} {outcome(o, lang)}" for o in Outcome if o is not Outcome.DEROGATION or counts[o.value]),
+        + ", ".join(
+            f"{counts[o.value]} {outcome(o, lang)}"
+            for o in Outcome
+            if o is not Outcome.DEROGATION or counts[o.value]
+        ),
     ]
     return out
 
