@@ -18,6 +18,7 @@ from typing import Any, Final
 import jsonschema
 
 from .document import PathKey
+from .jsonsubset import compile_schema
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
 
 TRUE: Final = 1
@@ -379,8 +380,8 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
             jsonschema.Draft202012Validator.check_schema(arg)
         except jsonschema.SchemaError as exc:
             raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
-        validator = jsonschema.Draft202012Validator(arg)
-        return lambda v, ctx: bool(validator.is_valid(v))
+        check = compile_schema(arg)
+        return lambda v, ctx: check(v)
     raise ConditionError(f"opérateur inconnu « {op} »", at)  # pragma: no cover - guarded above
 
 

@@ -9,8 +9,9 @@ Manifests come from outside, so size, nesting depth, alias expansion and recursi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -292,19 +293,19 @@ def _build_index(
     return index
 
 
+_PLAIN_KEY = re.compile(r"[\w$-]+")
+
+
+@lru_cache(maxsize=8192)
 def format_path(path: PathKey) -> str:
     """Render a path tuple as the dotted form used in packs and reports: a.b[0].c."""
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif part and all(c.isalnum() or c in "_-$" for c in part):
+        elif _PLAIN_KEY.fullmatch(part):
             out.append(f".{part}" if out else part)
         else:
             escaped = part.replace("\\", "\\\\").replace('"', '\\"')
             out.append(f'["{escaped}"]')
     return "".join(out)
-
-
-def iter_paths(index: dict[PathKey, Span]) -> Iterator[PathKey]:
-    return iter(index)

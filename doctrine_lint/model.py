@@ -52,6 +52,7 @@ class Outcome(StrEnum):
 
 
 OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
+_ZERO_COUNTS = {o.value: 0 for o in Outcome}
 
 
 class Evidence(StrEnum):
@@ -158,7 +159,7 @@ class ScoreLine:
     title: Text
     earned: float = 0.0
     possible: float = 0.0
-    counts: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    counts: dict[str, int] = field(default_factory=lambda: dict(_ZERO_COUNTS))
     blocking_failure: bool = False
     contributions: list[tuple[str, str, float, float]] = field(default_factory=list)
 

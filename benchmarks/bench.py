@@ -1,0 +1,139 @@
+"""Benchmark: the whole CLI on one example, and the engine on generated manifests.
+
+Every figure is a median over repeated runs, printed beside a baseline measured in the same run
+(Python start-up for the CLI, the bare libyaml parse for the engine), so that machine noise
+shows up in both and the ratios stay meaningful.
+
+    python benchmarks/bench.py [--manifests 1000] [--cli-runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from doctrine_lint.document import load_document  # noqa: E402
+from doctrine_lint.linter import lint_document, load_manifest  # noqa: E402
+from doctrine_lint.packs import all_rules, load_packs  # noqa: E402
+from doctrine_lint.validation import validate_document  # noqa: E402
+
+EXAMPLES = sorted((REPO / "examples").glob("*.yaml"))
+TODAY = date(2026, 11, 28)
+
+
+def _median_ms(samples: list[float]) -> float:
+    return 1000.0 * statistics.median(samples)
+
+
+def _time_command(cmd: list[str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def generate(folder: Path, count: int, seed: int = 2026) -> list[Path]:
+    """Write `count` manifests: the bundled examples with values varied deterministically."""
+    rng = random.Random(seed)
+    bases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
+    paths = []
+    for i in range(count):
+        data = yaml.safe_load(yaml.safe_dump(rng.choice(bases)))
+        data["service"]["name"] = f"Service généré {i}"
+        identity = data.setdefault("identity", {})
+        identity["sso_propagation"] = rng.random() > 0.3
+        identity["admin_mfa"] = rng.random() > 0.2
+        access = data.setdefault("accessibility", {})
+        access["conformance_rate"] = rng.randint(0, 100)
+        security = data.setdefault("security", {})
+        security["log_retention_months"] = rng.choice([1, 3, 6, 12, 24])
+        if rng.random() > 0.5:
+            security.pop("pentest", None)
+        path = folder / f"m{i:04d}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _per_file(fn: Callable[[Path], object], paths: list[Path], rounds: int) -> float:
+    """Median over `rounds` of the mean time per file, in milliseconds."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for p in paths:
+            fn(p)
+        samples.append((time.perf_counter() - start) / len(paths))
+    return _median_ms(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--manifests", type=int, default=1000)
+    parser.add_argument("--cli-runs", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    example = str(REPO / "examples" / "ent-second-degre.yaml")
+    cli = [sys.executable, "-m", "doctrine_lint", example, "--date", TODAY.isoformat()]
+    start_up = _time_command([sys.executable, "-c", "pass"], args.cli_runs)
+    imports = _time_command([sys.executable, "-c", "import yaml, jsonschema, click"], args.cli_runs)
+    whole = _time_command(cli, args.cli_runs)
+    print(f"CLI on {Path(example).name} ({args.cli_runs} runs, median)")
+    print(f"  python start-up alone          {_median_ms(start_up):7.1f} ms")
+    print(f"  python + import yaml/jsonschema/click {_median_ms(imports):7.1f} ms")
+    print(
+        f"  doctrine-lint (whole command)  {_median_ms(whole):7.1f} ms"
+        f"   ({_median_ms(whole) / _median_ms(start_up):.1f}× start-up)"
+    )
+
+    packs = load_packs()
+    rules = all_rules(packs)
+    pack_samples = []
+    for _ in range(args.rounds):
+        start = time.perf_counter()
+        load_packs()
+        pack_samples.append(time.perf_counter() - start)
+    print(
+        f"\nLoading the shipped packs ({len(rules)} rules): {_median_ms(pack_samples):.1f} ms (median of {args.rounds})"
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), args.manifests)
+        size = statistics.mean(p.stat().st_size for p in paths)
+        docs = [load_manifest(p) for p in paths]
+
+        def parse_only(p: Path) -> object:
+            return yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+        by_path = dict(zip(paths, docs, strict=True))
+        parse = _per_file(parse_only, paths, args.rounds)
+        indexed = _per_file(load_document, paths, args.rounds)
+        validate = _per_file(lambda p: validate_document(by_path[p], "manifest"), paths, args.rounds)
+
+        evaluate = _per_file(lambda p: lint_document(by_path[p], packs, rules, TODAY), paths, args.rounds)
+    print(
+        f"\nEngine on {args.manifests} generated manifests (~{size / 1024:.1f} KiB each), ms per manifest, median of {args.rounds}"
+    )
+    print(f"  libyaml parse alone (baseline) {parse:7.3f} ms   1.00×")
+    print(f"  load with position index       {indexed:7.3f} ms   {indexed / parse:.2f}×")
+    print(f"  manifest schema validation     {validate:7.3f} ms   {validate / parse:.2f}×")
+    print(f"  rule evaluation + scores       {evaluate:7.3f} ms   {evaluate / parse:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
