@@ -116,7 +116,7 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator
         if not isinstance(children, list) or not children:
             raise ConditionError(f"« {op} » attend une liste non vide de conditions", where)
         compiled = [compile_condition(c, (*where, op, i)) for i, c in enumerate(children)]
-        return _all(compiled) if op == "all" else _any(compiled)
+        return _combine(compiled, FALSE if op == "all" else TRUE)
     if "not" in spec:
         return _not(compile_condition(spec["not"], (*where, "not")))
     if "path" not in spec:
@@ -124,45 +124,27 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator
     return _compile_test(spec, where)
 
 
-def _all(children: Sequence[Evaluator]) -> Evaluator:
+def _combine(children: Sequence[Evaluator], decisive: int) -> Evaluator:
+    """`all` (decisive FALSE) and `any` (decisive TRUE) in Kleene's three-valued logic:
+    the first decisive child wins; otherwise any unknown child makes the result unknown."""
+
     def run(data: Any, ctx: Context) -> Verdict:
         unknown: Verdict | None = None
         missing: list[tuple[PathKey, str]] = []
-        last: Verdict | None = None
+        first: Verdict | None = None
         for child in children:
             v = child(data, ctx)
-            if v.state == FALSE:
+            if v.state == decisive:
                 return v
             if v.state == UNKNOWN:
                 unknown = unknown or v
                 missing.extend(v.missing)
-            last = v
+            elif first is None:
+                first = v
         if unknown is not None:
             return Verdict(UNKNOWN, unknown.path, None, missing)
-        assert last is not None
-        return last
-
-    return run
-
-
-def _any(children: Sequence[Evaluator]) -> Evaluator:
-    def run(data: Any, ctx: Context) -> Verdict:
-        first_false: Verdict | None = None
-        unknown: Verdict | None = None
-        missing: list[tuple[PathKey, str]] = []
-        for child in children:
-            v = child(data, ctx)
-            if v.state == TRUE:
-                return v
-            if v.state == UNKNOWN:
-                unknown = unknown or v
-                missing.extend(v.missing)
-            elif first_false is None:
-                first_false = v
-        if unknown is not None:
-            return Verdict(UNKNOWN, unknown.path, None, missing)
-        assert first_false is not None
-        return first_false
+        assert first is not None
+        return first
 
     return run
 
