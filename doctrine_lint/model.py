@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -146,6 +147,7 @@ class Finding:
         return (self.referentiel, chapter_key(self.chapter), self.rule_id)
 
 
+@lru_cache(maxsize=1024)
 def chapter_key(chapter: str) -> tuple[tuple[int, int, str], ...]:
     """Sort chapter numbers naturally (6.1.2 < 6.1.10 < 7), numbers before letters (7 < G1)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in chapter.split("."))

@@ -54,6 +54,14 @@ def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
         line.blocking_failure = True
 
 
+def _merge(total: ScoreLine, part: ScoreLine) -> None:
+    total.earned += part.earned
+    total.possible += part.possible
+    total.blocking_failure = total.blocking_failure or part.blocking_failure
+    for outcome, n in part.counts.items():
+        total.counts[outcome] += n
+
+
 def compute(
     findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_conforme: bool = False
 ) -> Scores:
@@ -66,15 +74,18 @@ def compute(
     refs: dict[str, ScoreLine] = {}
     chapters: dict[tuple[str, str], ScoreLine] = {}
     for f in findings:
-        _add(overall, f, waived_as_conforme)
-        ref = refs.setdefault(
-            f.referentiel,
-            ScoreLine(f.referentiel, REFERENTIEL_TITLES.get(f.referentiel, Text(f.referentiel))),
-        )
-        _add(ref, f, waived_as_conforme)
         key = (f.referentiel, f.chapter)
-        chap = chapters.setdefault(key, ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter))))
+        chap = chapters.get(key)
+        if chap is None:
+            chap = chapters[key] = ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter)))
         _add(chap, f, waived_as_conforme)
+    # Référentiel and overall lines are sums of chapter lines (contributions stay per chapter).
+    for (ref_key, _), chap in chapters.items():
+        ref = refs.get(ref_key)
+        if ref is None:
+            ref = refs[ref_key] = ScoreLine(ref_key, REFERENTIEL_TITLES.get(ref_key, Text(ref_key)))
+        _merge(ref, chap)
+        _merge(overall, chap)
     order = list(REFERENTIEL_TITLES)
     ref_sorted = sorted(
         refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key)
