@@ -1,9 +1,9 @@
-"""Compile the common subset of JSON Schema used by packs' `schema` tests into fast predicates.
+"""Compile the common subset of JSON Schema into fast validity predicates.
 
-jsonschema is the reference and stays the fallback: a schema using any keyword outside the
-subset below is checked by jsonschema itself. The subset is what correlating two fields of one
-list element needs (properties, required, items, contains, if/then/else, anyOf…), and compiling
-it makes the escape hatch about ten times cheaper per manifest.
+Used for packs' `schema` tests and as the fast path of manifest validation: a valid manifest
+is accepted without running jsonschema, and only an invalid one pays for jsonschema's detailed
+errors. jsonschema is the reference and stays the fallback: a schema using any keyword outside
+the subset is checked by jsonschema itself. Tests compare both on many cases.
 """
 
 from __future__ import annotations
@@ -28,7 +28,17 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "null": lambda v: v is None,
 }
 
-_ANNOTATIONS = {"title", "description", "$comment", "examples", "default"}
+_ANNOTATIONS = {
+    "title",
+    "description",
+    "$comment",
+    "examples",
+    "default",
+    "$schema",
+    "$id",
+    "$defs",
+    "markdownDescription",
+}
 
 
 class _Unsupported(Exception):
@@ -46,105 +56,165 @@ def _equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _compile(schema: Any) -> Check:
-    if schema is True:
-        return lambda v: True
-    if schema is False:
-        return lambda v: False
-    if not isinstance(schema, dict):
+class _Compiler:
+    def __init__(self, root: Any, format_checker: jsonschema.FormatChecker | None) -> None:
+        self.root = root
+        self.format_checker = format_checker
+        self.refs: dict[str, Check] = {}
+
+    def _ref(self, ref: Any) -> Check:
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise _Unsupported
+        if ref not in self.refs:
+            target: Any = self.root
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            # Recursion-safe: the slot is filled before compiling, and looked up at call time.
+            self.refs[ref] = lambda v: True
+            compiled = self._compile(target)
+            self.refs[ref] = compiled
+        refs = self.refs
+        return lambda v: refs[ref](v)
+
+    def _compile(self, schema: Any) -> Check:
+        if schema is True:
+            return lambda v: True
+        if schema is False:
+            return lambda v: False
+        if not isinstance(schema, dict):
+            raise _Unsupported
+        checks: list[Check] = []
+        for key, arg in schema.items():
+            if key in _ANNOTATIONS:
+                continue
+            checks.append(self._keyword(key, arg, schema))
+        if not checks:
+            return lambda v: True
+        if len(checks) == 1:
+            return checks[0]
+        return lambda v: all(c(v) for c in checks)
+
+    def _keyword(self, key: str, arg: Any, schema: dict[str, Any]) -> Check:
+        if key == "type":
+            names = arg if isinstance(arg, list) else [arg]
+            tests = [_TYPES[n] for n in names]
+            return lambda v: any(t(v) for t in tests)
+        if key == "const":
+            return lambda v: _equal(v, arg)
+        if key == "enum":
+            return lambda v: any(_equal(v, x) for x in arg)
+        if key == "properties":
+            props = {k: self._compile(s) for k, s in arg.items()}
+            return lambda v: not isinstance(v, dict) or all(c(v[k]) for k, c in props.items() if k in v)
+        if key == "patternProperties":
+            pats = [(re.compile(p), self._compile(s)) for p, s in arg.items()]
+            return lambda v: (
+                not isinstance(v, dict)
+                or all(c(val) for k, val in v.items() for rx, c in pats if rx.search(k))
+            )
+        if key == "additionalProperties":
+            known = set(schema.get("properties", {}))
+            rxs = [re.compile(p) for p in schema.get("patternProperties", {})]
+            extra = self._compile(arg)
+            return lambda v: (
+                not isinstance(v, dict)
+                or all(
+                    extra(val)
+                    for k, val in v.items()
+                    if k not in known and not any(rx.search(k) for rx in rxs)
+                )
+            )
+        if key == "propertyNames":
+            name_ok = self._compile(arg)
+            return lambda v: not isinstance(v, dict) or all(name_ok(k) for k in v)
+        if key in ("minProperties", "maxProperties"):
+            n = int(arg)
+            if key == "minProperties":
+                return lambda v: not isinstance(v, dict) or len(v) >= n
+            return lambda v: not isinstance(v, dict) or len(v) <= n
+        if key == "uniqueItems":
+            if not arg:
+                return lambda v: True
+            return lambda v: (
+                not isinstance(v, list)
+                or all(not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
+            )
+        if key == "format":
+            checker = self.format_checker
+            if checker is None:
+                return lambda v: True
+            fmt = str(arg)
+            return lambda v: checker.conforms(v, fmt)
+        if key == "$ref":
+            return self._ref(arg)
+        if key == "required":
+            names = list(arg)
+            return lambda v: not isinstance(v, dict) or all(k in v for k in names)
+        if key == "items" and isinstance(arg, dict | bool):
+            item = self._compile(arg)
+            return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+        if key == "contains":
+            inner = self._compile(arg)
+            low = schema.get("minContains", 1)
+            high = schema.get("maxContains")
+
+            def contains(v: Any) -> bool:
+                if not isinstance(v, list):
+                    return True
+                n = sum(1 for x in v if inner(x))
+                return n >= low and (high is None or n <= high)
+
+            return contains
+        if key in ("minContains", "maxContains"):
+            return lambda v: True  # handled with "contains"
+        if key == "not":
+            inner = self._compile(arg)
+            return lambda v: not inner(v)
+        if key in ("anyOf", "allOf", "oneOf"):
+            subs = [self._compile(s) for s in arg]
+            if key == "anyOf":
+                return lambda v: any(s(v) for s in subs)
+            if key == "allOf":
+                return lambda v: all(s(v) for s in subs)
+            return lambda v: sum(1 for s in subs if s(v)) == 1
+        if key == "if":
+            cond = self._compile(arg)
+            then = self._compile(schema.get("then", True))
+            other = self._compile(schema.get("else", True))
+            return lambda v: then(v) if cond(v) else other(v)
+        if key in ("then", "else"):
+            return lambda v: True  # handled with "if"
+        if key in ("minItems", "maxItems"):
+            n = int(arg)
+            if key == "minItems":
+                return lambda v: not isinstance(v, list) or len(v) >= n
+            return lambda v: not isinstance(v, list) or len(v) <= n
+        if key in ("minLength", "maxLength"):
+            n = int(arg)
+            if key == "minLength":
+                return lambda v: not isinstance(v, str) or len(v) >= n
+            return lambda v: not isinstance(v, str) or len(v) <= n
+        if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            bound = arg
+            number = _TYPES["number"]
+            ops: dict[str, Callable[[Any], bool]] = {
+                "minimum": lambda v: v >= bound,
+                "maximum": lambda v: v <= bound,
+                "exclusiveMinimum": lambda v: v > bound,
+                "exclusiveMaximum": lambda v: v < bound,
+            }
+            op = ops[key]
+            return lambda v: not number(v) or op(v)
+        if key == "pattern":
+            regex = re.compile(arg)
+            return lambda v: not isinstance(v, str) or regex.search(v) is not None
         raise _Unsupported
-    checks: list[Check] = []
-    for key, arg in schema.items():
-        if key in _ANNOTATIONS:
-            continue
-        checks.append(_keyword(key, arg, schema))
-    if not checks:
-        return lambda v: True
-    if len(checks) == 1:
-        return checks[0]
-    return lambda v: all(c(v) for c in checks)
 
 
-def _keyword(key: str, arg: Any, schema: dict[str, Any]) -> Check:
-    if key == "type":
-        names = arg if isinstance(arg, list) else [arg]
-        tests = [_TYPES[n] for n in names]
-        return lambda v: any(t(v) for t in tests)
-    if key == "const":
-        return lambda v: _equal(v, arg)
-    if key == "enum":
-        return lambda v: any(_equal(v, x) for x in arg)
-    if key == "properties":
-        props = {k: _compile(s) for k, s in arg.items()}
-        return lambda v: not isinstance(v, dict) or all(c(v[k]) for k, c in props.items() if k in v)
-    if key == "required":
-        names = list(arg)
-        return lambda v: not isinstance(v, dict) or all(k in v for k in names)
-    if key == "items" and isinstance(arg, dict | bool):
-        item = _compile(arg)
-        return lambda v: not isinstance(v, list) or all(item(x) for x in v)
-    if key == "contains":
-        inner = _compile(arg)
-        low = schema.get("minContains", 1)
-        high = schema.get("maxContains")
-
-        def contains(v: Any) -> bool:
-            if not isinstance(v, list):
-                return True
-            n = sum(1 for x in v if inner(x))
-            return n >= low and (high is None or n <= high)
-
-        return contains
-    if key in ("minContains", "maxContains"):
-        return lambda v: True  # handled with "contains"
-    if key == "not":
-        inner = _compile(arg)
-        return lambda v: not inner(v)
-    if key in ("anyOf", "allOf", "oneOf"):
-        subs = [_compile(s) for s in arg]
-        if key == "anyOf":
-            return lambda v: any(s(v) for s in subs)
-        if key == "allOf":
-            return lambda v: all(s(v) for s in subs)
-        return lambda v: sum(1 for s in subs if s(v)) == 1
-    if key == "if":
-        cond = _compile(arg)
-        then = _compile(schema.get("then", True))
-        other = _compile(schema.get("else", True))
-        return lambda v: then(v) if cond(v) else other(v)
-    if key in ("then", "else"):
-        return lambda v: True  # handled with "if"
-    if key in ("minItems", "maxItems"):
-        n = int(arg)
-        if key == "minItems":
-            return lambda v: not isinstance(v, list) or len(v) >= n
-        return lambda v: not isinstance(v, list) or len(v) <= n
-    if key in ("minLength", "maxLength"):
-        n = int(arg)
-        if key == "minLength":
-            return lambda v: not isinstance(v, str) or len(v) >= n
-        return lambda v: not isinstance(v, str) or len(v) <= n
-    if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = arg
-        number = _TYPES["number"]
-        ops: dict[str, Callable[[Any], bool]] = {
-            "minimum": lambda v: v >= bound,
-            "maximum": lambda v: v <= bound,
-            "exclusiveMinimum": lambda v: v > bound,
-            "exclusiveMaximum": lambda v: v < bound,
-        }
-        op = ops[key]
-        return lambda v: not number(v) or op(v)
-    if key == "pattern":
-        regex = re.compile(arg)
-        return lambda v: not isinstance(v, str) or regex.search(v) is not None
-    raise _Unsupported
-
-
-def compile_schema(schema: dict[str, Any]) -> Check:
-    """A predicate equivalent to `Draft202012Validator(schema).is_valid` (checked by tests)."""
+def compile_schema(schema: dict[str, Any], format_checker: jsonschema.FormatChecker | None = None) -> Check:
+    """A predicate equivalent to `Draft202012Validator(schema, format_checker=…).is_valid`."""
     try:
-        return _compile(schema)
+        return _Compiler(schema, format_checker)._compile(schema)
     except (_Unsupported, KeyError, TypeError, ValueError, re.error):
-        validator = jsonschema.Draft202012Validator(schema)
+        validator = jsonschema.Draft202012Validator(schema, format_checker=format_checker)
         return lambda v: bool(validator.is_valid(v))

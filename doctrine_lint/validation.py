@@ -18,6 +18,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from .document import Document, format_path
 from .errors import Problem
+from .jsonsubset import Check, compile_schema
 from .resources import schema_path
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -65,6 +66,13 @@ def validator_for(name: str) -> jsonschema.Draft202012Validator:
         # regex instead of jsonschema's "not valid under any of the given schemas".
         schema = {**schema, "$defs": {**schema["$defs"], "condition": {"type": "object"}}}
     return jsonschema.Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+
+
+@lru_cache(maxsize=8)
+def _fast_check(name: str) -> Check:
+    schema = validator_for(name).schema
+    assert isinstance(schema, dict)
+    return compile_schema(schema, FORMAT_CHECKER)
 
 
 def _describe(error: ValidationError) -> str:
@@ -136,6 +144,8 @@ def _unknown_keys(error: ValidationError) -> list[str]:
 
 def validate_document(doc: Document, schema_name: str) -> list[Problem]:
     """Validate `doc.data` against a shipped schema; return problems sorted by position."""
+    if _fast_check(schema_name)(doc.data):
+        return []  # valid: jsonschema's detailed walk is only needed to explain errors
     validator = validator_for(schema_name)
     problems: list[Problem] = []
     for top in validator.iter_errors(doc.data):

@@ -83,3 +83,44 @@ VALUES: list[Any] = [
 def test_subset_agrees_with_jsonschema(schema: dict[str, Any], value: Any) -> None:
     expected = jsonschema.Draft202012Validator(schema).is_valid(value)
     assert compile_schema(schema)(value) is expected
+
+
+def _manifest_cases() -> list[Any]:
+    import copy
+
+    from doctrine_lint.document import load_document
+
+    from .conftest import EXAMPLES
+
+    cases: list[Any] = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        good = load_document(path).data
+        cases.append(good)
+        for mutate in (
+            lambda d: d["service"].__setitem__("kind", "ent-3d"),
+            lambda d: d.__setitem__("inconnu", 1),
+            lambda d: d.__setitem__("x-extension", {"libre": True}),
+            lambda d: d["service"].__setitem__("url", "ftp://example.org"),
+            lambda d: d["service"].__setitem__("audiences", ["eleves", "eleves"]),
+            lambda d: d.setdefault("security", {}).__setitem__(
+                "measures", {"AUTH.9": "faite", "bad key": "faite"}
+            ),
+            lambda d: (
+                d.setdefault("security", {}).setdefault("homologation", {}).__setitem__("date", "2026-13-01")
+            ),
+            lambda d: d.setdefault("personal_data", {}).__setitem__("dpo_contact", "pas une adresse"),
+            lambda d: d.setdefault("hosting", {}).__setitem__("availability_target", 101),
+            lambda d: d["service"].pop("name"),
+        ):
+            bad = copy.deepcopy(good)
+            mutate(bad)
+            cases.append(bad)
+    return cases
+
+
+@pytest.mark.parametrize("instance", _manifest_cases())
+def test_manifest_fast_path_agrees_with_jsonschema(instance: Any) -> None:
+    from doctrine_lint.validation import FORMAT_CHECKER, validator_for
+
+    validator = validator_for("manifest")
+    assert compile_schema(validator.schema, FORMAT_CHECKER)(instance) is validator.is_valid(instance)
