@@ -21,6 +21,8 @@ from .document import PathKey
 from .jsonsubset import compile_schema
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 TRUE: Final = 1
 FALSE: Final = 0
 UNKNOWN: Final = -1
@@ -102,6 +104,10 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, str | int | float | bool)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
@@ -110,6 +116,16 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator
     """Compile a condition mapping into an evaluator; raise ConditionError when malformed."""
     if not isinstance(spec, dict):
         raise ConditionError("une condition doit être un dictionnaire", where)
+    kinds = [k for k in ("all", "any", "not", "path") if k in spec]
+    if len(kinds) > 1:
+        raise ConditionError(
+            f"une condition est soit une combinaison (all, any, not), soit un test (path) : "
+            f"trouvé {', '.join(kinds)} ensemble — imbriquez-les dans « all »",
+            where,
+        )
+    if kinds and kinds[0] != "path" and len(spec) > 1:
+        extra = sorted(k for k in spec if k != kinds[0])[0]
+        raise ConditionError(f"clé « {extra} » inattendue à côté de « {kinds[0]} »", (*where, extra))
     if "all" in spec or "any" in spec:
         op = "all" if "all" in spec else "any"
         children = spec[op]
@@ -172,19 +188,22 @@ def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluat
     quantifier = spec.get("quantifier", "all")
     if quantifier not in ("all", "any", "none"):
         raise ConditionError(f"quantificateur inconnu « {quantifier} »", (*where, "quantifier"))
+    if "quantifier" in spec and not path.has_wildcard:
+        raise ConditionError("« quantifier » ne s'applique qu'à un chemin avec [*]", (*where, "quantifier"))
     unknown_keys = set(spec) - {"path", "quantifier", *OPERATORS}
     if unknown_keys:
         name = sorted(unknown_keys)[0]
         raise ConditionError(
             f"opérateur inconnu « {name} » (connus : {', '.join(OPERATORS)})", (*where, name)
         )
-    ops = [k for k in OPERATORS if k in spec and k != "max"]
+    found = [k for k in OPERATORS if k in spec]
+    ops = [k for k in found if k != "max"]
     if "max" in spec and "min" not in spec:
         ops.append("min")  # min and max together form one range operator
     if len(ops) != 1:
         raise ConditionError(
             "une condition sur un chemin doit avoir exactement un opérateur "
-            f"(trouvé : {', '.join(ops) or 'aucun'})",
+            f"(trouvé : {', '.join(found) or 'aucun'})",
             where,
         )
     op = ops[0]
@@ -225,7 +244,7 @@ def _count(path: FieldPath, bounds: Any, where: tuple[str | int, ...]) -> Evalua
     def run(data: Any, ctx: Context) -> Verdict:
         res = resolve(data, path)
         if path.has_wildcard:
-            if not res.found and res.missing:
+            if not res.found and res.missing and not _reached_list(res.missing, path):
                 return Verdict(UNKNOWN, res.missing[0], None, _gaps(res)[:1])
             n = len(res.found)
             at: PathKey | None = res.found[0][0][:-1] if res.found else None
@@ -322,11 +341,13 @@ def _reached_list(missing: list[PathKey], path: FieldPath) -> bool:
 def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> Predicate:
     arg = spec.get(op)
     at = (*where, op)
+    if op in ("equals", "contains") and not _is_scalar(arg):
+        raise ConditionError(f"« {op} » attend une valeur simple (texte, nombre ou booléen)", at)
     if op == "equals":
         return lambda v, ctx: _same(v, arg)
     if op in ("in", "not_in"):
-        if not isinstance(arg, list) or not arg:
-            raise ConditionError(f"« {op} » attend une liste non vide", at)
+        if not isinstance(arg, list) or not arg or not all(_is_scalar(x) for x in arg):
+            raise ConditionError(f"« {op} » attend une liste non vide de valeurs simples", at)
         values = list(arg)
         if op == "in":
             return lambda v, ctx: any(_same(v, x) for x in values)
@@ -344,8 +365,13 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
     if op == "min":  # the range operator: min, max or both
         return _range(spec.get("min"), spec.get("max"), where)
     if op == "not_older_than":
-        if not isinstance(arg, dict) or not arg or set(arg) - {"days", "months", "years"}:
-            raise ConditionError("« not_older_than » attend {days|months|years: n}", at)
+        if (
+            not isinstance(arg, dict)
+            or not arg
+            or set(arg) - {"days", "months", "years"}
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in arg.values())
+        ):
+            raise ConditionError("« not_older_than » attend {days|months|years: entier positif}", at)
         years, months, days = (int(arg.get(k, 0)) for k in ("years", "months", "days"))
 
         def not_older(v: Any, ctx: Context) -> bool:
@@ -394,7 +420,7 @@ def _forbid_external_refs(schema: Any, at: tuple[str | int, ...]) -> None:
 def _bound(value: Any, at: tuple[str | int, ...]) -> float | str:
     if _is_number(value):
         return float(value)
-    if value == "today" or (isinstance(value, str) and parse_date(value) is not None):
+    if value == "today" or (isinstance(value, str) and _ISO_DATE.fullmatch(value) and parse_date(value)):
         return str(value)
     raise ConditionError("borne attendue : nombre, date AAAA-MM-JJ ou « today »", at)
 

@@ -175,9 +175,11 @@ class ScoreLine:
     def status(self) -> str | None:
         """RGAA-style status: conforme at 100 %, partiellement conforme from 50 %, else non conforme."""
         score = self.score
+        if self.blocking_failure:
+            return "non-conforme"
         if score is None:
             return None
-        if self.blocking_failure or score < 50.0:
+        if score < 50.0:
             return "non-conforme"
         if score >= 100.0:
             return "conforme"

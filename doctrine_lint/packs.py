@@ -53,6 +53,7 @@ class Rule:
     pack_id: str
     referentiel: str
     source: str
+    examples_date: date | None = None
     raw_applies_when: Any = None
     raw_check: Any = None
 
@@ -111,6 +112,19 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         raise PackError.single(doc.file, line, col, "« overrides » n'a de sens qu'avec « pack.extends »")
 
     referentiel = header.get("referentiel") or (base.referentiel if base else "")
+    if base is not None and referentiel != base.referentiel:
+        line, col, _ = doc.locate(("pack", "referentiel"))
+        raise PackError.single(
+            doc.file,
+            line,
+            col,
+            f"un pack qui étend « {base.id} » garde son référentiel « {base.referentiel} »",
+        )
+    examples_date = (
+        date.fromisoformat(header["examples_date"])
+        if "examples_date" in header
+        else (base.examples_date if base else None)
+    )
     chapters = dict(base.chapters) if base else {}
     chapters.update({k: Text.of(v) for k, v in header.get("chapters", {}).items()})
     problems = []
@@ -181,7 +195,7 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
             )
             continue
         try:
-            rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters))
+            rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date))
         except PackError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -199,9 +213,7 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         url=header.get("url") or (base.url if base else None),
         base=base,
         disabled=disabled,
-        examples_date=date.fromisoformat(header["examples_date"])
-        if "examples_date" in header
-        else (base.examples_date if base else None),
+        examples_date=examples_date,
     )
 
 
@@ -227,6 +239,7 @@ def _compile_rule(
     pack_id: str,
     referentiel: str,
     chapters: dict[str, Text],
+    examples_date: date | None,
 ) -> Rule:
     problems: list[Problem] = []
     compiled: dict[str, Evaluator | None] = {"check": None, "applies_when": None}
@@ -277,6 +290,7 @@ def _compile_rule(
         pack_id=pack_id,
         referentiel=referentiel,
         source=f"{doc.file}:{doc.locate(at)[0]}",
+        examples_date=examples_date,
         raw_applies_when=raw.get("applies_when"),
         raw_check=raw["check"],
     )

@@ -34,13 +34,13 @@ class ExampleResult:
 
 
 def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[ExampleResult]:
-    """Evaluate every example of every rule at `today` (default: each pack's examples_date or today)."""
+    """Evaluate every example at `today`; by default at the examples_date of the pack that
+    wrote the rule (an extending pack's date does not move its base's examples), else today."""
     validator = validator_for("manifest")
     results: list[ExampleResult] = []
     for pack in packs:
-        when = today or pack.examples_date or date.today()
-        ctx = Context(today=when)
         for rule in pack.rules:
+            ctx = Context(today=today or rule.examples_date or date.today())
             for i, ex in enumerate(rule.examples):
                 source = f"{rule.source.rsplit(':', 1)[0]}:{ex.line}"
                 errors = [e for e in validator.iter_errors(ex.manifest) if e.validator != "required"]

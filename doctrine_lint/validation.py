@@ -87,7 +87,7 @@ def _describe(error: ValidationError) -> str:
         allowed = ", ".join(str(a) for a in arg)
         return f"valeur « {inst} » non reconnue (valeurs permises : {allowed})"
     if v == "const":
-        return f"valeur « {inst} » attendue : « {arg} »"
+        return f"valeur « {_short(inst)} » interdite ici, attendu : « {_short(arg)} »"
     if v == "type":
         names = {
             "string": "texte",

@@ -75,6 +75,12 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
     ("count-wildcard", {"path": "identity.providers[*]", "count": {"min": 4}}, N),
     ("count-empty-list", {"path": "interoperability.apis[*]", "count": {"max": 0}}, S),
     ("count-missing-list", {"path": "interoperability.flows[*]", "count": {"min": 1}}, U),
+    (
+        "count-elements-having-key",
+        {"path": "identity.providers[*].protocol", "count": {"min": 2, "max": 2}},
+        S,
+    ),
+    ("count-none-has-key", {"path": "identity.providers[*].via", "count": {"max": 0}}, S),
     ("exists", {"path": "security.tls.min_version", "exists": True}, S),
     ("exists-false", {"path": "security.pentest", "exists": False}, S),
     ("exists-missing-never-unknown", {"path": "security.pentest.date", "exists": True}, N),
@@ -229,6 +235,49 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
     ("empty-all", {"all": []}, "liste non vide", ()),
     ("bad-count", {"path": "a", "count": {"min": -1}}, "entiers positifs", ("count",)),
     ("bad-exists", {"path": "a", "exists": "yes"}, "true ou false", ("exists",)),
+    (
+        "path-beside-not",
+        {"path": "a", "in": [1], "not": {"path": "b", "equals": 1}},
+        "soit une combinaison",
+        (),
+    ),
+    (
+        "any-beside-all",
+        {"any": [{"path": "a", "equals": 1}], "all": [{"path": "b", "equals": 1}]},
+        "soit une combinaison",
+        (),
+    ),
+    (
+        "extra-beside-not",
+        {"not": {"path": "a", "equals": 1}, "quantifier": "any"},
+        "inattendue",
+        ("quantifier",),
+    ),
+    (
+        "quantifier-without-wildcard",
+        {"path": "a.b", "quantifier": "none", "equals": 1},
+        "avec [*]",
+        ("quantifier",),
+    ),
+    ("equals-list", {"path": "a", "equals": [1, 2]}, "valeur simple", ("equals",)),
+    ("equals-null", {"path": "a", "equals": None}, "valeur simple", ("equals",)),
+    ("contains-mapping", {"path": "a", "contains": {"role": "x"}}, "valeur simple", ("contains",)),
+    ("in-mapping-item", {"path": "a", "in": [{"x": 1}]}, "valeurs simples", ("in",)),
+    (
+        "older-text",
+        {"path": "a", "not_older_than": {"months": "douze"}},
+        "entier positif",
+        ("not_older_than",),
+    ),
+    (
+        "older-negative",
+        {"path": "a", "not_older_than": {"months": -1}},
+        "entier positif",
+        ("not_older_than",),
+    ),
+    ("older-float", {"path": "a", "not_older_than": {"months": 1.9}}, "entier positif", ("not_older_than",)),
+    ("compact-date-bound", {"path": "a", "min": "20260101"}, "borne", ("min",)),
+    ("equals-and-max", {"path": "a", "equals": 1, "max": 2}, "trouvé : equals, max", ()),
 ]
 
 

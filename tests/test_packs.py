@@ -101,6 +101,16 @@ BROKEN: list[tuple[str, str, str, int, int]] = [
     ),
     ("duplicate-rule-id", RULE + RULE, "identifiant de règle en double", 22, 9),
     (
+        "inference-cannot-be-verified",
+        RULE.replace(
+            "evidence: officiel, legal_basis: loi-generale",
+            "evidence: inference, legal_basis: loi-generale, verified: true",
+        ),
+        "valeur « true » interdite ici, attendu : « false »",
+        17,
+        76,
+    ),
+    (
         "external-schema-ref",
         RULE.replace("equals: true}", 'schema: {"$ref": "https://evil.example/x"}}'),
         "référence externe",
@@ -216,6 +226,30 @@ def test_override_cannot_make_an_inferred_rule_blocking(write: Callable[..., Pat
     text = EXTENDING.replace("{base}", base.name).replace("  T-6.1-B: {enabled: false}\n", "")
     with pytest.raises(PackError, match="ne peut pas être bloquante"):
         load_pack(write(text, "derived.yaml"))
+
+
+def test_extending_pack_keeps_its_base_referentiel(write: Callable[..., Path]) -> None:
+    base = _pack(write, name="base.yaml")
+    text = EXTENDING.replace("{base}", base.name).replace(
+        "  extends:", "  referentiel: interoperabilite\n  extends:"
+    )
+    text = text.replace("  T-6.1-B: {enabled: false}\n", "")
+    with pytest.raises(PackError, match="garde son référentiel « securite »"):
+        load_pack(write(text, "derived.yaml"))
+
+
+def test_extending_pack_examples_date_does_not_move_inherited_examples(write: Callable[..., Path]) -> None:
+    from datetime import date
+
+    dated = HEADER.replace("  doctrine_version:", '  examples_date: "2026-11-28"\n  doctrine_version:')
+    base = _pack(write, RULE, dated, name="base.yaml")
+    text = EXTENDING.replace("{base}", base.name).replace(
+        "  extends:", '  examples_date: "2030-01-01"\n  extends:'
+    )
+    text = text.replace("  T-6.1-B: {enabled: false}\n", "")
+    derived = load_pack(write(text, "derived.yaml"))
+    dates = {r.id: r.examples_date for r in derived.rules}
+    assert dates == {"T-6.1-A": date(2026, 11, 28), "LOC-7-PLAN": date(2030, 1, 1)}
 
 
 def test_circular_extends(write: Callable[..., Path]) -> None:
