@@ -54,6 +54,8 @@ def _parse_date(value: str | None) -> date:
     if value is None:
         return date.today()
     try:
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date") from None
@@ -231,8 +233,8 @@ def lint(
             f.outcome.failing and f.severity >= threshold for f in result.findings
         ):
             failed = True
-        overall = result.scores.overall.score
-        if fail_under is not None and overall is not None and overall < fail_under:
+        ratio = result.scores.overall.ratio
+        if fail_under is not None and ratio is not None and 100.0 * ratio < fail_under:
             failed = True
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 

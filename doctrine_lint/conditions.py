@@ -21,6 +21,56 @@ from .document import PathKey
 from .jsonsubset import compile_schema
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
 
+MAX_REGEX = 500
+MAX_MATCHED = 10_000  # longer manifest values never match a pack's regex
+
+
+def regex_risk(pattern: str) -> str | None:
+    """Refuse patterns that can backtrack exponentially: a repeat inside a repeat, or an
+    alternation under a repeat (e.g. `(a+)+`, `(a|aa)+`), and backreferences.
+
+    Python's `re` has no time limit, so a pack's regex run on a manifest's text must be safe by
+    construction (the same idea as the safe-regex checks of JavaScript linters).
+    """
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    try:
+        tree = sre.parse(pattern)
+    except re.error:
+        return None  # reported by re.compile
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
+
+    def walk(items: Any, under_repeat: bool) -> str | None:
+        for op, av in items:
+            if op in repeats:
+                low, high, sub = av
+                if under_repeat and high != low:
+                    return "quantificateurs imbriqués (risque de retour arrière exponentiel)"
+                found = walk(sub, under_repeat or (high != low and high > 1))
+                if found:
+                    return found
+            elif op is sre.BRANCH:
+                if under_repeat:
+                    return "alternative sous un quantificateur (risque de retour arrière exponentiel)"
+                for branch in av[1]:
+                    found = walk(branch, under_repeat)
+                    if found:
+                        return found
+            elif op is sre.SUBPATTERN:
+                found = walk(av[-1], under_repeat)
+                if found:
+                    return found
+            elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+                return "référence arrière interdite"
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                found = walk(av[1], under_repeat)
+                if found:
+                    return found
+        return None
+
+    return walk(tree, False)
+
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 TRUE: Final = 1
@@ -247,9 +297,7 @@ def _count(path: FieldPath, bounds: Any, where: tuple[str | int, ...]) -> Evalua
             if not res.found and res.missing and not _reached_list(res.missing, path):
                 return Verdict(UNKNOWN, res.missing[0], None, _gaps(res)[:1])
             n = len(res.found)
-            at: PathKey | None = res.found[0][0][:-1] if res.found else None
-            if at is None:
-                at = res.missing[0] if res.missing else None
+            at: PathKey | None = path.list_prefix
         else:
             if not res.found:
                 return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
@@ -304,26 +352,25 @@ def _element_test(
             else:
                 hits, misses = absent, hits
             res = Resolution(res.found, [], [])
+        # The element that decides, or the list itself when no element does (e.g. an empty list).
+        whole: tuple[PathKey, Any] = (path.list_prefix, None)
         if quantifier == "all":
             if misses:
-                return Verdict(FALSE, misses[0][0], misses[0][1])
+                return Verdict(FALSE, *misses[0])
             if res.missing:
                 return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
-            first = hits[0] if hits else None
-            return Verdict(TRUE, first[0] if first else None, first[1] if first else None)
+            return Verdict(TRUE, *(hits[0] if hits else whole))
         if quantifier == "any":
             if hits:
-                return Verdict(TRUE, hits[0][0], hits[0][1])
+                return Verdict(TRUE, *hits[0])
             if res.missing:
                 return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
-            first = misses[0] if misses else None
-            return Verdict(FALSE, first[0] if first else None, first[1] if first else None)
+            return Verdict(FALSE, *(misses[0] if misses else whole))
         if hits:  # none
-            return Verdict(FALSE, hits[0][0], hits[0][1])
+            return Verdict(FALSE, *hits[0])
         if res.missing:
             return Verdict(UNKNOWN, res.missing[0], None, _gaps(res))
-        first = misses[0] if misses else None
-        return Verdict(TRUE, first[0] if first else None, first[1] if first else None)
+        return Verdict(TRUE, *(misses[0] if misses else whole))
 
     return run_many
 
@@ -355,12 +402,20 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
     if op == "matches":
         if not isinstance(arg, str):
             raise ConditionError("« matches » attend une expression régulière", at)
+        if len(arg) > MAX_REGEX:
+            raise ConditionError(f"expression régulière trop longue (maximum {MAX_REGEX} caractères)", at)
         try:
             regex = re.compile(arg)
         except re.error as exc:
             raise ConditionError(f"expression régulière invalide : {exc}", at) from None
+        risk = regex_risk(arg)
+        if risk:
+            raise ConditionError(f"expression régulière refusée : {risk}", at)
         return lambda v, ctx: (
-            isinstance(v, str | int | float) and not isinstance(v, bool) and regex.search(str(v)) is not None
+            isinstance(v, str | int | float)
+            and len(str(v)) <= MAX_MATCHED
+            and not isinstance(v, bool)
+            and regex.search(str(v)) is not None
         )
     if op == "min":  # the range operator: min, max or both
         return _range(spec.get("min"), spec.get("max"), where)
@@ -376,7 +431,13 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
 
         def not_older(v: Any, ctx: Context) -> bool:
             d = _as_date(v)
-            return d is not None and d >= subtract(ctx.today, years, months, days)
+            if d is None:
+                return False
+            try:
+                limit = subtract(ctx.today, years, months, days)
+            except (ValueError, OverflowError):
+                return True  # the limit falls before year 1: no date is older than that
+            return d >= limit
 
         return not_older
     if op == "contains":
@@ -402,19 +463,48 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
     raise ConditionError(f"opérateur inconnu « {op} »", at)  # pragma: no cover - guarded above
 
 
+_FORBIDDEN_SCHEMA_KEYS = (
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+)
+
+
 def _forbid_external_refs(schema: Any, at: tuple[str | int, ...]) -> None:
-    # A pack must not reach files or the network: only local "#/..." references are allowed.
+    """A pack must not reach files or the network, nor fail at evaluation: only `$ref` to a
+    JSON pointer inside the same schema ("#/…") is allowed, and it must resolve."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            for key in ("$ref", "$dynamicRef"):
-                ref = node.get(key)
-                if isinstance(ref, str) and not ref.startswith("#"):
+            for key in _FORBIDDEN_SCHEMA_KEYS:
+                if key in node:
+                    raise ConditionError(f"mot-clé « {key} » interdit dans « schema »", at)
+            ref = node.get("$ref")
+            if ref is not None:
+                if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
                     raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
+                if not _pointer_resolves(schema, ref):
+                    raise ConditionError(f"référence introuvable dans « schema » : {ref}", at)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def _pointer_resolves(root: Any, ref: str) -> bool:
+    target = root
+    for raw in ref[2:].split("/") if ref != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return False
+    return True
 
 
 def _bound(value: Any, at: tuple[str | int, ...]) -> float | str:

@@ -99,10 +99,13 @@ def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tu
     try:
         if path.is_dir():
             raise error.single(display, 0, 0, "est un répertoire, pas un fichier YAML")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise error.single(display, 0, 0, f"fichier trop volumineux ({size} octets, maximum {MAX_BYTES})")
-        raw = path.read_bytes()
+        if path.exists() and not path.is_file():
+            raise error.single(display, 0, 0, "n'est pas un fichier ordinaire")
+        with path.open("rb") as fh:
+            # read one byte more than allowed: the size check holds even if the file grows
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise error.single(display, 0, 0, f"fichier trop volumineux (maximum {MAX_BYTES} octets)")
     except FileNotFoundError:
         raise error.single(display, 0, 0, "fichier introuvable") from None
     except PermissionError:
@@ -147,7 +150,10 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
                     display, line, col, "la racine du document doit être un dictionnaire (clé: valeur)"
                 )
             _check_structure(node, display, error)
-            data = loader.construct_document(node)
+            try:
+                data = loader.construct_document(node)
+            except (ValueError, KeyError, TypeError, OverflowError) as exc:
+                raise _bad_scalar(node, loader, display, error, exc) from None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -155,6 +161,12 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         what = exc.problem or exc.context or "erreur"
         raise error.single(display, line, col, f"erreur de syntaxe YAML : {what}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error.single(
+            display, line, column, f"caractère interdit en YAML : U+{exc.character:04X}"
+        ) from None
     except yaml.YAMLError as exc:
         raise error.single(display, 0, 0, f"erreur YAML : {exc}") from None
     except RecursionError:
@@ -215,6 +227,10 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
         if id(node) in ancestors:
             mark = node.start_mark
             raise error.single(display, mark.line + 1, mark.column + 1, "alias récursif interdit")
+        bad = _unsupported(node)
+        if bad:
+            problems.append(Problem(display, node.start_mark.line + 1, node.start_mark.column + 1, bad))
+            continue
         if isinstance(node, yaml.MappingNode):
             inner = ancestors | {id(node)}
             keys: dict[tuple[str, str], yaml.Node] = {}
@@ -222,6 +238,17 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                 if isinstance(key_node, yaml.ScalarNode):
                     if key_node.tag == "tag:yaml.org,2002:merge":
                         stack.append((value_node, depth + 1, inner))
+                        continue
+                    if key_node.tag != _STR:
+                        problems.append(
+                            Problem(
+                                display,
+                                key_node.start_mark.line + 1,
+                                key_node.start_mark.column + 1,
+                                f"clé « {key_node.value} » lue comme {_KIND.get(key_node.tag, 'non-texte')} : "
+                                "les clés doivent être du texte, mettez-la entre guillemets",
+                            )
+                        )
                         continue
                     ident = (key_node.tag, key_node.value)
                     first = keys.get(ident)
@@ -253,6 +280,69 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
     if problems:
         problems.sort(key=lambda p: (p.line, p.column))
         raise error(problems)
+
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_KIND = {
+    "tag:yaml.org,2002:int": "un entier",
+    "tag:yaml.org,2002:float": "un nombre",
+    "tag:yaml.org,2002:bool": "un booléen",
+    "tag:yaml.org,2002:null": "une valeur nulle",
+    "tag:yaml.org,2002:timestamp": "une date",
+}
+_NOT_FINITE = re.compile(r"[-+]?\.(?:inf|nan)", re.IGNORECASE)
+
+
+def _unsupported(node: yaml.Node) -> str | None:
+    """Only JSON-like data is accepted: no binary, sets, ordered maps or non-finite numbers."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            return f"étiquette YAML « {node.tag} » non prise en charge"
+        if node.tag == "tag:yaml.org,2002:float" and _NOT_FINITE.fullmatch(node.value):
+            return f"nombre non fini « {node.value} » interdit"
+    elif (isinstance(node, yaml.SequenceNode) and node.tag != "tag:yaml.org,2002:seq") or (
+        isinstance(node, yaml.MappingNode) and node.tag != "tag:yaml.org,2002:map"
+    ):
+        return f"étiquette YAML « {node.tag} » non prise en charge"
+    return None
+
+
+def _bad_scalar(
+    root: yaml.Node, loader: Any, display: str, error: type[DoctrineLintError], exc: Exception
+) -> DoctrineLintError:
+    """Find the scalar whose construction failed (e.g. `!!int abc`), to report its position."""
+    stack = [root]
+    seen: set[int] = set()
+    probe = _Loader("")  # the failed loader's state is unusable: construct each scalar afresh
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                probe.construct_object(node)
+            except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+                mark = node.start_mark
+                return error.single(
+                    display,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"valeur « {node.value[:40]} » illisible comme {_KIND.get(node.tag, node.tag)}",
+                )
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in node.value for v in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return error.single(display, 0, 0, f"valeur illisible : {exc}")
 
 
 def _key_of(node: yaml.Node, loader: Any) -> str | int:

@@ -45,6 +45,19 @@ class _Unsupported(Exception):
     pass
 
 
+def _freeze(v: Any) -> Any:
+    """A hashable form with JSON equality: 1 and 1.0 alike, true and 1 distinct (linear uniqueItems)."""
+    if isinstance(v, bool):
+        return ("b", v)
+    if isinstance(v, int | float):
+        return ("n", float(v))
+    if isinstance(v, list):
+        return ("l", tuple(_freeze(x) for x in v))
+    if isinstance(v, dict):
+        return ("d", frozenset((k, _freeze(x)) for k, x in v.items()))
+    return ("s", v)
+
+
 def _equal(a: Any, b: Any) -> bool:
     # JSON equality: booleans are not numbers, 1 == 1.0
     if isinstance(a, bool) or isinstance(b, bool):
@@ -135,10 +148,7 @@ class _Compiler:
         if key == "uniqueItems":
             if not arg:
                 return lambda v: True
-            return lambda v: (
-                not isinstance(v, list)
-                or all(not _equal(v[i], v[j]) for i in range(len(v)) for j in range(i + 1, len(v)))
-            )
+            return lambda v: not isinstance(v, list) or len({_freeze(x) for x in v}) == len(v)
         if key == "format":
             checker = self.format_checker
             if checker is None:

@@ -6,6 +6,7 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import lru_cache
@@ -169,18 +170,25 @@ class ScoreLine:
     def score(self) -> float | None:
         if self.possible <= 0:
             return None
-        return round(100.0 * self.earned / self.possible, 1)
+        # rounded down, so that a score shown as 100.0 % is always complete
+        return math.floor(1000.0 * self.earned / self.possible) / 10.0
+
+    @property
+    def ratio(self) -> float | None:
+        """Unrounded earned ÷ possible: statuses and thresholds are decided on it, not on the
+        rounded percentage (99.996 % must not read as conforme)."""
+        return None if self.possible <= 0 else self.earned / self.possible
 
     @property
     def status(self) -> str | None:
         """RGAA-style status: conforme at 100 %, partiellement conforme from 50 %, else non conforme."""
-        score = self.score
+        ratio = self.ratio
         if self.blocking_failure:
             return "non-conforme"
-        if score is None:
+        if ratio is None:
             return None
-        if score < 50.0:
+        if ratio < 0.5:
             return "non-conforme"
-        if score >= 100.0:
+        if self.earned >= self.possible:
             return "conforme"
         return "partiellement-conforme"

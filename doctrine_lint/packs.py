@@ -222,7 +222,17 @@ def _load_base(doc: Document, target: str, path: Path, chain: tuple[str, ...]) -
     if target in shipped:
         candidate = shipped[target]
     else:
+        # A pack may only extend a shipped pack or a pack file beside it (or below it): never an
+        # absolute path or one that climbs out, so a pack cannot make the tool read other files.
         candidate = (path.parent / target).resolve()
+        if Path(target).is_absolute() or not candidate.is_relative_to(path.parent.resolve()):
+            line, col, _ = doc.locate(("pack", "extends"))
+            raise PackError.single(
+                doc.file,
+                line,
+                col,
+                f"« extends » doit nommer un pack livré ou un fichier du même dossier : « {target} »",
+            )
         if not candidate.is_file():
             line, col, _ = doc.locate(("pack", "extends"))
             known = ", ".join(sorted(shipped))

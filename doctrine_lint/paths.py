@@ -49,6 +49,14 @@ class FieldPath:
     def has_wildcard(self) -> bool:
         return any(s is WILDCARD for s in self.segments)
 
+    @property
+    def list_prefix(self) -> PathKey:
+        """The concrete path of the list that the first [*] walks (the whole path without [*])."""
+        for i, seg in enumerate(self.segments):
+            if seg is WILDCARD:
+                return self.segments[:i]  # type: ignore[return-value]
+        return self.segments  # type: ignore[return-value]
+
 
 def parse_path(text: str) -> FieldPath:
     """Parse a pack path; raise PathSyntaxError with the offending column on bad syntax."""

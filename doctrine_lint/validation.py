@@ -21,6 +21,7 @@ from .errors import Problem
 from .jsonsubset import Check, compile_schema
 from .resources import schema_path
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
@@ -31,8 +32,9 @@ def _is_date(value: object) -> bool:
     from datetime import date
 
     if isinstance(value, str):
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         date.fromisoformat(value)
-        return len(value) == 10
     return True
 
 

@@ -62,6 +62,7 @@ def test_fail_on_bloquant_ignores_lower_severities(write: Callable[..., Path]) -
         (["--select", "NOPE-*", GOOD], "ne désigne aucune règle"),
         (["--format", "yaml", GOOD], "Invalid value"),
         (["--date", "hier", GOOD], "n'est pas une date"),
+        (["--date", "2026-W03-4", GOOD], "n'est pas une date"),
         (["--fail-under", "120", GOOD], "120"),
         (["--only-packs", GOOD], "--only-packs demande"),
         (["--pack", "absent.yaml", GOOD], "absent.yaml: fichier introuvable"),
@@ -123,6 +124,16 @@ def test_json_output_validates_against_the_report_schema(tmp_path: Path) -> None
     }
     assert all(len(p["sha256"]) == 64 for p in stamp["packs"])
     assert len(report["manifests"][0]["sha256"]) == 64
+
+
+def test_week_dates_are_not_dates(write: Callable[..., Path]) -> None:
+    path = write("service: {name: X, editor: Y, kind: ent-2d}\naccessibility: {audit_date: 2025-W10-1}\n")
+    code, _, err = run(str(path))
+    assert code == 2 and "n'est pas une date AAAA-MM-JJ" in err
+
+
+def test_early_evaluation_date_does_not_crash() -> None:
+    assert run(GOOD, "--date", "0001-01-01")[0] in (0, 1)
 
 
 def test_json_output_is_deterministic() -> None:

@@ -278,7 +278,75 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
     ("older-float", {"path": "a", "not_older_than": {"months": 1.9}}, "entier positif", ("not_older_than",)),
     ("compact-date-bound", {"path": "a", "min": "20260101"}, "borne", ("min",)),
     ("equals-and-max", {"path": "a", "equals": 1, "max": 2}, "trouvé : equals, max", ()),
+    ("schema-id", {"path": "a", "schema": {"$id": "http://h/x.json"}}, "« $id » interdit", ("schema",)),
+    (
+        "schema-dynamic-ref",
+        {"path": "a", "schema": {"$dynamicRef": "#meta"}},
+        "« $dynamicRef » interdit",
+        ("schema",),
+    ),
+    (
+        "schema-dangling-ref",
+        {"path": "a", "schema": {"items": {"$ref": "#/$defs/none"}}},
+        "référence introuvable",
+        ("schema",),
+    ),
+    ("regex-nested-repeat", {"path": "a", "matches": "^(a+)+$"}, "quantificateurs imbriqués", ("matches",)),
+    (
+        "regex-alternation-repeat",
+        {"path": "a", "matches": "^(a|aa)+$"},
+        "alternative sous un quantificateur",
+        ("matches",),
+    ),
+    ("regex-backreference", {"path": "a", "matches": "(a)\\1"}, "référence arrière", ("matches",)),
+    ("regex-too-long", {"path": "a", "matches": "a" * 501}, "trop longue", ("matches",)),
 ]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^https://",
+        "^[A-Z]{2}$",
+        "^(saml2|oidc|cas)$",
+        "^[0-9]+(\\.[0-9]+)?(\\.[0-9]+)?$",
+        "(?i)educonnect",
+        "^a(b|c)d$",
+        "^x{2,3}$",
+    ],
+)
+def test_ordinary_regexes_are_accepted(pattern: str) -> None:
+    compile_condition({"path": "a", "matches": pattern})
+
+
+def test_local_schema_refs_resolve() -> None:
+    spec = {
+        "path": "hosting.countries",
+        "schema": {"$defs": {"c": {"enum": ["FR", "DE"]}}, "items": {"$ref": "#/$defs/c"}},
+    }
+    assert compile_condition(spec)(DATA, CTX).state == TRUE
+
+
+def test_huge_durations_and_early_dates_do_not_crash() -> None:
+    spec = {"path": "security.homologation.date", "not_older_than": {"years": 3000}}
+    assert compile_condition(spec)(DATA, CTX).state == TRUE
+    early = Context(today=date(1, 1, 1))
+    assert (
+        compile_condition({"path": "security.homologation.date", "not_older_than": {"months": 36}})(
+            DATA, early
+        ).state
+        == TRUE
+    )
+
+
+def test_empty_list_verdict_points_at_the_list() -> None:
+    data = {"service": {"audiences": []}}
+    for spec in (
+        {"path": "service.audiences[*]", "equals": "eleves", "quantifier": "any"},
+        {"path": "service.audiences[*]", "count": {"min": 1}},
+    ):
+        v = compile_condition(spec)(data, CTX)
+        assert v.state == FALSE and v.path == ("service", "audiences")
 
 
 @pytest.mark.parametrize(("name", "spec", "fragment", "where"), BAD, ids=[b[0] for b in BAD])

@@ -97,7 +97,18 @@ BAD_INPUTS = [
     ("recursive-alias", "a: &a [*a]\n", 1, 4, "alias récursif"),
     ("complex-key", "? [a, b]\n: 1\n", 1, 3, "clé complexe"),
     ("two-documents", "a: 1\n---\nb: 2\n", 2, 1, "erreur de syntaxe YAML"),
-    ("unknown-tag", "a: !!python/object:os.system x\n", 1, 4, "erreur de syntaxe YAML"),
+    ("unknown-tag", "a: !!python/object:os.system x\n", 1, 4, "non prise en charge"),
+    ("binary", "a: !!binary aGk=\n", 1, 4, "non prise en charge"),
+    ("set", "a: !!set {x}\n", 1, 4, "non prise en charge"),
+    ("omap", "a: !!omap [{x: 1}]\n", 1, 4, "non prise en charge"),
+    ("nan", "a: .nan\n", 1, 4, "nombre non fini"),
+    ("inf", "a: -.Inf\n", 1, 4, "nombre non fini"),
+    ("bool-key", "s:\n  on: 1\n", 2, 3, "lue comme un booléen"),
+    ("int-key", "s:\n  1: 1\n", 2, 3, "lue comme un entier"),
+    ("null-key", "s:\n  ~: 1\n", 2, 3, "lue comme une valeur nulle"),
+    ("bad-explicit-int", 'a: !!int "abc"\n', 1, 4, "illisible comme un entier"),
+    ("huge-int", "a: " + "9" * 5000 + "\n", 1, 4, "illisible comme un entier"),
+    ("control-char", "a: x\x07y\n", 1, 5, "caractère interdit en YAML : U+0007"),
 ]
 
 
@@ -130,6 +141,12 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         load_document(tmp_path / "absent.yaml")
     with pytest.raises(ManifestError, match="répertoire"):
         load_document(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a character device")
+def test_device_files_are_refused() -> None:
+    with pytest.raises(ManifestError, match="fichier ordinaire"):
+        load_document("/dev/zero")
 
 
 def test_too_large_file_is_refused(write: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:

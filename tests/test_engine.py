@@ -183,6 +183,12 @@ def test_rgaa_style_status_thresholds(
     assert line.status == status
 
 
+def test_status_and_score_use_the_unrounded_ratio() -> None:
+    line = ScoreLine("k", Text("k"), earned=100, possible=100.01)
+    assert line.score == 99.9  # rounded down: 100.0 % is only shown when complete
+    assert line.status == "partiellement-conforme"
+
+
 def test_default_weights_are_documented_values() -> None:
     from doctrine_lint.model import DEFAULT_WEIGHTS
 

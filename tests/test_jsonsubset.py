@@ -124,3 +124,11 @@ def test_manifest_fast_path_agrees_with_jsonschema(instance: Any) -> None:
 
     validator = validator_for("manifest")
     assert compile_schema(validator.schema, FORMAT_CHECKER)(instance) is validator.is_valid(instance)
+
+
+def test_unique_items_is_linear_on_long_lists() -> None:
+    check = compile_schema({"uniqueItems": True})
+    many = [f"finalité {i}" for i in range(50_000)]
+    assert check(many)
+    assert not check([*many, "finalité 7"])
+    assert not check([1, 1.0]) and check([1, True])

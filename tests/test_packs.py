@@ -206,6 +206,8 @@ def test_extending_a_shipped_pack_by_id(write: Callable[..., Path]) -> None:
             "règle inconnue du pack étendu : NOPE-1",
         ),
         ("extends: nulle-part.yaml", "pack étendu introuvable"),
+        ("extends: /etc/passwd", "doit nommer un pack livré ou un fichier du même dossier"),
+        ("extends: ../base.yaml", "doit nommer un pack livré ou un fichier du même dossier"),
     ],
 )
 def test_extends_errors(write: Callable[..., Path], change: str, fragment: str) -> None:

@@ -97,4 +97,4 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
