@@ -12,6 +12,7 @@ from typing import Any
 
 from .conditions import FALSE, TRUE, Context, Verdict
 from .document import Document, PathKey, format_path
+from .errors import PackError
 from .model import Finding, Location, Outcome, Text
 from .packs import Rule
 
@@ -60,7 +61,16 @@ def evaluate(doc: Document, rules: Iterable[Rule], today: date) -> list[Finding]
 
 
 def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
-    outcome, verdict, _ = evaluate_rule(rule, doc.data, ctx)
+    try:
+        outcome, verdict, _ = evaluate_rule(rule, doc.data, ctx)
+    except Exception as exc:
+        file, _, at_line = rule.source.rpartition(":")
+        raise PackError.single(
+            file,
+            int(line) if line.isdigit() else 0,
+            0,
+            f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
+        ) from exc
     where: PathKey = verdict.path or ()
     missing: tuple[str, ...] = ()
     reason: Text | None = None

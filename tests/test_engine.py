@@ -198,3 +198,20 @@ def test_default_weights_are_documented_values() -> None:
         Severity.MINEUR: 1.0,
         Severity.INFO: 0.0,
     }
+
+
+def test_a_rule_that_fails_to_evaluate_is_a_pack_error(write: Callable[..., Path]) -> None:
+    from dataclasses import replace
+
+    from doctrine_lint.conditions import Context, Verdict
+    from doctrine_lint.errors import PackError
+
+    pack = load_pack(write(PACK, "pack.yaml"))
+
+    def broken(data: object, ctx: Context) -> Verdict:
+        raise ZeroDivisionError("division")
+
+    rule = replace(pack.rules[0], check=broken)
+    doc = load_document(write("a: 1\n", "m.yaml"))
+    with pytest.raises(PackError, match="E-1-MFA : évaluation impossible"):
+        evaluate(doc, [rule], TODAY)
