@@ -63,11 +63,11 @@ def evaluate(doc: Document, rules: Iterable[Rule], today: date) -> list[Finding]
 def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
     try:
         outcome, verdict, _ = evaluate_rule(rule, doc.data, ctx)
-    except Exception as exc:
+    except Exception as exc:  # a rule must never crash a batch with a traceback
         file, _, at_line = rule.source.rpartition(":")
         raise PackError.single(
             file,
-            int(line) if line.isdigit() else 0,
+            int(at_line) if at_line.isdigit() else 0,
             0,
             f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
         ) from exc
