@@ -95,7 +95,7 @@ def main() -> None:
     whole = _time_command(cli, args.cli_runs)
     print(f"CLI on {Path(example).name} ({args.cli_runs} runs, median)")
     print(f"  python start-up alone          {_median_ms(start_up):7.1f} ms")
-    print(f"  python + import yaml/jsonschema/click {_median_ms(imports):7.1f} ms")
+    print(f"  python + yaml, jsonschema, click {_median_ms(imports):5.1f} ms")
     print(
         f"  doctrine-lint (whole command)  {_median_ms(whole):7.1f} ms"
         f"   ({_median_ms(whole) / _median_ms(start_up):.1f}× start-up)"
