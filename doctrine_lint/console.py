@@ -44,7 +44,9 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
     out = partial(console.print, highlight=False)  # manifest text must not be recoloured
     console.rule(f"[bold]{escape(result.file)}")
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
-    table.add_column(f"{t('referentiel', lang)} / {t('chapter', lang)}")
+    table.add_column(
+        f"{t('referentiel', lang)} / {t('chapter', lang)}", no_wrap=True, overflow="ellipsis", max_width=60
+    )
     table.add_column(t("score", lang), justify="right")
     table.add_column("")
     table.add_column(t("status", lang))
