@@ -45,11 +45,11 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
     console.rule(f"[bold]{escape(result.file)}")
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
     table.add_column(
-        f"{t('referentiel', lang)} / {t('chapter', lang)}", no_wrap=True, overflow="ellipsis", max_width=50
+        f"{t('referentiel', lang)} / {t('chapter', lang)}", no_wrap=True, overflow="ellipsis", max_width=44
     )
-    table.add_column(t("score", lang), justify="right", no_wrap=True)
+    table.add_column(t("score", lang), justify="right", no_wrap=True, min_width=7)
     table.add_column("", no_wrap=True, min_width=20)
-    table.add_column(t("status", lang), no_wrap=True)
+    table.add_column(t("status", lang), no_wrap=True, min_width=22)
     scores = result.scores
     _row(table, t("overall", lang), scores.overall, lang, "bold")
     for ref in scores.referentiels:
