@@ -122,7 +122,12 @@ class ConditionError(ValueError):
 
 @lru_cache(maxsize=4096)
 def parse_date(value: str) -> date | None:
-    """Parse YYYY-MM-DD (a trailing time part is ignored); None when it is not a date."""
+    """Parse YYYY-MM-DD (a trailing time part is ignored); None when it is not a date.
+
+    Only the extended calendar form counts: 20260301 or 2026-W03-4 are not dates here, as in
+    the manifest schema."""
+    if not _ISO_DATE.match(value) or (len(value) > 10 and value[10] not in "T "):
+        return None
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
@@ -402,6 +407,8 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
     if op == "matches":
         if not isinstance(arg, str):
             raise ConditionError("« matches » attend une expression régulière", at)
+        if not arg:
+            raise ConditionError("expression régulière vide", at)
         if len(arg) > MAX_REGEX:
             raise ConditionError(f"expression régulière trop longue (maximum {MAX_REGEX} caractères)", at)
         try:
@@ -483,15 +490,53 @@ def _forbid_external_refs(schema: Any, at: tuple[str | int, ...]) -> None:
             for key in _FORBIDDEN_SCHEMA_KEYS:
                 if key in node:
                     raise ConditionError(f"mot-clé « {key} » interdit dans « schema »", at)
+            patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+            if isinstance(node.get("patternProperties"), dict):
+                patterns += list(node["patternProperties"])
+            for pattern in patterns:
+                risk = regex_risk(pattern)
+                if risk:
+                    raise ConditionError(f"motif « {pattern} » refusé dans « schema » : {risk}", at)
             ref = node.get("$ref")
             if ref is not None:
                 if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
                     raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
                 if not _pointer_resolves(schema, ref):
                     raise ConditionError(f"référence introuvable dans « schema » : {ref}", at)
+                if _refs_reach(schema, ref, set()):
+                    raise ConditionError(f"référence récursive interdite dans « schema » : {ref}", at)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def _refs_reach(root: Any, ref: str, seen: set[str]) -> bool:
+    """True when following `ref` can lead back to a schema already being expanded (a cycle)."""
+    if ref in seen:
+        return True
+    target = _resolve_pointer(root, ref)
+    inner = seen | {ref}
+    if ref == "#" or target is root:
+        return True
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            nested = node.get("$ref")
+            if isinstance(nested, str) and nested.startswith("#") and _refs_reach(root, nested, inner):
+                return True
+            stack.extend(v for k, v in node.items() if k != "$defs")
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _resolve_pointer(root: Any, ref: str) -> Any:
+    target = root
+    for raw in ref[2:].split("/") if ref != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    return target
 
 
 def _pointer_resolves(root: Any, ref: str) -> bool:

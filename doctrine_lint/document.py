@@ -9,6 +9,7 @@ Manifests come from outside, so size, nesting depth, alias expansion and recursi
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -301,12 +302,21 @@ _KIND = {
 _NOT_FINITE = re.compile(r"[-+]?\.(?:inf|nan)", re.IGNORECASE)
 
 
+def _overflows(text: str) -> bool:
+    try:
+        return math.isinf(float(text.replace("_", "")))
+    except ValueError:
+        return False  # sexagesimal or other YAML 1.1 forms: PyYAML constructs them finitely
+
+
 def _unsupported(node: yaml.Node) -> str | None:
     """Only JSON-like data is accepted: no binary, sets, ordered maps or non-finite numbers."""
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
             return f"étiquette YAML « {node.tag} » non prise en charge"
-        if node.tag == "tag:yaml.org,2002:float" and _NOT_FINITE.fullmatch(node.value):
+        if node.tag == "tag:yaml.org,2002:float" and (
+            _NOT_FINITE.fullmatch(node.value) or _overflows(node.value)
+        ):
             return f"nombre non fini « {node.value} » interdit"
     elif (isinstance(node, yaml.SequenceNode) and node.tag != "tag:yaml.org,2002:seq") or (
         isinstance(node, yaml.MappingNode) and node.tag != "tag:yaml.org,2002:map"

@@ -72,7 +72,7 @@ _EVIDENCE: dict[Evidence, tuple[str, str]] = {
     Evidence.DOCTRINE: ("lu dans la doctrine", "read in the doctrine"),
     Evidence.OFFICIEL: ("autre source officielle", "other official source"),
     Evidence.SECONDAIRE: ("source secondaire", "secondary source"),
-    Evidence.INFERENCE: ("inférence (non vérifiée)", "inference (unverified)"),
+    Evidence.INFERENCE: ("inférence", "inference"),
 }
 
 _LEGAL: dict[str, tuple[str, str]] = {

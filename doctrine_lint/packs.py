@@ -166,7 +166,11 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         elif "weight" in change:
             rule = replace(rule, weight=float(change["weight"]))
         inherited[rule_id] = rule
-    rules = [replace(rule, pack_id=header["id"]) for rule in inherited.values()]
+    # inherited rules take the derived pack's id and its chapter titles (which it may rename)
+    rules = [
+        replace(rule, pack_id=header["id"], chapter_title=chapters.get(rule.chapter, rule.chapter_title))
+        for rule in inherited.values()
+    ]
 
     seen = set(inherited) | set(disabled)
     for i, raw in enumerate(data.get("rules") or []):

@@ -34,6 +34,9 @@ _TOKEN = re.compile(
 )
 
 
+MAX_PATH = 200
+
+
 class PathSyntaxError(ValueError):
     """A path in a pack is not well formed."""
 
@@ -60,6 +63,8 @@ class FieldPath:
 
 def parse_path(text: str) -> FieldPath:
     """Parse a pack path; raise PathSyntaxError with the offending column on bad syntax."""
+    if len(text) > MAX_PATH:
+        raise PathSyntaxError(f"chemin trop long (maximum {MAX_PATH} caractères)")
     segments: list[Segment] = []
     pos = 0
     expect_key = True

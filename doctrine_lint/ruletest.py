@@ -58,6 +58,20 @@ def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[Examp
                         )
                     )
                     continue
-                actual, _, _ = evaluate_rule(rule, Document("example", ex.manifest).data, ctx)
+                try:
+                    actual, _, _ = evaluate_rule(rule, Document("example", ex.manifest).data, ctx)
+                except Exception as exc:  # reported as a failed example, never a traceback
+                    results.append(
+                        ExampleResult(
+                            pack.id,
+                            rule.id,
+                            i,
+                            ex.outcome,
+                            None,
+                            source,
+                            f"évaluation impossible : {type(exc).__name__}: {exc}",
+                        )
+                    )
+                    continue
                 results.append(ExampleResult(pack.id, rule.id, i, ex.outcome, actual, source))
     return results

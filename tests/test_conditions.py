@@ -300,7 +300,50 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
     ),
     ("regex-backreference", {"path": "a", "matches": "(a)\\1"}, "référence arrière", ("matches",)),
     ("regex-too-long", {"path": "a", "matches": "a" * 501}, "trop longue", ("matches",)),
+    ("regex-empty", {"path": "a", "matches": ""}, "vide", ("matches",)),
+    ("path-too-long", {"path": "a." * 120 + "b", "equals": 1}, "trop long", ("path",)),
+    (
+        "schema-risky-pattern",
+        {"path": "a", "schema": {"type": "string", "pattern": "^(a+)+$"}},
+        "refusé dans « schema »",
+        ("schema",),
+    ),
+    (
+        "schema-risky-pattern-properties",
+        {"path": "a", "schema": {"patternProperties": {"(x|xx)+": {}}}},
+        "refusé dans « schema »",
+        ("schema",),
+    ),
+    (
+        "schema-self-ref",
+        {"path": "a", "schema": {"anyOf": [{"const": 1}, {"$ref": "#"}]}},
+        "récursive",
+        ("schema",),
+    ),
+    (
+        "schema-ref-cycle",
+        {
+            "path": "a",
+            "schema": {
+                "$defs": {"x": {"items": {"$ref": "#/$defs/y"}}, "y": {"anyOf": [{"$ref": "#/$defs/x"}]}},
+                "$ref": "#/$defs/x",
+            },
+        },
+        "récursive",
+        ("schema",),
+    ),
 ]
+
+
+@pytest.mark.parametrize("value", ["20260301", "2026-W03-4", "2026-03-01x", "2026-3-1"])
+def test_only_extended_calendar_dates_are_dates(value: str) -> None:
+    spec = {"path": "d", "min": "2026-01-01"}
+    assert compile_condition(spec)({"d": value}, CTX).state == FALSE
+
+
+@pytest.mark.parametrize("value", ["2026-03-01", "2026-03-01T10:00:00Z", "2026-03-01 10:00"])
+def test_dates_with_a_time_part_are_dates(value: str) -> None:
+    assert compile_condition({"path": "d", "min": "2026-01-01"})({"d": value}, CTX).state == TRUE
 
 
 @pytest.mark.parametrize(

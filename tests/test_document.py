@@ -103,6 +103,7 @@ BAD_INPUTS = [
     ("omap", "a: !!omap [{x: 1}]\n", 1, 4, "non prise en charge"),
     ("nan", "a: .nan\n", 1, 4, "nombre non fini"),
     ("inf", "a: -.Inf\n", 1, 4, "nombre non fini"),
+    ("overflowing-float", "a: 1.0e+400\n", 1, 4, "nombre non fini"),
     ("bool-key", "s:\n  on: 1\n", 2, 3, "lue comme un booléen"),
     ("int-key", "s:\n  1: 1\n", 2, 3, "lue comme un entier"),
     ("null-key", "s:\n  ~: 1\n", 2, 3, "lue comme une valeur nulle"),

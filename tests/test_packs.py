@@ -180,6 +180,16 @@ def test_extends_overrides_disables_and_adds(write: Callable[..., Path]) -> None
     assert set(derived.chapters) == {"6.1", "7"}
 
 
+def test_inherited_rules_take_the_renamed_chapter_title(write: Callable[..., Path]) -> None:
+    base = _pack(write, name="base.yaml")
+    text = EXTENDING.replace("{base}", base.name).replace(
+        '    "7": Exigences locales', '    "7": Exigences locales\n    "6.1": Nouveau titre'
+    )
+    text = text.replace("  T-6.1-B: {enabled: false}\n", "")
+    derived = load_pack(write(text, "derived.yaml"))
+    assert derived.rules[0].chapter_title.get("fr") == "Nouveau titre"
+
+
 def test_derived_pack_replaces_its_base_in_the_loaded_set(write: Callable[..., Path]) -> None:
     base = _pack(write, name="base.yaml")
     derived = write(
