@@ -80,6 +80,11 @@ class Document:
                 return span.key_line, span.key_column, False
         return 1, 1, False
 
+    def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
+        """A problem at `path` (its value, or its key with key=True; closest ancestor if absent)."""
+        line, column = self.key_position(path) if key else self.locate(path)[:2]
+        return Problem(self.file, line, column, message)
+
     def key_position(self, path: PathKey) -> tuple[int, int]:
         span = self.index.get(path)
         if span is None:
@@ -177,6 +182,16 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
     return doc
 
 
+def _problem(display: str, node: yaml.Node, message: str) -> Problem:
+    """A problem located at a node's start (1-based)."""
+    mark = node.start_mark
+    return Problem(display, mark.line + 1, mark.column + 1, message)
+
+
+def _at(error: type[DoctrineLintError], display: str, node: yaml.Node, message: str) -> DoctrineLintError:
+    return error([_problem(display, node, message)])
+
+
 def _could_be_deep(text: str) -> bool:
     longest = max((len(line) for line in text.splitlines()), default=0)
     return longest + text.count("[") + text.count("{") >= _DEPTH_SCAN_THRESHOLD
@@ -218,19 +233,12 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                 display, 0, 0, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds, alias compris)"
             )
         if depth > MAX_DEPTH:
-            mark = node.start_mark
-            raise error.single(
-                display,
-                mark.line + 1,
-                mark.column + 1,
-                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
-            )
+            raise _at(error, display, node, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")
         if id(node) in ancestors:
-            mark = node.start_mark
-            raise error.single(display, mark.line + 1, mark.column + 1, "alias récursif interdit")
+            raise _at(error, display, node, "alias récursif interdit")
         bad = _unsupported(node)
         if bad:
-            problems.append(Problem(display, node.start_mark.line + 1, node.start_mark.column + 1, bad))
+            problems.append(_problem(display, node, bad))
             continue
         if isinstance(node, yaml.MappingNode):
             inner = ancestors | {id(node)}
@@ -242,10 +250,9 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                         continue
                     if key_node.tag != _STR:
                         problems.append(
-                            Problem(
+                            _problem(
                                 display,
-                                key_node.start_mark.line + 1,
-                                key_node.start_mark.column + 1,
+                                key_node,
                                 f"clé « {key_node.value} » lue comme {_KIND.get(key_node.tag, 'non-texte')} : "
                                 "les clés doivent être du texte, mettez-la entre guillemets",
                             )
@@ -255,10 +262,9 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                     first = keys.get(ident)
                     if first is not None:
                         problems.append(
-                            Problem(
+                            _problem(
                                 display,
-                                key_node.start_mark.line + 1,
-                                key_node.start_mark.column + 1,
+                                key_node,
                                 f"clé « {key_node.value} » en double (déjà définie ligne "
                                 f"{first.start_mark.line + 1}) : YAML garderait la dernière en silence",
                             )
@@ -267,10 +273,9 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                         keys[ident] = key_node
                 else:
                     problems.append(
-                        Problem(
+                        _problem(
                             display,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
+                            key_node,
                             "clé complexe interdite : les clés doivent être des scalaires",
                         )
                     )
@@ -341,13 +346,8 @@ def _bad_scalar(
             try:
                 probe.construct_object(node)
             except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
-                mark = node.start_mark
-                return error.single(
-                    display,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"valeur « {node.value[:40]} » illisible comme {_KIND.get(node.tag, node.tag)}",
-                )
+                kind = _KIND.get(node.tag, node.tag)
+                return _at(error, display, node, f"valeur « {node.value[:40]} » illisible comme {kind}")
         elif isinstance(node, yaml.MappingNode):
             stack.extend(v for pair in node.value for v in pair)
         elif isinstance(node, yaml.SequenceNode):

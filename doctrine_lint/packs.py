@@ -100,25 +100,28 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:
-        line, col, _ = doc.locate(("pack", "extends"))
-        raise PackError.single(
-            doc.file, line, col, f"héritage circulaire : {' -> '.join((*_chain, header['id']))}"
+        raise PackError(
+            [
+                doc.problem(
+                    ("pack", "extends"), f"héritage circulaire : {' -> '.join((*_chain, header['id']))}"
+                )
+            ]
         )
     base = None
     if "extends" in header:
         base = _load_base(doc, header["extends"], path, (*_chain, header["id"]))
     elif "overrides" in data:
-        line, col, _ = doc.locate(("overrides",))
-        raise PackError.single(doc.file, line, col, "« overrides » n'a de sens qu'avec « pack.extends »")
+        raise PackError([doc.problem(("overrides",), "« overrides » n'a de sens qu'avec « pack.extends »")])
 
     referentiel = header.get("referentiel") or (base.referentiel if base else "")
     if base is not None and referentiel != base.referentiel:
-        line, col, _ = doc.locate(("pack", "referentiel"))
-        raise PackError.single(
-            doc.file,
-            line,
-            col,
-            f"un pack qui étend « {base.id} » garde son référentiel « {base.referentiel} »",
+        raise PackError(
+            [
+                doc.problem(
+                    ("pack", "referentiel"),
+                    f"un pack qui étend « {base.id} » garde son référentiel « {base.referentiel} »",
+                )
+            ]
         )
     examples_date = (
         date.fromisoformat(header["examples_date"])
@@ -132,9 +135,12 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     disabled: list[str] = []
     for rule_id, change in (data.get("overrides") or {}).items():
         if rule_id not in inherited:
-            line, col = doc.key_position(("overrides", rule_id))
             problems.append(
-                Problem(doc.file, line, col, f"surcharge d'une règle inconnue du pack étendu : {rule_id}")
+                doc.problem(
+                    ("overrides", rule_id),
+                    f"surcharge d'une règle inconnue du pack étendu : {rule_id}",
+                    key=True,
+                )
             )
             continue
         rule = inherited[rule_id]
@@ -148,12 +154,9 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
                 Evidence.SECONDAIRE,
                 Evidence.INFERENCE,
             ):
-                line, col, _ = doc.locate(("overrides", rule_id, "severity"))
                 problems.append(
-                    Problem(
-                        doc.file,
-                        line,
-                        col,
+                    doc.problem(
+                        ("overrides", rule_id, "severity"),
                         f"{rule_id} repose sur une source {rule.provenance.evidence.value} : elle ne peut pas être bloquante",
                     )
                 )
@@ -176,12 +179,9 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     for i, raw in enumerate(data.get("rules") or []):
         at = ("rules", i)
         if raw["id"] in seen:
-            line, col, _ = doc.locate((*at, "id"))
             problems.append(
-                Problem(
-                    doc.file,
-                    line,
-                    col,
+                doc.problem(
+                    (*at, "id"),
                     f"identifiant de règle en double : {raw['id']}"
                     + (
                         " (utilisez « overrides » pour modifier une règle du pack étendu)"
@@ -193,9 +193,8 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
             continue
         seen.add(raw["id"])
         if raw["chapter"] not in chapters:
-            line, col, _ = doc.locate((*at, "chapter"))
             problems.append(
-                Problem(doc.file, line, col, f"chapitre « {raw['chapter']} » absent de pack.chapters")
+                doc.problem((*at, "chapter"), f"chapitre « {raw['chapter']} » absent de pack.chapters")
             )
             continue
         try:
@@ -230,19 +229,18 @@ def _load_base(doc: Document, target: str, path: Path, chain: tuple[str, ...]) -
         # absolute path or one that climbs out, so a pack cannot make the tool read other files.
         candidate = (path.parent / target).resolve()
         if Path(target).is_absolute() or not candidate.is_relative_to(path.parent.resolve()):
-            line, col, _ = doc.locate(("pack", "extends"))
-            raise PackError.single(
-                doc.file,
-                line,
-                col,
-                f"« extends » doit nommer un pack livré ou un fichier du même dossier : « {target} »",
+            raise PackError(
+                [
+                    doc.problem(
+                        ("pack", "extends"),
+                        f"« extends » doit nommer un pack livré ou un fichier du même dossier : « {target} »",
+                    )
+                ]
             )
         if not candidate.is_file():
-            line, col, _ = doc.locate(("pack", "extends"))
             known = ", ".join(sorted(shipped))
-            raise PackError.single(
-                doc.file, line, col, f"pack étendu introuvable : « {target} » (packs livrés : {known})"
-            )
+            message = f"pack étendu introuvable : « {target} » (packs livrés : {known})"
+            raise PackError([doc.problem(("pack", "extends"), message)])
     return load_pack(candidate, _chain=chain)
 
 
@@ -263,8 +261,7 @@ def _compile_rule(
         try:
             compiled[key] = compile_condition(raw[key])
         except ConditionError as exc:
-            line, col = doc.key_position((*at, key, *exc.where))
-            problems.append(Problem(doc.file, line, col, f"{raw['id']} : {exc}"))
+            problems.append(doc.problem((*at, key, *exc.where), f"{raw['id']} : {exc}", key=True))
     if problems:
         raise PackError(problems)
     severity = Severity.from_slug(raw["severity"])

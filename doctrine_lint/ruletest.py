@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from .conditions import Context
-from .document import Document
 from .engine import evaluate_rule
 from .model import Outcome
-from .packs import Pack
+from .packs import Pack, Rule
 from .validation import validator_for
 
 
@@ -33,6 +33,20 @@ class ExampleResult:
         return self.problem is None and self.expected is self.actual
 
 
+def _judge(
+    rule: Rule, fragment: dict[str, Any], ctx: Context, validator: Any
+) -> tuple[Outcome | None, str | None]:
+    """The outcome a fragment gets, or why it cannot be judged (off-schema, evaluation error)."""
+    errors = [e for e in validator.iter_errors(fragment) if e.validator != "required"]
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path) or "(racine)"
+        return None, f"fragment hors schéma du manifeste : {where} : {errors[0].message}"
+    try:
+        return evaluate_rule(rule, fragment, ctx)[0], None
+    except Exception as exc:  # reported as a failed example, never a traceback
+        return None, f"évaluation impossible : {type(exc).__name__}: {exc}"
+
+
 def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[ExampleResult]:
     """Evaluate every example at `today`; by default at the examples_date of the pack that
     wrote the rule (an extending pack's date does not move its base's examples), else today."""
@@ -43,35 +57,6 @@ def run_examples(packs: Iterable[Pack], today: date | None = None) -> list[Examp
             ctx = Context(today=today or rule.examples_date or date.today())
             for i, ex in enumerate(rule.examples):
                 source = f"{rule.source.rsplit(':', 1)[0]}:{ex.line}"
-                errors = [e for e in validator.iter_errors(ex.manifest) if e.validator != "required"]
-                if errors:
-                    where = "/".join(str(p) for p in errors[0].absolute_path) or "(racine)"
-                    results.append(
-                        ExampleResult(
-                            pack.id,
-                            rule.id,
-                            i,
-                            ex.outcome,
-                            None,
-                            source,
-                            f"fragment hors schéma du manifeste : {where} : {errors[0].message}",
-                        )
-                    )
-                    continue
-                try:
-                    actual, _, _ = evaluate_rule(rule, Document("example", ex.manifest).data, ctx)
-                except Exception as exc:  # reported as a failed example, never a traceback
-                    results.append(
-                        ExampleResult(
-                            pack.id,
-                            rule.id,
-                            i,
-                            ex.outcome,
-                            None,
-                            source,
-                            f"évaluation impossible : {type(exc).__name__}: {exc}",
-                        )
-                    )
-                    continue
-                results.append(ExampleResult(pack.id, rule.id, i, ex.outcome, actual, source))
+                actual, problem = _judge(rule, ex.manifest, ctx, validator)
+                results.append(ExampleResult(pack.id, rule.id, i, ex.outcome, actual, source, problem))
     return results
