@@ -80,6 +80,12 @@ def pack_options(func: F) -> F:
 
 def selection_options(func: F) -> F:
     func = click.option(
+        "--min-evidence",
+        type=click.Choice(["doctrine", "officiel", "secondaire", "inference"]),
+        help="N'évaluer que les règles dont la source est au moins de ce niveau "
+        "(doctrine > officiel > secondaire > inference). / Only rules backed by at least this evidence.",
+    )(func)
+    func = click.option(
         "--ignore",
         multiple=True,
         metavar="SEL",
@@ -180,6 +186,7 @@ def lint(
     only_packs: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    min_evidence: str | None,
     fmt: str,
     output: str | None,
     fail_on: str,
@@ -193,7 +200,7 @@ def lint(
     from .formats import RenderOptions, get_formatter
     from .linter import lint as run_lint
     from .model import Severity
-    from .selection import select_rules
+    from .selection import at_least, select_rules
 
     if not manifests:
         raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
@@ -202,8 +209,9 @@ def lint(
         loaded = _load(packs, only_packs)
         from .packs import all_rules
 
-        rules = select_rules(all_rules(loaded), _split(select), _split(ignore))
+        rules = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
         report = run_lint(manifests, loaded, rules=rules, today=today)
+        report.min_evidence = min_evidence
     except DoctrineLintError as exc:
         _fail(exc)
     opts = RenderOptions(lang=lang, show_all=show_all)
@@ -251,6 +259,7 @@ def rules(
     only_packs: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    min_evidence: str | None,
     lang: str,
     fmt: str,
 ) -> None:
@@ -261,10 +270,12 @@ def rules(
 
     from .i18n import evidence, severity
     from .packs import all_rules
-    from .selection import select_rules
+    from .selection import at_least, select_rules
 
     try:
-        chosen = select_rules(all_rules(_load(packs, only_packs)), _split(select), _split(ignore))
+        chosen = at_least(
+            select_rules(all_rules(_load(packs, only_packs)), _split(select), _split(ignore)), min_evidence
+        )
     except DoctrineLintError as exc:
         _fail(exc)
     if fmt == "json":
@@ -302,15 +313,17 @@ def rules(
 @click.option("-v", "--verbose", is_flag=True, help="Afficher chaque exemple. / Show every example.")
 def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> None:
     """Exécute les exemples de chaque règle. / Run every rule's examples."""
-    from .packs import load_packs
+    from .packs import all_derivations, load_packs
     from .ruletest import run_examples
 
     try:
         loaded = load_packs(pack_files, shipped=not pack_files)
+        # packs tested alone still see the facts derived by the shipped packs (e.g. the level)
+        context = load_packs(pack_files) if pack_files else loaded
     except DoctrineLintError as exc:
         _fail(exc)
     today = _parse_date(when) if when else None
-    results = run_examples(loaded, today)
+    results = run_examples(loaded, today, all_derivations(context))
     failed = 0
     for r in results:
         if r.ok:

@@ -89,6 +89,7 @@ OPERATORS: Final = (
     "contains",
     "count",
     "schema",
+    "compare_to",
 )
 
 
@@ -266,6 +267,8 @@ def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluat
         return _exists(path, spec["exists"], where, quantifier)
     if op == "count":
         return _count(path, spec["count"], where)
+    if op == "compare_to":
+        return _compare_to(path, spec["compare_to"], (*where, "compare_to"))
     predicate = _predicate(op, spec, where)
     return _element_test(path, predicate, quantifier)
 
@@ -284,6 +287,53 @@ def _exists(path: FieldPath, wanted: Any, where: tuple[str | int, ...], quantifi
         where_ = res.found[0][0] if res.found else (res.missing[0] if res.missing else None)
         value = res.found[0][1] if res.found else None
         return Verdict(TRUE if present is wanted else FALSE, where_, value)
+
+    return run
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any, float], bool]] = {
+    "eq": lambda a, b, tol: abs(a - b) <= tol if _is_number(a) and _is_number(b) else _same(a, b),
+    "ne": lambda a, b, tol: abs(a - b) > tol if _is_number(a) and _is_number(b) else not _same(a, b),
+    "lt": lambda a, b, tol: _ordered(a, b) and a < b - tol,
+    "le": lambda a, b, tol: _ordered(a, b) and a <= b + tol,
+    "gt": lambda a, b, tol: _ordered(a, b) and a > b + tol,
+    "ge": lambda a, b, tol: _ordered(a, b) and a >= b - tol,
+}
+
+
+def _ordered(a: Any, b: Any) -> bool:
+    return _is_number(a) and _is_number(b)
+
+
+def _compare_to(path: FieldPath, spec: Any, at: tuple[str | int, ...]) -> Evaluator:
+    """Compare the value at `path` with the value at another path (numbers, or equality)."""
+    if not isinstance(spec, dict) or set(spec) - {"path", "op", "tolerance"} or "path" not in spec:
+        raise ConditionError("« compare_to » attend {path, op, tolerance?}", at)
+    if path.has_wildcard:
+        raise ConditionError("« compare_to » ne s'applique pas à un chemin avec [*]", at)
+    try:
+        other = parse_path(spec["path"]) if isinstance(spec["path"], str) else None
+    except PathSyntaxError as exc:
+        raise ConditionError(str(exc), (*at, "path")) from None
+    if other is None or other.has_wildcard:
+        raise ConditionError("« compare_to.path » doit être un chemin sans [*]", (*at, "path"))
+    compare = _COMPARISONS.get(spec.get("op"))  # type: ignore[arg-type]
+    if compare is None:
+        raise ConditionError(
+            f"comparaison inconnue « {spec.get('op')} » (eq, ne, lt, le, gt, ge)", (*at, "op")
+        )
+    tolerance = spec.get("tolerance", 0)
+    if not _is_number(tolerance) or tolerance < 0:
+        raise ConditionError("« tolerance » attend un nombre positif", (*at, "tolerance"))
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        mine, theirs = resolve(data, path), resolve(data, other)
+        gaps = _gaps(mine) + _gaps(theirs)
+        if gaps:
+            return Verdict(UNKNOWN, gaps[0][0], None, gaps)
+        where_, value = mine.found[0]
+        ok = compare(value, theirs.found[0][1], tolerance)
+        return Verdict(TRUE if ok else FALSE, where_, value)
 
     return run
 

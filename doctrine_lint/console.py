@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from .formats import RenderOptions
-from .formats.shared import bar, visible
+from .formats.shared import bar, computed_lines, evidence_line, visible
 from .i18n import outcome, severity, status, t
 from .linter import ManifestResult, Report
 from .model import Outcome, ScoreLine, Severity
@@ -59,6 +59,11 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
                 _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
     out(table)
 
+    computed = computed_lines(result, lang)
+    if computed:
+        out(f"\n[bold]{t('computed', lang)}[/bold]")
+        for line in computed:
+            out(f"  {escape(line)}")
     shown = [
         f
         for f in visible(result.findings, opts.show_all)
@@ -96,7 +101,8 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
         for o in Outcome
         if o is not Outcome.DEROGATION or counts[o.value]
     )
-    out(f"\n{t('summary', lang)} : {summary}\n")
+    out(f"\n{t('summary', lang)} : {summary}")
+    out(f"[dim]{escape(evidence_line(result.findings, lang))}[/dim]\n")
 
 
 def present(report: Report, console: Console, opts: RenderOptions) -> None:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from .conditions import FALSE, TRUE, Context, Verdict
+from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
 from .errors import PackError
 from .model import Finding, Location, Outcome, Text
@@ -52,17 +53,24 @@ def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, Verdict
     return Outcome.A_RENSEIGNER, verdict, gate
 
 
-def evaluate(doc: Document, rules: Iterable[Rule], today: date) -> list[Finding]:
-    """Evaluate every rule on `doc`; findings are sorted by référentiel, chapter and rule id."""
+def evaluate(
+    doc: Document, rules: Iterable[Rule], today: date, derived: Derived | None = None
+) -> list[Finding]:
+    """Evaluate every rule on `doc`; findings are sorted by référentiel, chapter and rule id.
+
+    `derived` holds the facts computed by the packs' `derive:` sections, seen by rules under
+    `$derived.<name>` and located at the manifest facts that decided them."""
     ctx = Context(today=today)
-    findings = [_finding(rule, doc, ctx) for rule in rules]
+    derived = derived or Derived()
+    data = {**doc.data, DERIVED_ROOT: derived.values()} if derived.facts else doc.data
+    findings = [_finding(rule, doc, data, ctx, derived) for rule in rules]
     findings.sort(key=lambda f: f.sort_key)
     return findings
 
 
-def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
+def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derived) -> Finding:
     try:
-        outcome, verdict, _ = evaluate_rule(rule, doc.data, ctx)
+        outcome, verdict, _ = evaluate_rule(rule, data, ctx)
     except Exception as exc:  # a rule must never crash a batch with a traceback
         file, _, at_line = rule.source.rpartition(":")
         raise PackError.single(
@@ -71,7 +79,9 @@ def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
             0,
             f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
         ) from exc
-    where: PathKey = verdict.path or ()
+    where: PathKey = locate_derived(verdict.path or (), derived)
+    if verdict.missing:
+        verdict.missing = expand_missing(verdict.missing, derived)
     missing: tuple[str, ...] = ()
     reason: Text | None = None
     shown = format_path(where)
@@ -80,7 +90,7 @@ def _finding(rule: Rule, doc: Document, ctx: Context) -> Finding:
         facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
         missing = tuple(facts)
         if verdict.missing:
-            where = verdict.missing[0][0]
+            where = locate_derived(verdict.missing[0][0], derived)
         shown = facts[0] if facts else shown
         message = Text(
             f"Fait à déclarer : {', '.join(facts)}",

@@ -45,6 +45,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "errors": ("Erreurs", "Errors"),
     "nothing_to_report": ("Aucun constat à signaler.", "Nothing to report."),
     "rules_count": ("règles évaluées", "rules evaluated"),
+    "computed": ("Faits calculés", "Computed facts"),
+    "undecided": ("à renseigner", "to be declared"),
+    "measures": ("mesures comptées", "measures counted"),
+    "rules_by_evidence": ("Règles par source", "Rules by evidence"),
 }
 
 _OUTCOMES: dict[Outcome, tuple[str, str]] = {

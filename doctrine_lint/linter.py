@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .conditions import Context
+from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ManifestError, Problem
 from .model import Finding
-from .packs import Pack, Rule, all_rules
+from .packs import Pack, Rule, all_derivations, all_metrics, all_rules
 from .scoring import Scores, compute
 from .validation import validate_document
 
@@ -30,6 +32,8 @@ class ManifestResult:
     findings: list[Finding]
     scores: Scores
     document: Document
+    derived: Derived = field(default_factory=Derived)
+    metrics: list[MetricValue] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -42,6 +46,7 @@ class Report:
     today: date
     tool_version: str = __version__
     errors: list[Problem] = field(default_factory=list)
+    min_evidence: str | None = None
 
 
 def load_manifest(path: Path | str, display: str | None = None) -> Document:
@@ -54,8 +59,12 @@ def load_manifest(path: Path | str, display: str | None = None) -> Document:
 
 
 def lint_document(doc: Document, packs: Sequence[Pack], rules: Sequence[Rule], today: date) -> ManifestResult:
-    findings = evaluate(doc, rules, today)
-    return ManifestResult(doc.file, doc.sha256, findings, compute(findings, packs), doc)
+    """Derived facts of every loaded pack, then the chosen rules, then scores and metrics."""
+    derived = compute_derived(doc.data, all_derivations(packs), Context(today))
+    findings = evaluate(doc, rules, today, derived)
+    tags = {r.id: r.tags for r in rules}
+    metrics = compute_metrics(findings, all_metrics(packs), tags)
+    return ManifestResult(doc.file, doc.sha256, findings, compute(findings, packs), doc, derived, metrics)
 
 
 def lint(

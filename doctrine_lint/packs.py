@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .conditions import ConditionError, Evaluator, compile_condition
+from .derived import Case, Derivation, Metric, WeightedRatio
 from .document import Document, load_document
 from .errors import PackError, Problem
 from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
+from .paths import PathSyntaxError, parse_path
 from .resources import shipped_packs
 from .validation import validate_document
 
@@ -75,6 +77,8 @@ class Pack:
     base: Pack | None = None
     disabled: list[str] = field(default_factory=list)
     examples_date: date | None = None
+    derivations: list[Derivation] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
 
     def lineage(self) -> list[Pack]:
         """This pack and every pack it extends, nearest first."""
@@ -201,6 +205,14 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
             rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date))
         except PackError as exc:
             problems.extend(exc.problems)
+    derivations = list(base.derivations) if base else []
+    for i, raw in enumerate(data.get("derive") or []):
+        try:
+            derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"]))
+        except PackError as exc:
+            problems.extend(exc.problems)
+    metrics = list(base.metrics) if base else []
+    metrics += [_compile_metric(raw, header["id"]) for raw in data.get("metrics") or []]
     if problems:
         raise PackError(sorted(problems, key=lambda p: (p.line, p.column)))
     return Pack(
@@ -217,6 +229,68 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         base=base,
         disabled=disabled,
         examples_date=examples_date,
+        derivations=derivations,
+        metrics=metrics,
+    )
+
+
+def _compile_derivation(
+    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str
+) -> Derivation:
+    title = Text.of(raw["title"])
+    if "aggregate" in raw:
+        agg = raw["aggregate"]
+        try:
+            statuses = parse_path(agg["statuses"])
+        except PathSyntaxError as exc:
+            raise PackError([doc.problem((*at, "aggregate", "statuses"), str(exc))]) from None
+        return Derivation(
+            raw["name"],
+            title,
+            pack_id,
+            aggregate=WeightedRatio(
+                statuses,
+                {str(k): float(v) for k, v in agg["weights"].items()},
+                frozenset(agg["earned"]),
+                frozenset(agg.get("excluded", ())),
+                float(agg.get("scale", 100)),
+                int(agg.get("digits", 1)),
+            ),
+        )
+    cases = []
+    problems = []
+    for j, case in enumerate(raw["cases"]):
+        try:
+            cases.append(Case(compile_condition(case["when"]), case["value"]))
+        except ConditionError as exc:
+            problems.append(
+                doc.problem((*at, "cases", j, "when", *exc.where), f"{raw['name']} : {exc}", key=True)
+            )
+    if problems:
+        raise PackError(problems)
+    return Derivation(raw["name"], title, pack_id, tuple(cases), raw.get("default"))
+
+
+def _compile_metric(raw: dict[str, Any], pack_id: str) -> Metric:
+    coefficients = raw.get("coefficients") or {
+        "indispensable": 0.6,
+        "recommandee": 0.4,
+        "partial": 0.5,
+        "scale": 5,
+    }
+    return Metric(
+        raw["name"],
+        Text.of(raw["title"]),
+        pack_id,
+        raw["kind"],
+        raw["tag"],
+        {
+            Severity.from_slug(k): v
+            for k, v in (raw.get("tiers") or {"majeur": "indispensable", "mineur": "recommandee"}).items()
+        },
+        frozenset(raw.get("partial_values", ())),
+        {k: float(v) for k, v in coefficients.items()},
+        int(raw.get("digits", 1)),
     )
 
 
@@ -315,7 +389,13 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
     """
     packs: list[Pack] = []
     errors: list[Problem] = []
-    for path in [*(shipped_packs() if shipped else []), *map(Path, extra)]:
+    candidates = [*(shipped_packs() if shipped else []), *map(Path, extra)]
+    # the same file given twice (or a shipped pack named on the command line) loads once
+    seen_files: set[Path] = set()
+    for path in candidates:
+        if path.resolve() in seen_files:
+            continue
+        seen_files.add(path.resolve())
         try:
             packs.append(load_pack(path))
         except PackError as exc:
@@ -326,6 +406,17 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
     final = [p for p in packs if p.id not in superseded]
     seen: dict[str, str] = {}
     by_id: dict[str, Pack] = {}
+    names: dict[str, str] = {}
+    for pack in final:
+        items: list[Derivation | Metric] = [*pack.derivations, *pack.metrics]
+        for item in items:
+            if names.setdefault(item.name, item.pack_id) != item.pack_id:
+                raise PackError.single(
+                    pack.file,
+                    1,
+                    1,
+                    f"fait calculé « {item.name} » défini dans deux packs ({names[item.name]})",
+                )
     for pack in final:
         if pack.id in by_id:
             raise PackError.single(
@@ -343,3 +434,11 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
 
 def all_rules(packs: Iterable[Pack]) -> list[Rule]:
     return [r for p in packs for r in p.rules]
+
+
+def all_derivations(packs: Iterable[Pack]) -> list[Derivation]:
+    return [d for p in packs for d in p.derivations]
+
+
+def all_metrics(packs: Iterable[Pack]) -> list[Metric]:
+    return [m for p in packs for m in p.metrics]

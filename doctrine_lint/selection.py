@@ -1,4 +1,5 @@
-"""`--select` / `--ignore`: choose rules by id (glob), chapter, référentiel, pack id or tag.
+"""`--select` / `--ignore` / `--min-evidence`: choose rules by id (glob), chapter, référentiel,
+pack id, tag, or the strength of their evidence.
 
 A token that matches no rule is a usage error, so a typo never silently disables a check.
 """
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
 from .errors import UsageError
+from .model import Evidence
 from .packs import Rule
 
 
@@ -38,3 +40,12 @@ def select_rules(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iter
             raise UsageError.single("--select/--ignore", 0, 0, f"« {token} » ne désigne aucune règle chargée")
     kept = [r for r in rules if not select or any(matches(r, t) for t in select)]
     return [r for r in kept if not any(matches(r, t) for t in ignore)]
+
+
+def at_least(rules: Sequence[Rule], evidence: str | None) -> list[Rule]:
+    """Keep the rules whose evidence is at least as strong as `evidence`
+    (doctrine > officiel > secondaire > inference); None keeps them all."""
+    if evidence is None:
+        return list(rules)
+    floor = Evidence(evidence).rank
+    return [r for r in rules if r.provenance.evidence.rank <= floor]

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..linter import ManifestResult, Report
-from ..model import Finding, ScoreLine
+from ..model import Evidence, Finding, Outcome, ScoreLine
 from ..packs import Pack
 from . import RenderOptions
 
@@ -53,6 +53,21 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
     return out
 
 
+def evidence_summary(findings: list[Finding]) -> dict[str, dict[str, float]]:
+    """How many rules each evidence level contributed, and the weight they carried."""
+    out: dict[str, dict[str, float]] = {
+        e.value: {"rules": 0, "earned": 0.0, "possible": 0.0} for e in Evidence
+    }
+    for f in findings:
+        row = out[f.evidence.value]
+        row["rules"] += 1
+        if f.outcome is not Outcome.NON_APPLICABLE:
+            row["possible"] += f.weight
+            if f.outcome is Outcome.CONFORME:
+                row["earned"] += f.weight
+    return out
+
+
 def pack_stamp(pack: Pack) -> dict[str, Any]:
     return {
         "id": pack.id,
@@ -74,6 +89,21 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
             "referentiels": [_score(r, lang) for r in s.referentiels],
             "chapters": [{"referentiel": ref, **_score(c, lang)} for ref, c in s.chapters],
         },
+        "derived": [
+            {"name": f.name, "title": f.title.get(lang), "value": f.value}
+            for f in result.derived.facts.values()
+        ],
+        "metrics": [
+            {
+                "name": m.name,
+                "title": m.title.get(lang),
+                "value": m.value,
+                "rules": m.counted,
+                "pack": m.pack_id,
+            }
+            for m in result.metrics
+        ],
+        "evidence": evidence_summary(result.findings),
         "findings": [_finding(f, lang) for f in result.findings],
     }
 
@@ -88,6 +118,10 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
             "lang": opts.lang,
             "packs": [pack_stamp(p) for p in report.packs],
             "rules_evaluated": len(report.rules),
+            "min_evidence": report.min_evidence,
+            "rules_by_evidence": {
+                e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
+            },
         },
         "manifests": [_result(r, opts.lang) for r in report.results],
         "errors": [

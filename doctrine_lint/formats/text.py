@@ -6,7 +6,7 @@ from ..i18n import outcome, severity, status, t
 from ..linter import ManifestResult, Report
 from ..model import Outcome, ScoreLine
 from . import RenderOptions
-from .shared import bar, percent, visible
+from .shared import bar, computed_lines, evidence_line, percent, visible
 
 
 def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
@@ -26,6 +26,9 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
         for ref_key, chap in scores.chapters:
             if ref_key == ref.key:
                 out.append(_score_row(f"§{chap.key} {chap.title.get(lang)}", chap, lang, 4))
+    computed = computed_lines(result, lang)
+    if computed:
+        out += ["", t("computed", lang), *(f"  {line}" for line in computed)]
     shown = [
         f
         for f in visible(result.findings, opts.show_all)
@@ -67,6 +70,7 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
             for o in Outcome
             if o is not Outcome.DEROGATION or counts[o.value]
         ),
+        evidence_line(result.findings, lang),
     ]
     return out
 
