@@ -90,6 +90,7 @@ def compute_derived(data: dict[str, Any], derivations: Sequence[Derivation], ctx
     view = {**data, DERIVED_ROOT: scope}
     for d in derivations:
         fact = _derive(d, view, ctx)
+        fact.missing = expand_missing(fact.missing, derived)
         derived.facts[d.name] = fact
         if fact.value is not None:
             scope[d.name] = fact.value
