@@ -192,4 +192,4 @@ def test_finding_on_a_derived_fact_points_at_the_manifest_facts(write: Callable[
     (finding,) = evaluate(doc, [rule], CTX.today, derived)
     assert finding.outcome is Outcome.A_RENSEIGNER
     assert finding.missing == ("security.level_facts.audience_size", "security.level_facts.max_outage")
-    assert (finding.location.line, finding.location.column) == (2, 1)
+    assert (finding.location.line, finding.location.column) == (4, 3)  # the `level_facts:` key
