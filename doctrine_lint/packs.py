@@ -7,15 +7,17 @@ reported at the pack's own line and column.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import packcache
 from .conditions import ConditionError, Evaluator, compile_condition
 from .derived import Case, Derivation, Metric, WeightedRatio
-from .document import Document, load_document
+from .document import Document, parse_document, read_text
 from .errors import PackError, Problem
 from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
 from .paths import PathSyntaxError, parse_path
@@ -97,10 +99,15 @@ def _shipped_by_id() -> dict[str, Path]:
 def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     """Load, validate and compile one pack file (and the packs it extends)."""
     path = Path(path)
-    doc = load_document(path, error=PackError)
-    problems = validate_document(doc, "rulepack")
-    if problems:
-        raise PackError(problems)
+    text, raw = read_text(path, str(path), error=PackError)
+    doc = packcache.get(raw, str(path))
+    if doc is None:
+        doc = parse_document(text, str(path), error=PackError)
+        doc.sha256 = hashlib.sha256(raw).hexdigest()
+        problems = validate_document(doc, "rulepack")
+        if problems:
+            raise PackError(problems)
+        packcache.put(raw, doc)
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:

@@ -1,0 +1,682 @@
+"""Generate the two catalogue packs from public data and the team's own texts.
+
+    python tools/generate_packs.py [--data ../shared/data] [--check]
+
+- `rules/dtne-securite-mss.yaml`: the 135 measures of the ANSSI/CNIL MonServiceSécurisé
+  référentiel v2 (betagouv/mon-service-securise, Apache-2.0). Facts taken from the data: measure
+  ids, categories, the status of each measure at each security level, and the service
+  characteristics that add or remove a measure or change its status.
+- `rules/dtne-rgesn.yaml`: the 78 criteria of the RGESN 2024 (Arcep/Arcom with ADEME; data from
+  DISIC/MiNumEco, Licence Ouverte 2.0). Facts: numbers, families, priorities, whether a criterion
+  can be not applicable.
+
+Every user-facing text comes from `tools/catalogues/*-textes.yaml`, written by the team in its own
+words; nothing of the sources' wording is copied. With `--check` nothing is written and the exit
+code is 1 when a committed pack differs from what the data would give (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from doctrine_lint.conditions import TRUE, Context, compile_condition  # noqa: E402
+from doctrine_lint.derived import DERIVED_ROOT, compute_derived  # noqa: E402
+from doctrine_lint.packs import load_pack  # noqa: E402
+
+CATALOGUES = REPO / "tools" / "catalogues"
+EXAMPLES_DATE = "2026-11-28"
+MSS_COMMIT = "cc131242e04bce97eb9e2aa53b04b9920341e257"
+MSS_REPO = "https://github.com/betagouv/mon-service-securise"
+MINUMECO_COMMIT = "6a64404c8cb30ad6750dbe388baf37e15137b193"
+RGESN_URL = "https://github.com/DISIC/MiNumEco"
+
+LEVELS = {"Basique": "basique", "Modéré": "modere", "Avancé": "avance"}
+LEVEL_TEXT = {
+    "basique": ("basique", "basic"),
+    "modere": ("modéré", "moderate"),
+    "avance": ("avancé", "advanced"),
+}
+CATEGORY_TITLES = {
+    "gouvernance": ("Gouvernance (MonServiceSécurisé)", "Governance (MonServiceSécurisé)"),
+    "protection": ("Protection (MonServiceSécurisé)", "Protection (MonServiceSécurisé)"),
+    "defense": ("Défense (MonServiceSécurisé)", "Defence (MonServiceSécurisé)"),
+    "resilience": ("Résilience (MonServiceSécurisé)", "Resilience (MonServiceSécurisé)"),
+}
+# CSV column -> condition on the manifest (or a derived fact), and its wording
+CHARACTERISTICS = {
+    "Annuaire": "annuaire",
+    "Signature électronique": "signature-electronique",
+    "Application mobile": "application-mobile",
+    "Echange et/ou réception d'emails": "courriels",
+    "API": "api",
+    "Portail d'information": "portail-information",
+    "Service en ligne": "service-en-ligne",
+    "Autre Système d'information": "autre-si",
+    "Poste de travail ou téléphone": "postes-de-travail",
+    "Accès physique : Salles techniques": "acces-physique-salles-techniques",
+    "Accès physique : Bureaux": "acces-physique-bureaux",
+    "EXT : SaaS": "hebergement-saas",
+    "EXT : PaaS / IaaS": "hebergement-paas-iaas",
+}
+GRADED = {"Données": "criticite_donnees", "Dispo": "criticite_disponibilite", "Ouv": "ouverture"}
+GRADED_TEXT = {
+    "criticite_donnees": ("criticité des données", "data criticality"),
+    "criticite_disponibilite": ("criticité de disponibilité", "availability criticality"),
+    "ouverture": ("ouverture du système", "system openness"),
+}
+
+
+def _column_fact(column: str) -> tuple[str, Any] | None:
+    """What a CSV modifier column tests: ("char", slug), ("hors_ue", True) or (derived fact, grade)."""
+    if column in CHARACTERISTICS:
+        return "char", CHARACTERISTICS[column]
+    if column == "Données : Hors UE":
+        return "hors_ue", True
+    head, _, grade = column.partition(" : ")
+    if head in GRADED and grade and grade.strip("+") == "":
+        return GRADED[head], len(grade)
+    return None
+
+
+ACTIONS = {
+    "Ajoutée": ("ajoutée", "added"),
+    "Retirée": ("retirée", "removed"),
+    "Indispensable": ("indispensable", "essential"),
+    "Recommandation": ("recommandée", "recommended"),
+}
+
+
+def _grouped(row: dict[str, str]) -> dict[str, list[tuple[dict[str, Any], tuple[str, str]]]]:
+    """Per action, the conditions that trigger it (grades of one fact grouped), with wording."""
+    per_action: dict[str, dict[str, list[Any]]] = {a: {} for a in ACTIONS}
+    for column, value in row.items():
+        found = _column_fact(column)
+        if found is None or not value:
+            continue
+        kind, arg = found
+        for action in {v.strip() for v in value.split(",")} & set(ACTIONS):
+            per_action[action].setdefault(kind, []).append(arg)
+    out: dict[str, list[tuple[dict[str, Any], tuple[str, str]]]] = {}
+    for action, kinds in per_action.items():
+        items: list[tuple[dict[str, Any], tuple[str, str]]] = []
+        for kind, args in kinds.items():
+            if kind == "char":
+                cond = _any([{"path": "security.service_characteristics", "contains": a} for a in args])
+                names = ", ".join(f"« {a} »" for a in args)
+                items.append(
+                    (
+                        cond,
+                        (
+                            f"caractéristique {names}",
+                            f"characteristic {names.replace('« ', chr(39)).replace(' »', chr(39))}",
+                        ),
+                    )
+                )
+            elif kind == "hors_ue":
+                items.append(
+                    (
+                        {"path": f"{DERIVED_ROOT}.donnees_hors_ue", "equals": True},
+                        ("données hors de l'UE", "data outside the EU"),
+                    )
+                )
+            else:
+                fr, en = GRADED_TEXT[kind]
+                grades = sorted(args)
+                cond = (
+                    {"path": f"{DERIVED_ROOT}.{kind}", "equals": grades[0]}
+                    if len(grades) == 1
+                    else {"path": f"{DERIVED_ROOT}.{kind}", "in": grades}
+                )
+                shown = str(grades[0]) if len(grades) == 1 else " ou ".join(map(str, grades))
+                shown_en = str(grades[0]) if len(grades) == 1 else " or ".join(map(str, grades))
+                items.append((cond, (f"{fr} = {shown}", f"{en} = {shown_en}")))
+        if items:
+            out[action] = items
+    return out
+
+
+def _any(conds: list[dict[str, Any]]) -> dict[str, Any]:
+    return conds[0] if len(conds) == 1 else {"any": conds}
+
+
+def _all(conds: list[dict[str, Any]]) -> dict[str, Any]:
+    return conds[0] if len(conds) == 1 else {"all": conds}
+
+
+def _not(cond: dict[str, Any]) -> dict[str, Any]:
+    return {"not": cond}
+
+
+def mss_variants(row: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+    """For one measure: the applicability condition of each tier (I, R), and notes on modifiers."""
+    base = {LEVELS[col]: row[col] for col in LEVELS if row[col]}
+    groups = _grouped(row)
+    added = [c for c, _ in groups.get("Ajoutée", [])]
+    removed = [c for c, _ in groups.get("Retirée", [])]
+    make_i = [c for c, _ in groups.get("Indispensable", [])]
+    make_r = [c for c, _ in groups.get("Recommandation", [])]
+    notes = [
+        (f"{ACTIONS[a][0]} si {fr}", f"{ACTIONS[a][1]} when {en}")
+        for a, items in groups.items()
+        for _, (fr, en) in items
+    ]
+    # MonServiceSécurisé: a measure is kept when it is in the initial set and no modifier removes
+    # it, or when a modifier adds it.
+    if row["Statut initial"] == "Présente":
+        present = [_any([_not(_any(removed)), *added])] if removed else []
+    elif added:
+        present = [_any(added)]
+    else:
+        return {}, notes  # never selected by any characteristic: no rule
+    level = f"{DERIVED_ROOT}.niveau_securite"
+    levels_i = [lvl for lvl, s in base.items() if s == "Indispensable"]
+    levels_r = [lvl for lvl, s in base.items() if s == "Recommandation"]
+    levels_any = list(base)
+    tiers: dict[str, dict[str, Any]] = {}
+
+    def at(levels: list[str]) -> dict[str, Any]:
+        return {"path": level, "in": list(levels)}
+
+    if make_i or make_r:
+        to_i = _any(make_i) if make_i else None
+        to_r = _any(make_r) if make_r else None
+        i_parts: list[dict[str, Any]] = []
+        if to_i is not None:
+            i_parts.append(to_i)
+        if levels_i:
+            i_parts.append(_all([at(levels_i), _not(to_r)]) if to_r is not None else at(levels_i))
+        r_parts: list[dict[str, Any]] = []
+        if to_r is not None:
+            r_parts.append(to_r)
+        if levels_r:
+            r_parts.append(at(levels_r))
+        if i_parts:
+            tiers["I"] = _all([*present, at(levels_any), _any(i_parts)])
+        if r_parts:
+            r_cond = [*present, at(levels_any), _any(r_parts)]
+            if to_i is not None:
+                r_cond.append(_not(to_i))
+            tiers["R"] = _all(r_cond)
+    else:
+        if levels_i:
+            tiers["I"] = _all([*present, at(levels_i)])
+        if levels_r:
+            tiers["R"] = _all([*present, at(levels_r)])
+    # no shared sub-objects: the YAML must not carry anchors and aliases
+    return {k: json.loads(json.dumps(v)) for k, v in tiers.items()}, notes
+
+
+def _level_sentence(row: dict[str, str]) -> tuple[str, str]:
+    fr_parts, en_parts = [], []
+    for col, lvl in LEVELS.items():
+        fr, en = LEVEL_TEXT[lvl]
+        status = row[col]
+        fr_parts.append(
+            f"{fr} : {'indispensable' if status == 'Indispensable' else 'recommandée' if status == 'Recommandation' else 'non demandée'}"
+        )
+        en_parts.append(
+            f"{en}: {'essential' if status == 'Indispensable' else 'recommended' if status == 'Recommandation' else 'not required'}"
+        )
+    return " ; ".join(fr_parts), "; ".join(en_parts)
+
+
+LEVEL_FACTS = {
+    "basique": {
+        "data_volume": "faible",
+        "audience_size": "limitee",
+        "max_outage": "plus-24h",
+        "exposure": "interne",
+    },
+    "modere": {
+        "data_volume": "moyen",
+        "audience_size": "moyenne",
+        "max_outage": "moins-24h",
+        "exposure": "internet",
+    },
+    "avance": {
+        "data_volume": "eleve",
+        "audience_size": "large",
+        "max_outage": "moins-4h",
+        "exposure": "internet",
+    },
+}
+
+
+def _candidates() -> list[dict[str, Any]]:
+    """Service descriptions to find, for each rule, one fragment where it applies."""
+    out = []
+    all_chars = sorted(set(CHARACTERISTICS.values()) - {"portail-information"})
+    char_sets = [all_chars, [], ["portail-information"], *[[c] for c in all_chars]]
+    personal = [
+        {
+            "processed": True,
+            "minors": True,
+            "categories": ["identite", "scolarite"],
+            "transfers_outside_eu": False,
+        },
+        {"processed": True, "minors": False, "categories": ["identite"], "transfers_outside_eu": False},
+        {"processed": False, "transfers_outside_eu": False},
+        {"processed": True, "minors": True, "categories": ["sante"], "transfers_outside_eu": True},
+    ]
+    exposures = ["internet", "interne-restreint", "interne", "interne-tiers"]
+    for level, chars, pdata, exposure in itertools.product(LEVEL_FACTS, char_sets, personal, exposures):
+        facts = dict(LEVEL_FACTS[level], exposure=exposure)
+        out.append(
+            {
+                "personal_data": pdata,
+                "hosting": {"countries": ["FR"]},
+                "security": {"level_facts": facts, "service_characteristics": chars},
+            }
+        )
+    return out
+
+
+def _fragment_for(
+    cond: dict[str, Any], derivations: list[Any], candidates: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The first candidate where the rule applies, with the characteristics it does not need removed."""
+    check = compile_condition(cond)
+    ctx = Context(date.fromisoformat(EXAMPLES_DATE))
+
+    def applies(cand: dict[str, Any]) -> bool:
+        derived = compute_derived(cand, derivations, ctx)
+        return check({**cand, DERIVED_ROOT: derived.values()}, ctx).state == TRUE
+
+    for cand in candidates:
+        if applies(cand):
+            chars = cand["security"]["service_characteristics"]
+            for c in list(chars):
+                trial = json.loads(json.dumps(cand))
+                trial["security"]["service_characteristics"] = [x for x in chars if x != c]
+                if applies(trial):
+                    chars = trial["security"]["service_characteristics"]
+            cand = json.loads(json.dumps(cand))
+            cand["security"]["service_characteristics"] = chars
+            return cand
+    raise SystemExit(f"no example found for condition {cond}")
+
+
+def _with_status(fragment: dict[str, Any], measure: str, status: str) -> dict[str, Any]:
+    out = json.loads(json.dumps(fragment))
+    out["security"]["measures"] = {measure: status}
+    return out
+
+
+def build_mss(data: Path) -> dict[str, Any]:
+    measures = json.loads((data / "mss-mesures-v2.json").read_text(encoding="utf-8"))["mesures"]
+    with (data / "mss-mesures-v2-niveaux.csv").open(encoding="utf-8") as fh:
+        rows = {r["REF"]: r for r in csv.DictReader(fh)}
+    texts = yaml.safe_load((CATALOGUES / "mss-textes.yaml").read_text(encoding="utf-8"))
+    derivations = load_pack(REPO / "rules" / "dtne-securite.yaml").derivations
+    candidates = _candidates()
+    rules = []
+    for m in measures:
+        mid, row, text = m["id"], rows[m["id"]], texts[m["id"]]
+        tiers, notes = mss_variants(row)
+        levels_fr, levels_en = _level_sentence(row)
+        mods_fr = " ; ".join(n[0] for n in notes)
+        mods_en = "; ".join(n[1] for n in notes)
+        status_path = f'security.measures["{mid}"]'
+        for tier, cond in tiers.items():
+            suffix = "" if len(tiers) == 1 else ("-I" if tier == "I" else "-R")
+            severity = "majeur" if tier == "I" else "mineur"
+            tier_fr = "indispensable" if tier == "I" else "recommandée"
+            tier_en = "essential" if tier == "I" else "recommended"
+            applies = _all([cond, _not({"path": status_path, "equals": "non-applicable"})])
+            fragment = _fragment_for(cond, derivations, candidates)
+            rationale_fr = (
+                f"{text['rationale']['fr']}\n\nMesure {mid} du référentiel MonServiceSécurisé v2 "
+                f"({'CNIL' if m['referentiel'] == 'CNIL' else 'ANSSI'}), {tier_fr} au niveau de sécurité du service. "
+                f"Par niveau — {levels_fr}." + (f" Modificateurs : {mods_fr}." if mods_fr else "")
+            )
+            rationale_en = (
+                f"{text['rationale']['en']}\n\nMeasure {mid} of the MonServiceSécurisé v2 catalogue "
+                f"({'CNIL' if m['referentiel'] == 'CNIL' else 'ANSSI'}), {tier_en} at the service's security level. "
+                f"By level — {levels_en}." + (f" Modifiers: {mods_en}." if mods_en else "")
+            )
+            rules.append(
+                {
+                    "id": f"MSS-{mid}{suffix}",
+                    "title": {"fr": f"{mid} — {text['title']['fr']}", "en": f"{mid} — {text['title']['en']}"},
+                    "chapter": m["categorie"],
+                    "severity": severity,
+                    "tags": ["mss", m["categorie"], "cnil" if m["referentiel"] == "CNIL" else "anssi"],
+                    "rationale": {"fr": rationale_fr, "en": rationale_en},
+                    "remediation": {
+                        "fr": f"{text['remediation']['fr']}\n\nDéclarer ensuite l'état de la mesure : `{status_path}: faite` "
+                        "(ou `partielle`, `non-faite`, `non-applicable` si elle est sans objet).",
+                        "en": f"{text['remediation']['en']}\n\nThen declare the measure's status: `{status_path}: faite` "
+                        "(or `partielle`, `non-faite`, `non-applicable` when it does not apply).",
+                    },
+                    "message": {
+                        "fr": f"Mesure {mid} ({tier_fr}) : état déclaré « {{value}} », attendu « faite »",
+                        "en": f"Measure {mid} ({tier_en}): declared status '{{value}}', expected 'faite'",
+                    },
+                    "references": [
+                        {
+                            "url": f"{MSS_REPO}/blob/{MSS_COMMIT}/donneesReferentielMesuresV2.ts",
+                            "section": f"Mesure {mid}",
+                            "title": "Référentiel de mesures v2 (MonServiceSécurisé)",
+                        },
+                        {
+                            "url": f"{MSS_REPO}/blob/{MSS_COMMIT}/src/moteurRegles/v2/mesures_V2_prod_05-02-2026.csv",
+                            "section": f"{mid} — statut par niveau",
+                            "title": "Règles de sélection des mesures v2",
+                        },
+                    ],
+                    "provenance": {
+                        "evidence": "officiel",
+                        "legal_basis": "loi-generale" if m["referentiel"] == "CNIL" else "bonne-pratique",
+                        "verified": True,
+                        "note": {
+                            "fr": "Mesure, catégorie et statut par niveau lus dans les données de MonServiceSécurisé (ANSSI). "
+                            "La façon de combiner les modificateurs (caractéristiques du service) est notre lecture du fichier de règles : à vérifier.",
+                            "en": "Measure, category and status per level read in MonServiceSécurisé's data (ANSSI). "
+                            "How modifiers (service characteristics) combine is our reading of the rules file: to be checked.",
+                        },
+                    },
+                    "applies_when": applies,
+                    "check": {"path": status_path, "equals": "faite"},
+                    "examples": [
+                        {"outcome": "conforme", "manifest": _with_status(fragment, mid, "faite")},
+                        {"outcome": "non-conforme", "manifest": _with_status(fragment, mid, "partielle")},
+                        {
+                            "outcome": "non-applicable",
+                            "manifest": _with_status(fragment, mid, "non-applicable"),
+                        },
+                        {"outcome": "a-renseigner", "manifest": json.loads(json.dumps(fragment))},
+                    ],
+                }
+            )
+    return {
+        "pack": {
+            "id": "dtne-securite-mss",
+            "version": "0.1.0",
+            "title": {
+                "fr": "Mesures de sécurité MonServiceSécurisé (ANSSI/CNIL), selon le niveau du service",
+                "en": "MonServiceSécurisé security measures (ANSSI/CNIL), by the service's level",
+            },
+            "description": {
+                "fr": "Une règle par mesure du référentiel v2 de MonServiceSécurisé qui est indispensable (majeur) ou recommandée "
+                "(mineur) au niveau de sécurité du service. Le niveau est calculé par le pack dtne-securite "
+                "(`$derived.niveau_securite`). L'état de chaque mesure se déclare dans `security.measures`. "
+                "Pack généré par tools/generate_packs.py : ne pas le modifier à la main.",
+                "en": "One rule per measure of the MonServiceSécurisé v2 catalogue that is essential (major) or recommended "
+                "(minor) at the service's security level. The level is computed by the dtne-securite pack "
+                "(`$derived.niveau_securite`). Each measure's status is declared in `security.measures`. "
+                "Generated by tools/generate_packs.py: do not edit by hand.",
+            },
+            "referentiel": "securite",
+            "examples_date": EXAMPLES_DATE,
+            "doctrine_version": f"Référentiel de mesures v2 de MonServiceSécurisé (ANSSI, CNIL), dépôt betagouv/mon-service-securise, commit {MSS_COMMIT}, "
+            "licence Apache-2.0 ; retenu faute d'accès au référentiel de sécurité propre à la doctrine.",
+            "url": MSS_REPO,
+            "chapters": {k: {"fr": fr, "en": en} for k, (fr, en) in CATEGORY_TITLES.items()},
+        },
+        "metrics": [
+            {
+                "name": "indice_cyber",
+                "title": {
+                    "fr": "Indice cyber (MonServiceSécurisé, sur 5)",
+                    "en": "Cyber index (MonServiceSécurisé, out of 5)",
+                },
+                "description": {
+                    "fr": "Par catégorie : part des mesures indispensables et recommandées faites (une mesure partielle compte pour moitié), "
+                    "combinées avec les coefficients 0,6 et 0,4 ; moyenne pondérée par le nombre de mesures, sur 5.",
+                    "en": "Per category: share of essential and recommended measures done (a partial measure counts half), "
+                    "combined with coefficients 0.6 and 0.4; average weighted by the number of measures, out of 5.",
+                },
+                "kind": "indice_cyber",
+                "tag": "mss",
+                "tiers": {"majeur": "indispensable", "mineur": "recommandee"},
+                "partial_values": ["partielle"],
+                "coefficients": {"indispensable": 0.6, "recommandee": 0.4, "partial": 0.5, "scale": 5},
+                "digits": 1,
+            }
+        ],
+        "rules": rules,
+    }
+
+
+PRIORITY = {
+    "Prioritaire": ("majeur", 1.5, "prioritaire", "priority"),
+    "Recommandé": ("mineur", 1.25, "recommandé", "recommended"),
+    "Modéré": ("mineur", 1.0, "modéré", "moderate"),
+}
+FAMILIES = {
+    "Stratégie": ("1", "Stratégie", "Strategy"),
+    "Spécifications": ("2", "Spécifications", "Specifications"),
+    "Architecture": ("3", "Architecture", "Architecture"),
+    "UX/UI": ("4", "Expérience et interface utilisateur", "User experience and interface"),
+    "Contenus": ("5", "Contenus", "Content"),
+    "Frontend": ("6", "Frontend", "Frontend"),
+    "Backend": ("7", "Backend", "Backend"),
+    "Hébergement": ("8", "Hébergement", "Hosting"),
+    "Algorithmie": ("9", "Algorithmie", "Algorithms"),
+}
+ALWAYS = "Applicable à tous les services"
+
+
+def build_rgesn(data: Path) -> dict[str, Any]:
+    criteria = json.loads((data / "rgesn-2024-criteres.json").read_text(encoding="utf-8"))
+    texts = yaml.safe_load((CATALOGUES / "rgesn-textes.yaml").read_text(encoding="utf-8"))
+    rules = []
+    weights = {}
+    for c in criteria:
+        num, text = c["numero"], texts[c["numero"]]
+        family, fam_fr, fam_en = FAMILIES[c["thematique"]]
+        severity, weight, prio_fr, prio_en = PRIORITY[c["priorite"]]
+        weights[num] = weight
+        status_path = f'ecodesign.criteria["{num}"]'
+        always = c["cible"] == ALWAYS
+        na_fr = (
+            "Ce critère s'applique à tous les services : il ne peut pas être déclaré non applicable."
+            if always
+            else f"Non applicable : {text['not_applicable']['fr']}"
+        )
+        na_en = (
+            "This criterion applies to every service: it cannot be declared not applicable."
+            if always
+            else f"Not applicable: {text['not_applicable']['en']}"
+        )
+        rule: dict[str, Any] = {
+            "id": f"RGESN-{num}",
+            "title": {
+                "fr": f"RGESN {num} — {text['title']['fr']}",
+                "en": f"RGESN {num} — {text['title']['en']}",
+            },
+            "chapter": f"RGESN.{family}",
+            "severity": severity,
+            "weight": weight,
+            "tags": ["rgesn", "rgesn-critere", f"priorite-{prio_fr.replace('é', 'e')}"],
+            "rationale": {
+                "fr": f"{text['rationale']['fr']}\n\nCritère {num} du RGESN 2024 (famille « {fam_fr} »), priorité {prio_fr} : "
+                f"poids {weight:g} dans le score d'avancement. {na_fr}",
+                "en": f"{text['rationale']['en']}\n\nCriterion {num} of RGESN 2024 ('{fam_en}' family), {prio_en} priority: "
+                f"weight {weight:g} in the progress score. {na_en}",
+            },
+            "remediation": {
+                "fr": f"{text['remediation']['fr']}\n\nDéclarer ensuite l'état du critère : `{status_path}: valide` "
+                f"(ou `en-cours`, `non-valide`, `a-evaluer`{'' if always else ', `non-applicable`'}).",
+                "en": f"{text['remediation']['en']}\n\nThen declare the criterion's status: `{status_path}: valide` "
+                f"(or `en-cours`, `non-valide`, `a-evaluer`{'' if always else ', `non-applicable`'}).",
+            },
+            "message": {
+                "fr": f"Critère RGESN {num} : état déclaré « {{value}} », attendu « valide »",
+                "en": f"RGESN criterion {num}: declared status '{{value}}', expected 'valide'",
+            },
+            "references": [
+                {
+                    "url": f"{RGESN_URL}/blob/{MINUMECO_COMMIT}/_data/referentiel-ecoconception.json",
+                    "section": f"Critère {num}",
+                    "title": "RGESN 2024 (données DISIC/MiNumEco)",
+                },
+                {
+                    "url": "https://doctrine-technique-numerique.forge.apps.education.fr/texte/7-bonnes-pratiques/",
+                    "section": "§7.1.1",
+                    "title": "Doctrine — bonnes pratiques (loi REEN, référentiel d'écoconception)",
+                },
+            ],
+            "provenance": {
+                "evidence": "officiel",
+                "legal_basis": "bonne-pratique",
+                "verified": True,
+                "note": {
+                    "fr": "Numéro, famille, priorité et condition de non-applicabilité lus dans les données officielles du RGESN 2024 ; "
+                    "la doctrine (§7, bonnes pratiques) y renvoie sans le rendre obligatoire dans les extraits lus.",
+                    "en": "Number, family, priority and not-applicable condition read in the official RGESN 2024 data; "
+                    "the doctrine (§7, good practice) points to it without making it binding in the excerpts read.",
+                },
+            },
+            "check": {"path": status_path, "equals": "valide"},
+            "examples": [
+                {"outcome": "conforme", "manifest": {"ecodesign": {"criteria": {num: "valide"}}}},
+                {"outcome": "non-conforme", "manifest": {"ecodesign": {"criteria": {num: "en-cours"}}}},
+                {"outcome": "a-renseigner", "manifest": {"ecodesign": {"rgesn_version": "2024"}}},
+            ],
+        }
+        if always:
+            rule["examples"].append(
+                {
+                    "outcome": "non-conforme",
+                    "manifest": {"ecodesign": {"criteria": {num: "non-applicable"}}},
+                    "note": "critère applicable à tous les services",
+                }
+            )
+        else:
+            rule["applies_when"] = {"not": {"path": status_path, "equals": "non-applicable"}}
+            rule["examples"].append(
+                {
+                    "outcome": "non-applicable",
+                    "manifest": {"ecodesign": {"criteria": {num: "non-applicable"}}},
+                }
+            )
+        rules.append(rule)
+    return {
+        "pack": {
+            "id": "dtne-rgesn",
+            "version": "0.1.0",
+            "title": {
+                "fr": "RGESN 2024 — les 78 critères d'écoconception, un par règle",
+                "en": "RGESN 2024 — the 78 eco-design criteria, one rule each",
+            },
+            "description": {
+                "fr": "Chaque critère du RGESN 2024 est une règle, avec sa priorité (poids officiel 1,5 / 1,25 / 1) : le score "
+                "d'une famille est donc son score d'avancement officiel. L'état de chaque critère se déclare dans "
+                "`ecodesign.criteria`. Pack généré par tools/generate_packs.py : ne pas le modifier à la main.",
+                "en": "Each RGESN 2024 criterion is one rule, with its priority (official weight 1.5 / 1.25 / 1), so a family's "
+                "score is its official progress score. Each criterion's status is declared in `ecodesign.criteria`. "
+                "Generated by tools/generate_packs.py: do not edit by hand.",
+            },
+            "referentiel": "numerique-responsable",
+            "examples_date": EXAMPLES_DATE,
+            "doctrine_version": f"RGESN 2024 (Arcep, Arcom, ADEME, mai 2024), données DISIC/MiNumEco commit {MINUMECO_COMMIT} "
+            "(Licence Ouverte 2.0) ; la doctrine §7.1.1 renvoie au référentiel général d'écoconception.",
+            "url": RGESN_URL,
+            "chapters": {
+                f"RGESN.{n}": {"fr": f"RGESN — {fr}", "en": f"RGESN — {en}"}
+                for n, fr, en in FAMILIES.values()
+            },
+        },
+        "derive": [
+            {
+                "name": "score_rgesn",
+                "title": {
+                    "fr": "Score d'avancement RGESN recalculé (sur 100)",
+                    "en": "Recomputed RGESN progress score (out of 100)",
+                },
+                "description": {
+                    "fr": "100 × Σ poids(critères validés) ÷ Σ poids(critères non « non applicables ») ; un critère non déclaré compte comme à évaluer.",
+                    "en": "100 × Σ weight(validated criteria) ÷ Σ weight(criteria not 'not applicable'); an undeclared criterion counts as to be assessed.",
+                },
+                "aggregate": {
+                    "kind": "weighted_ratio",
+                    "statuses": "ecodesign.criteria",
+                    "weights": weights,
+                    "earned": ["valide"],
+                    "excluded": ["non-applicable"],
+                    "scale": 100,
+                    "digits": 1,
+                },
+            }
+        ],
+        "rules": rules,
+    }
+
+
+HEADER = "# Généré par tools/generate_packs.py à partir de données publiques et de textes rédigés par l'équipe.\n# Ne pas modifier à la main : modifier tools/catalogues/ ou le générateur, puis relancer.\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable output: no anchors, short leaf mappings and lists on one line, long texts as blocks."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) and len(str(value)) <= 60 and "\n" not in str(value)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    flow = all(_short(v) for v in data.values()) and len(str(data)) <= 100
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=all(_short(v) for v in data))
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_str)
+
+
+def render(pack: dict[str, Any]) -> str:
+    body = yaml.dump(pack, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
+    return HEADER + body
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed packs; write nothing"
+    )
+    args = parser.parse_args()
+    outputs = {
+        REPO / "rules" / "dtne-securite-mss.yaml": render(build_mss(args.data)),
+        REPO / "rules" / "dtne-rgesn.yaml": render(build_rgesn(args.data)),
+    }
+    stale = [p for p, text in outputs.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    if args.check:
+        for p in stale:
+            print(f"out of date: {p.relative_to(REPO)} (run python tools/generate_packs.py)")
+        return 1 if stale else 0
+    for p, text in outputs.items():
+        p.write_text(text, encoding="utf-8")
+        print(f"wrote {p.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
