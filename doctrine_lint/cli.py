@@ -251,7 +251,9 @@ def lint(
 @pack_options
 @selection_options
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True
+)
 @click.pass_context
 def rules(
     ctx: click.Context,
@@ -273,11 +275,15 @@ def rules(
     from .selection import at_least, select_rules
 
     try:
-        chosen = at_least(
-            select_rules(all_rules(_load(packs, only_packs)), _split(select), _split(ignore)), min_evidence
-        )
+        loaded = _load(packs, only_packs)
+        chosen = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
     except DoctrineLintError as exc:
         _fail(exc)
+    if fmt == "markdown":
+        from .explain import catalogue_markdown
+
+        click.echo(catalogue_markdown(loaded, chosen, lang), nl=False)
+        return
     if fmt == "json":
         rows = [
             {

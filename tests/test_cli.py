@@ -275,3 +275,24 @@ def test_python_dash_m_entry_point() -> None:
         [sys.executable, "-m", "doctrine_lint", "--version"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "doctrine-lint" in proc.stdout
+
+
+def test_min_evidence_is_stamped_and_counted() -> None:
+    out = run(BAD, "--date", PINNED_DATE, "--format", "json", "--min-evidence", "officiel")[1]
+    report = json.loads(out)
+    stamp = report["stamp"]
+    assert stamp["min_evidence"] == "officiel"
+    assert stamp["rules_by_evidence"]["inference"] == 0 and stamp["rules_by_evidence"]["secondaire"] == 0
+    assert stamp["rules_by_evidence"]["officiel"] > 0
+    evidence = report["manifests"][0]["evidence"]
+    assert evidence["inference"]["rules"] == 0
+    assert sum(row["rules"] for row in evidence.values()) == stamp["rules_evaluated"]
+
+
+def test_report_shows_computed_facts_and_the_cyber_index() -> None:
+    out = run(GOOD, "--date", PINNED_DATE)[1]
+    assert "Faits calculés" in out and "Niveau de sécurité requis" in out and "Indice cyber" in out
+    data = json.loads(run(GOOD, "--date", PINNED_DATE, "--format", "json")[1])["manifests"][0]
+    names = {d["name"] for d in data["derived"]}
+    assert {"niveau_securite", "score_rgesn"} <= names
+    assert data["metrics"][0]["name"] == "indice_cyber"

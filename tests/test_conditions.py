@@ -163,6 +163,45 @@ CASES: list[tuple[str, dict[str, Any], int]] = [
     ),
     ("not", {"not": {"path": "identity.admin_mfa", "equals": True}}, S),
     ("not-unknown", {"not": {"path": "nope", "equals": True}}, U),
+    (
+        "compare-eq",
+        {
+            "path": "security.log_retention_months",
+            "compare_to": {"path": "security.log_retention_months", "op": "eq"},
+        },
+        S,
+    ),
+    (
+        "compare-lt",
+        {
+            "path": "security.log_retention_months",
+            "compare_to": {"path": "hosting.availability_target", "op": "lt"},
+        },
+        S,
+    ),
+    (
+        "compare-tolerance",
+        {
+            "path": "hosting.availability_target",
+            "compare_to": {"path": "security.log_retention_months", "op": "eq", "tolerance": 90},
+        },
+        S,
+    ),
+    (
+        "compare-text-eq",
+        {"path": "service.kind", "compare_to": {"path": "identity.providers[0].provider", "op": "eq"}},
+        N,
+    ),
+    (
+        "compare-missing-other",
+        {"path": "service.kind", "compare_to": {"path": "security.declared_level", "op": "eq"}},
+        U,
+    ),
+    (
+        "compare-order-on-text",
+        {"path": "service.kind", "compare_to": {"path": "service.name", "op": "lt"}},
+        N,
+    ),
 ]
 
 
@@ -278,6 +317,24 @@ BAD: list[tuple[str, Any, str, tuple[Any, ...]]] = [
     ("older-float", {"path": "a", "not_older_than": {"months": 1.9}}, "entier positif", ("not_older_than",)),
     ("compact-date-bound", {"path": "a", "min": "20260101"}, "borne", ("min",)),
     ("equals-and-max", {"path": "a", "equals": 1, "max": 2}, "trouvé : equals, max", ()),
+    (
+        "compare-bad-op",
+        {"path": "a", "compare_to": {"path": "b", "op": "approx"}},
+        "comparaison inconnue",
+        ("compare_to", "op"),
+    ),
+    (
+        "compare-wildcard",
+        {"path": "a[*]", "compare_to": {"path": "b", "op": "eq"}},
+        "avec [*]",
+        ("compare_to",),
+    ),
+    (
+        "compare-bad-path",
+        {"path": "a", "compare_to": {"path": "b..c", "op": "eq"}},
+        "chemin",
+        ("compare_to", "path"),
+    ),
     ("schema-id", {"path": "a", "schema": {"$id": "http://h/x.json"}}, "« $id » interdit", ("schema",)),
     (
         "schema-dynamic-ref",

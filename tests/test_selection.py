@@ -48,3 +48,19 @@ def test_chapter_prefix_does_not_match_a_longer_number() -> None:
 def test_unknown_token_is_an_error(token: str) -> None:
     with pytest.raises(UsageError, match="ne désigne aucune règle"):
         select_rules(RULES, [token])
+
+
+@pytest.mark.parametrize(
+    ("level", "allowed"),
+    [
+        ("doctrine", {"doctrine"}),
+        ("officiel", {"doctrine", "officiel"}),
+        ("inference", {"doctrine", "officiel", "secondaire", "inference"}),
+    ],
+)
+def test_min_evidence_keeps_rules_backed_well_enough(level: str, allowed: set[str]) -> None:
+    from doctrine_lint.selection import at_least
+
+    kept = at_least(RULES, level)
+    assert kept and {r.provenance.evidence.value for r in kept} <= allowed
+    assert len(kept) == sum(1 for r in RULES if r.provenance.evidence.value in allowed)
