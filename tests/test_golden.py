@@ -14,6 +14,8 @@ from .conftest import PINNED_DATE, REPO
 GOLDEN = Path(__file__).parent / "golden"
 
 SCENARIOS: list[tuple[str, list[str]]] = [
+    ("ent-premier-degre.txt", ["examples/ent-premier-degre.yaml"]),
+    ("vie-scolaire.txt", ["examples/vie-scolaire.yaml"]),
     ("ent-second-degre.txt", ["examples/ent-second-degre.yaml"]),
     ("ressource-gar.txt", ["examples/ressource-gar.yaml"]),
     ("service-tiers-non-conforme.txt", ["examples/service-tiers-non-conforme.yaml"]),
@@ -49,3 +51,38 @@ def test_golden(name: str, args: list[str], update_golden: bool, monkeypatch: py
         path.write_text(result.stdout, encoding="utf-8")
     assert path.exists(), f"missing golden file {name}: run pytest --update-golden"
     assert result.stdout == path.read_text(encoding="utf-8")
+
+
+def _scores_table() -> str:
+    """Every bundled example's scores: overall, per référentiel and per chapter, with statuses,
+    computed facts and metrics, in one small stable text."""
+    from datetime import date
+
+    from doctrine_lint.linter import lint
+    from doctrine_lint.packs import load_packs
+
+    packs = load_packs()
+    lines: list[str] = []
+    for path in sorted((REPO / "examples").glob("*.yaml")):
+        report = lint([path], packs, today=date.fromisoformat(PINNED_DATE))
+        (result,) = report.results
+        s = result.scores
+        lines.append(f"{path.name}: {s.overall.score} {s.overall.status}")
+        for ref in s.referentiels:
+            lines.append(f"  {ref.key}: {ref.score} {ref.status}")
+            for ref_key, chap in s.chapters:
+                if ref_key == ref.key:
+                    lines.append(f"    {chap.key}: {chap.score} {chap.status}")
+        for fact in result.derived.facts.values():
+            lines.append(f"  $derived.{fact.name} = {fact.value}")
+        for metric in result.metrics:
+            lines.append(f"  metric {metric.name} = {metric.value} ({metric.counted})")
+    return "\n".join(lines) + "\n"
+
+
+def test_example_scores_are_pinned(update_golden: bool) -> None:
+    path = GOLDEN / "example-scores.txt"
+    text = _scores_table()
+    if update_golden:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

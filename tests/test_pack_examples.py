@@ -55,3 +55,12 @@ def test_shipped_pack_validates_against_the_full_editor_schema(path: Path) -> No
 def test_rule_ids_are_unique_across_packs() -> None:
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.id)
+def test_pack_texts_are_bilingual(pack) -> None:  # type: ignore[no-untyped-def]
+    assert pack.title.en, f"{pack.id}: English title missing"
+    for text in pack.chapters.values():
+        assert text.en
+    for item in [*pack.derivations, *pack.metrics]:
+        assert item.title.en, f"{pack.id}: {item.name} has no English title"
