@@ -101,6 +101,7 @@ class Verdict:
     path: PathKey | None = None
     value: Any = None
     missing: list[tuple[PathKey, str]] = field(default_factory=list)
+    other: Any = None  # compare_to: the value compared with, for messages ({compared})
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ def _not(child: Evaluator) -> Evaluator:
         v = child(data, ctx)
         if v.state == UNKNOWN:
             return v
-        return Verdict(TRUE if v.state == FALSE else FALSE, v.path, v.value, v.missing)
+        return Verdict(TRUE if v.state == FALSE else FALSE, v.path, v.value, v.missing, v.other)
 
     return run
 
@@ -333,7 +334,7 @@ def _compare_to(path: FieldPath, spec: Any, at: tuple[str | int, ...]) -> Evalua
             return Verdict(UNKNOWN, gaps[0][0], None, gaps)
         where_, value = mine.found[0]
         ok = compare(value, theirs.found[0][1], tolerance)
-        return Verdict(TRUE if ok else FALSE, where_, value)
+        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs.found[0][1])
 
     return run
 

@@ -101,7 +101,8 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
         message = Text(f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}")
     elif outcome is Outcome.NON_CONFORME:
         template = rule.message or rule.title
-        message = _fmt(template, path=shown or "(racine)", value=value)
+        compared = _scalar(verdict.other) if verdict.other is not None else ""
+        message = _fmt(template, path=shown or "(racine)", value=value, compared=compared)
     else:
         message = rule.title
     line, column, exact = doc.locate(where)

@@ -193,3 +193,43 @@ def test_finding_on_a_derived_fact_points_at_the_manifest_facts(write: Callable[
     assert finding.outcome is Outcome.A_RENSEIGNER
     assert finding.missing == ("security.level_facts.audience_size", "security.level_facts.max_outage")
     assert (finding.location.line, finding.location.column) == (4, 3)  # the `level_facts:` key
+
+
+def test_compare_to_message_shows_both_values(write: Callable[..., Path]) -> None:
+    pack = write(
+        """
+        pack: {id: c-test, version: 1.0.0, title: T, referentiel: securite, doctrine_version: t, chapters: {"1": Un}}
+        rules:
+          - id: C-1-LEVEL
+            title: Niveau
+            chapter: "1"
+            severity: mineur
+            rationale: r
+            remediation: r
+            message: {fr: "déclaré {value}, calculé {compared}", en: "declared {value}, computed {compared}"}
+            references: [{url: "https://example.org"}]
+            provenance: {evidence: officiel, legal_basis: bonne-pratique}
+            check: {path: security.declared_level, compare_to: {path: $derived.niveau_securite, op: eq}}
+            examples:
+              - {outcome: conforme, manifest: {personal_data: {processed: false}, security: {declared_level: basique, level_facts: {data_volume: faible, audience_size: limitee, max_outage: plus-24h, exposure: interne}}}}
+              - {outcome: non-conforme, manifest: {personal_data: {processed: false}, security: {declared_level: avance, level_facts: {data_volume: faible, audience_size: limitee, max_outage: plus-24h, exposure: interne}}}}
+        """,
+        "p.yaml",
+    )
+    packs = load_packs([pack])
+    rule = next(r for p in packs for r in p.rules if r.id == "C-1-LEVEL")
+    doc = load_document(
+        write(
+            """
+        personal_data: {processed: false}
+        security:
+          declared_level: avance
+          level_facts: {data_volume: faible, audience_size: limitee, max_outage: plus-24h, exposure: interne}
+        """,
+            "m.yaml",
+        )
+    )
+    (finding,) = evaluate(doc, [rule], CTX.today, compute_derived(doc.data, all_derivations(packs), CTX))
+    assert finding.outcome is Outcome.NON_CONFORME
+    assert finding.message.get("fr") == "déclaré avance, calculé basique"
+    assert (finding.location.line, finding.location.column) == (3, 19)
