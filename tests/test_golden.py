@@ -73,10 +73,8 @@ def _scores_table() -> str:
             for ref_key, chap in s.chapters:
                 if ref_key == ref.key:
                     lines.append(f"    {chap.key}: {chap.score} {chap.status}")
-        for fact in result.derived.facts.values():
-            lines.append(f"  $derived.{fact.name} = {fact.value}")
-        for metric in result.metrics:
-            lines.append(f"  metric {metric.name} = {metric.value} ({metric.counted})")
+        lines += [f"  $derived.{fact.name} = {fact.value}" for fact in result.derived.facts.values()]
+        lines += [f"  metric {m.name} = {m.value} ({m.counted})" for m in result.metrics]
     return "\n".join(lines) + "\n"
 
 
