@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .conditions import FALSE, TRUE, Context, Verdict
@@ -34,6 +35,14 @@ def _fmt(template: Text, **values: str) -> Text:
         return s
 
     return Text(one(template.fr), one(template.en) if template.en else None)
+
+
+@lru_cache(maxsize=4096)
+def _not_applicable(shown: str, value: str) -> tuple[Text, Text]:
+    """Reason and message of a non-applicable finding (the same few pairs recur across rules)."""
+    return Text(f"{shown} = {value}"), Text(
+        f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}"
+    )
 
 
 def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, Verdict, Verdict | None]:
@@ -79,12 +88,13 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
             0,
             f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
         ) from exc
+    # A derived fact is named as such in messages, but located at the manifest fact behind it.
     where: PathKey = locate_derived(verdict.path or (), derived)
     if verdict.missing:
         verdict.missing = expand_missing(verdict.missing, derived)
     missing: tuple[str, ...] = ()
     reason: Text | None = None
-    shown = format_path(where)
+    shown = format_path(verdict.path or ())
     value = _scalar(verdict.value) if verdict.value is not None else ""
     if outcome is Outcome.A_RENSEIGNER:
         facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
@@ -97,8 +107,7 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
             f"Fact to declare: {', '.join(facts)}",
         )
     elif outcome is Outcome.NON_APPLICABLE:
-        reason = Text(f"{shown} = {value}", f"{shown} = {value}")
-        message = Text(f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}")
+        reason, message = _not_applicable(shown, value)
     elif outcome is Outcome.NON_CONFORME:
         template = rule.message or rule.title
         compared = _scalar(verdict.other) if verdict.other is not None else ""

@@ -113,7 +113,7 @@ class Provenance:
     note: Text | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Location:
     """Where a finding points: 1-based line and column; `exact` is False for a missing fact."""
 
@@ -123,9 +123,10 @@ class Location:
     exact: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
-    """One rule's outcome for one manifest."""
+    """One rule's outcome for one manifest (not frozen: thousands are built per batch, and a
+    frozen dataclass's __init__ is several times slower)."""
 
     rule_id: str
     outcome: Outcome

@@ -101,13 +101,29 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     path = Path(path)
     text, raw = read_text(path, str(path), error=PackError)
     doc = packcache.get(raw, str(path))
+    cached = doc is not None
     if doc is None:
         doc = parse_document(text, str(path), error=PackError)
         doc.sha256 = hashlib.sha256(raw).hexdigest()
         problems = validate_document(doc, "rulepack")
         if problems:
             raise PackError(problems)
+    try:
+        pack = _compile_pack(doc, path, _chain)
+    except PackError:
+        if not cached:
+            raise
+        # a cached entry keeps few positions: parse again so the error points at the right place
+        doc = parse_document(text, str(path), error=PackError)
+        doc.sha256 = hashlib.sha256(raw).hexdigest()
+        return _compile_pack(doc, path, _chain)
+    if not cached:
+        # only a pack that compiled cleanly is cached: its errors always get full positions
         packcache.put(raw, doc)
+    return pack
+
+
+def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:

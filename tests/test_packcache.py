@@ -73,3 +73,21 @@ def test_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "p.yaml"
     path.write_text(HEADER + RULE, encoding="utf-8")
     assert [r.id for r in load_pack(path).rules] == ["T-6.1-A"]
+
+
+def test_a_cached_pack_that_fails_to_compile_is_reported_with_full_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from doctrine_lint.document import parse_document
+    from doctrine_lint.errors import PackError
+
+    text = HEADER + RULE.replace("equals: true}", "greater: 1}")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    # an entry written by an older run, before this pack's error could be detected
+    packcache.put(path.read_bytes(), parse_document(text, str(path)))
+    monkeypatch.setattr(packcache, "_MEMORY", {})  # only the disk entry, with its few positions
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (18, 39)

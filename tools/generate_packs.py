@@ -202,18 +202,19 @@ def mss_variants(row: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[t
             r_parts.append(to_r)
         if levels_r:
             r_parts.append(at(levels_r))
+        # the level test comes first: it is cheap and decides most rules (non applicable)
         if i_parts:
-            tiers["I"] = _all([*present, at(levels_any), _any(i_parts)])
+            tiers["I"] = _all([at(levels_any), *present, _any(i_parts)])
         if r_parts:
-            r_cond = [*present, at(levels_any), _any(r_parts)]
+            r_cond = [at(levels_any), *present, _any(r_parts)]
             if to_i is not None:
                 r_cond.append(_not(to_i))
             tiers["R"] = _all(r_cond)
     else:
         if levels_i:
-            tiers["I"] = _all([*present, at(levels_i)])
+            tiers["I"] = _all([at(levels_i), *present])
         if levels_r:
-            tiers["R"] = _all([*present, at(levels_r)])
+            tiers["R"] = _all([at(levels_r), *present])
     # no shared sub-objects: the YAML must not carry anchors and aliases
     return {k: json.loads(json.dumps(v)) for k, v in tiers.items()}, notes
 
