@@ -134,11 +134,15 @@ def _weighted_ratio(agg: WeightedRatio, view: dict[str, Any]) -> tuple[float | N
 
 
 def locate_derived(path: PathKey, derived: Derived) -> PathKey:
-    """Map a `$derived.<name>` path to the manifest path that decided the fact."""
-    if path and path[0] == DERIVED_ROOT and len(path) > 1:
+    """Map a `$derived.<name>` path to the manifest path that decided the fact, following
+    derived facts that were themselves decided by other derived facts."""
+    for _ in range(len(derived.facts) + 1):
+        if not (path and path[0] == DERIVED_ROOT and len(path) > 1):
+            return path
         fact = derived.facts.get(str(path[1]))
-        if fact is not None:
-            return fact.origin
+        if fact is None:
+            return path
+        path = fact.origin
     return path
 
 

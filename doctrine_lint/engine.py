@@ -38,8 +38,12 @@ def _fmt(template: Text, **values: str) -> Text:
 
 
 @lru_cache(maxsize=4096)
-def _not_applicable(shown: str, value: str) -> tuple[Text, Text]:
+def _not_applicable(shown: str, value: str | None) -> tuple[Text, Text]:
     """Reason and message of a non-applicable finding (the same few pairs recur across rules)."""
+    if value is None:  # decided by the absence of a fact
+        return Text(f"{shown} non déclaré", f"{shown} not declared"), Text(
+            f"Non applicable : {shown} non déclaré", f"Not applicable: {shown} not declared"
+        )
     return Text(f"{shown} = {value}"), Text(
         f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}"
     )
@@ -107,7 +111,7 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
             f"Fact to declare: {', '.join(facts)}",
         )
     elif outcome is Outcome.NON_APPLICABLE:
-        reason, message = _not_applicable(shown, value)
+        reason, message = _not_applicable(shown, value if verdict.value is not None else None)
     elif outcome is Outcome.NON_CONFORME:
         template = rule.message or rule.title
         compared = _scalar(verdict.other) if verdict.other is not None else ""

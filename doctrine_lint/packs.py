@@ -229,6 +229,17 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
         except PackError as exc:
             problems.extend(exc.problems)
     derivations = list(base.derivations) if base else []
+    names = {d.name for d in derivations} | {m.name for m in (base.metrics if base else [])}
+    for i, raw in enumerate([*(data.get("derive") or []), *(data.get("metrics") or [])]):
+        section = "derive" if i < len(data.get("derive") or []) else "metrics"
+        if raw["name"] in names:
+            problems.append(
+                doc.problem(
+                    (section, i if section == "derive" else i - len(data.get("derive") or []), "name"),
+                    f"nom « {raw['name']} » déjà utilisé par un fait calculé ou un indicateur",
+                )
+            )
+        names.add(raw["name"])
     for i, raw in enumerate(data.get("derive") or []):
         try:
             derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"]))

@@ -125,6 +125,10 @@ def _describe(error: ValidationError) -> str:
         return "la liste ne contient pas l'élément requis"
     if v == "not":
         return f"valeur « {_short(inst)} » interdite ici"
+    if v in ("oneOf", "anyOf"):
+        if "is valid under each of" in error.message:
+            return "la valeur correspond à plusieurs des formes permises, une seule est attendue"
+        return "la valeur ne correspond à aucune des formes permises (voir le schéma)"
     if v == "propertyNames":
         return f"nom de clé invalide : {error.message}"
     return error.message
