@@ -15,8 +15,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Final
 
-import jsonschema
-
 from .document import PathKey
 from .jsonsubset import compile_schema
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
@@ -169,8 +167,11 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator:
-    """Compile a condition mapping into an evaluator; raise ConditionError when malformed."""
+def compile_condition(spec: Any, where: tuple[str | int, ...] = (), *, trusted: bool = False) -> Evaluator:
+    """Compile a condition mapping into an evaluator; raise ConditionError when malformed.
+
+    `trusted` skips the costly meta-validation of embedded JSON Schemas, for a pack that this
+    version of the tool already compiled cleanly (served from the pack cache)."""
     if not isinstance(spec, dict):
         raise ConditionError("une condition doit être un dictionnaire", where)
     kinds = [k for k in ("all", "any", "not", "path") if k in spec]
@@ -188,13 +189,13 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator
         children = spec[op]
         if not isinstance(children, list) or not children:
             raise ConditionError(f"« {op} » attend une liste non vide de conditions", where)
-        compiled = [compile_condition(c, (*where, op, i)) for i, c in enumerate(children)]
+        compiled = [compile_condition(c, (*where, op, i), trusted=trusted) for i, c in enumerate(children)]
         return _combine(compiled, FALSE if op == "all" else TRUE)
     if "not" in spec:
-        return _not(compile_condition(spec["not"], (*where, "not")))
+        return _not(compile_condition(spec["not"], (*where, "not"), trusted=trusted))
     if "path" not in spec:
         raise ConditionError("condition sans « path » ni « all », « any », « not »", where)
-    return _compile_test(spec, where)
+    return _compile_test(spec, where, trusted)
 
 
 def _combine(children: Sequence[Evaluator], decisive: int) -> Evaluator:
@@ -235,7 +236,7 @@ def _not(child: Evaluator) -> Evaluator:
 Predicate = Callable[[Any, Context], bool]
 
 
-def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluator:
+def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...], trusted: bool = False) -> Evaluator:
     try:
         path = parse_path(spec["path"]) if isinstance(spec["path"], str) else None
     except PathSyntaxError as exc:
@@ -270,7 +271,7 @@ def _compile_test(spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluat
         return _count(path, spec["count"], where)
     if op == "compare_to":
         return _compare_to(path, spec["compare_to"], (*where, "compare_to"))
-    predicate = _predicate(op, spec, where)
+    predicate = _predicate(op, spec, where, trusted)
     return _element_test(path, predicate, quantifier)
 
 
@@ -441,7 +442,9 @@ def _reached_list(missing: list[PathKey], path: FieldPath) -> bool:
     return any(len(m) > first_star and isinstance(m[first_star], int) for m in missing)
 
 
-def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> Predicate:
+def _predicate(
+    op: str, spec: dict[str, Any], where: tuple[str | int, ...], trusted: bool = False
+) -> Predicate:
     arg = spec.get(op)
     at = (*where, op)
     if op in ("equals", "contains") and not _is_scalar(arg):
@@ -512,10 +515,13 @@ def _predicate(op: str, spec: dict[str, Any], where: tuple[str | int, ...]) -> P
         if not isinstance(arg, dict):
             raise ConditionError("« schema » attend un schéma JSON (dictionnaire)", at)
         _forbid_external_refs(arg, at)
-        try:
-            jsonschema.Draft202012Validator.check_schema(arg)
-        except jsonschema.SchemaError as exc:
-            raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
+        if not trusted:
+            import jsonschema  # meta-validation only when the pack is new to this tool version
+
+            try:
+                jsonschema.Draft202012Validator.check_schema(arg)
+            except jsonschema.SchemaError as exc:
+                raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
         check = compile_schema(arg)
         return lambda v, ctx: check(v)
     raise ConditionError(f"opérateur inconnu « {op} »", at)  # pragma: no cover - guarded above

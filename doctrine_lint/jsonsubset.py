@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
-
-import jsonschema
+from typing import Any, Protocol
 
 Check = Callable[[Any], bool]
 
@@ -39,6 +37,10 @@ _ANNOTATIONS = {
     "$defs",
     "markdownDescription",
 }
+
+
+class FormatChecker(Protocol):
+    def conforms(self, instance: object, format: str) -> bool: ...
 
 
 class _Unsupported(Exception):
@@ -70,7 +72,7 @@ def _equal(a: Any, b: Any) -> bool:
 
 
 class _Compiler:
-    def __init__(self, root: Any, format_checker: jsonschema.FormatChecker | None) -> None:
+    def __init__(self, root: Any, format_checker: FormatChecker | None) -> None:
         self.root = root
         self.format_checker = format_checker
         self.refs: dict[str, Check] = {}
@@ -221,10 +223,17 @@ class _Compiler:
         raise _Unsupported
 
 
-def compile_schema(schema: dict[str, Any], format_checker: jsonschema.FormatChecker | None = None) -> Check:
+def compile_schema(schema: dict[str, Any], format_checker: FormatChecker | None = None) -> Check:
     """A predicate equivalent to `Draft202012Validator(schema, format_checker=…).is_valid`."""
     try:
         return _Compiler(schema, format_checker)._compile(schema)
     except (_Unsupported, KeyError, TypeError, ValueError, re.error):
-        validator = jsonschema.Draft202012Validator(schema, format_checker=format_checker)
+        import jsonschema  # only for schemas outside the subset
+
+        checker = None
+        if format_checker is not None:
+            checker = jsonschema.FormatChecker(formats=())
+            for name in ("date", "uri", "email"):
+                checker.checks(name)(lambda v, n=name: format_checker.conforms(v, n))
+        validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
         return lambda v: bool(validator.is_valid(v))

@@ -109,7 +109,7 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
         if problems:
             raise PackError(problems)
     try:
-        pack = _compile_pack(doc, path, _chain)
+        pack = _compile_pack(doc, path, _chain, trusted=cached)
     except PackError:
         if not cached:
             raise
@@ -123,7 +123,7 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     return pack
 
 
-def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
+def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted: bool = False) -> Pack:
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:
@@ -225,7 +225,9 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
             )
             continue
         try:
-            rules.append(_compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date))
+            rules.append(
+                _compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date, trusted)
+            )
         except PackError as exc:
             problems.extend(exc.problems)
     derivations = list(base.derivations) if base else []
@@ -242,7 +244,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
         names.add(raw["name"])
     for i, raw in enumerate(data.get("derive") or []):
         try:
-            derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"]))
+            derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"], trusted))
         except PackError as exc:
             problems.extend(exc.problems)
     metrics = list(base.metrics) if base else []
@@ -269,7 +271,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...]) -> Pack:
 
 
 def _compile_derivation(
-    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str
+    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str, trusted: bool = False
 ) -> Derivation:
     title = Text.of(raw["title"])
     if "aggregate" in raw:
@@ -295,7 +297,7 @@ def _compile_derivation(
     problems = []
     for j, case in enumerate(raw["cases"]):
         try:
-            cases.append(Case(compile_condition(case["when"]), case["value"]))
+            cases.append(Case(compile_condition(case["when"], trusted=trusted), case["value"]))
         except ConditionError as exc:
             problems.append(
                 doc.problem((*at, "cases", j, "when", *exc.where), f"{raw['name']} : {exc}", key=True)
@@ -360,6 +362,7 @@ def _compile_rule(
     referentiel: str,
     chapters: dict[str, Text],
     examples_date: date | None,
+    trusted: bool = False,
 ) -> Rule:
     problems: list[Problem] = []
     compiled: dict[str, Evaluator | None] = {"check": None, "applies_when": None}
@@ -367,7 +370,7 @@ def _compile_rule(
         if key not in raw:
             continue
         try:
-            compiled[key] = compile_condition(raw[key])
+            compiled[key] = compile_condition(raw[key], trusted=trusted)
         except ConditionError as exc:
             problems.append(doc.problem((*at, key, *exc.where), f"{raw['id']} : {exc}", key=True))
     if problems:

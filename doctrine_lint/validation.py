@@ -10,35 +10,35 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 
 from .document import Document, format_path
 from .errors import Problem
 from .jsonsubset import Check, compile_schema
 from .resources import schema_path
 
+if TYPE_CHECKING:  # jsonschema is imported only to explain invalid input (start-up time)
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-FORMAT_CHECKER = jsonschema.FormatChecker(formats=())
 
-
-@FORMAT_CHECKER.checks("date", raises=ValueError)
 def _is_date(value: object) -> bool:
     from datetime import date
 
     if isinstance(value, str):
         if not _ISO_DATE.fullmatch(value):
-            raise ValueError(value)
-        date.fromisoformat(value)
+            return False
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
     return True
 
 
-@FORMAT_CHECKER.checks("uri")
 def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -46,9 +46,32 @@ def _is_uri(value: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-@FORMAT_CHECKER.checks("email")
 def _is_email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
+
+
+FORMATS = {"date": _is_date, "uri": _is_uri, "email": _is_email}
+
+
+class FormatChecks:
+    """The formats the schemas use, without importing jsonschema (same `conforms` contract)."""
+
+    def conforms(self, instance: object, format: str) -> bool:
+        check = FORMATS.get(format)
+        return True if check is None else check(instance)
+
+
+FORMAT_CHECKS = FormatChecks()
+
+
+@lru_cache(maxsize=1)
+def jsonschema_format_checker() -> jsonschema.FormatChecker:
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return checker
 
 
 @lru_cache(maxsize=8)
@@ -60,21 +83,26 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8)
-def validator_for(name: str) -> jsonschema.Draft202012Validator:
+def runtime_schema(name: str) -> dict[str, Any]:
     schema = load_schema(name)
     if name == "rulepack":
         # The shipped schema describes conditions fully, for editors. At load time the
         # condition compiler is the authority: it names the unknown operator or the bad
         # regex instead of jsonschema's "not valid under any of the given schemas".
         schema = {**schema, "$defs": {**schema["$defs"], "condition": {"type": "object"}}}
-    return jsonschema.Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return schema
+
+
+@lru_cache(maxsize=8)
+def validator_for(name: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(runtime_schema(name), format_checker=jsonschema_format_checker())
 
 
 @lru_cache(maxsize=8)
 def _fast_check(name: str) -> Check:
-    schema = validator_for(name).schema
-    assert isinstance(schema, dict)
-    return compile_schema(schema, FORMAT_CHECKER)
+    return compile_schema(runtime_schema(name), FORMAT_CHECKS)
 
 
 def _describe(error: ValidationError) -> str:
@@ -152,6 +180,8 @@ def validate_document(doc: Document, schema_name: str) -> list[Problem]:
     """Validate `doc.data` against a shipped schema; return problems sorted by position."""
     if _fast_check(schema_name)(doc.data):
         return []  # valid: jsonschema's detailed walk is only needed to explain errors
+    from jsonschema.exceptions import best_match
+
     validator = validator_for(schema_name)
     problems: list[Problem] = []
     for top in validator.iter_errors(doc.data):

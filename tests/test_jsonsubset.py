@@ -120,10 +120,10 @@ def _manifest_cases() -> list[Any]:
 
 @pytest.mark.parametrize("instance", _manifest_cases())
 def test_manifest_fast_path_agrees_with_jsonschema(instance: Any) -> None:
-    from doctrine_lint.validation import FORMAT_CHECKER, validator_for
+    from doctrine_lint.validation import FORMAT_CHECKS, validator_for
 
     validator = validator_for("manifest")
-    assert compile_schema(validator.schema, FORMAT_CHECKER)(instance) is validator.is_valid(instance)
+    assert compile_schema(validator.schema, FORMAT_CHECKS)(instance) is validator.is_valid(instance)
 
 
 def test_unique_items_is_linear_on_long_lists() -> None:
