@@ -18,6 +18,12 @@ from .errors import PackError
 from .model import Finding, Location, Outcome, Text
 from .packs import Rule
 
+# Enum members bound once: attribute access on an Enum class is slow on hot paths.
+_NON_APPLICABLE = Outcome.NON_APPLICABLE
+_A_RENSEIGNER = Outcome.A_RENSEIGNER
+_CONFORME = Outcome.CONFORME
+_NON_CONFORME = Outcome.NON_CONFORME
+
 
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
@@ -55,15 +61,15 @@ def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, Verdict
     if rule.applies_when is not None:
         gate = rule.applies_when(data, ctx)
         if gate.state == FALSE:
-            return Outcome.NON_APPLICABLE, gate, gate
+            return _NON_APPLICABLE, gate, gate
         if gate.state != TRUE:
-            return Outcome.A_RENSEIGNER, gate, gate
+            return _A_RENSEIGNER, gate, gate
     verdict = rule.check(data, ctx)
     if verdict.state == TRUE:
-        return Outcome.CONFORME, verdict, gate
+        return _CONFORME, verdict, gate
     if verdict.state == FALSE:
-        return Outcome.NON_CONFORME, verdict, gate
-    return Outcome.A_RENSEIGNER, verdict, gate
+        return _NON_CONFORME, verdict, gate
+    return _A_RENSEIGNER, verdict, gate
 
 
 def evaluate(
@@ -100,7 +106,7 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
     reason: Text | None = None
     shown = format_path(verdict.path or ())
     value = _scalar(verdict.value) if verdict.value is not None else ""
-    if outcome is Outcome.A_RENSEIGNER:
+    if outcome is _A_RENSEIGNER:
         facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
         missing = tuple(facts)
         if verdict.missing:
@@ -110,9 +116,9 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
             f"Fait à déclarer : {', '.join(facts)}",
             f"Fact to declare: {', '.join(facts)}",
         )
-    elif outcome is Outcome.NON_APPLICABLE:
+    elif outcome is _NON_APPLICABLE:
         reason, message = _not_applicable(shown, value if verdict.value is not None else None)
-    elif outcome is Outcome.NON_CONFORME:
+    elif outcome is _NON_CONFORME:
         template = rule.message or rule.title
         compared = _scalar(verdict.other) if verdict.other is not None else ""
         message = _fmt(template, path=shown or "(racine)", value=value, compared=compared)

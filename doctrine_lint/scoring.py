@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key
 from .packs import Pack
 
+# Enum members bound once: attribute access on an Enum class is slow on hot paths.
+_NON_APPLICABLE = Outcome.NON_APPLICABLE
+_CONFORME = Outcome.CONFORME
+_DEROGATION = Outcome.DEROGATION
+_NON_CONFORME = Outcome.NON_CONFORME
+_A_RENSEIGNER = Outcome.A_RENSEIGNER
+_BLOQUANT = Severity.BLOQUANT
+
 
 @dataclass(slots=True)
 class Scores:
@@ -39,18 +47,14 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 
 def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
     line.counts[f.outcome.value] += 1
-    if f.outcome is Outcome.NON_APPLICABLE:
+    if f.outcome is _NON_APPLICABLE:
         line.contributions.append((f.rule_id, f.outcome.value, 0.0, 0.0))
         return
-    earned = (
-        f.weight
-        if f.outcome is Outcome.CONFORME or (waived_as_conforme and f.outcome is Outcome.DEROGATION)
-        else 0.0
-    )
+    earned = f.weight if f.outcome is _CONFORME or (waived_as_conforme and f.outcome is _DEROGATION) else 0.0
     line.possible += f.weight
     line.earned += earned
     line.contributions.append((f.rule_id, f.outcome.value, earned, f.weight))
-    if f.severity is Severity.BLOQUANT and f.outcome in (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER):
+    if f.severity is _BLOQUANT and f.outcome in (_NON_CONFORME, _A_RENSEIGNER):
         line.blocking_failure = True
 
 
