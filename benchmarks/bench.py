@@ -10,6 +10,7 @@ shows up in both and the ratios stay meaningful.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -25,6 +26,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from doctrine_lint import packcache  # noqa: E402
 from doctrine_lint.document import load_document  # noqa: E402
 from doctrine_lint.linter import lint_document, load_manifest  # noqa: E402
 from doctrine_lint.packs import all_rules, load_packs  # noqa: E402
@@ -39,10 +41,15 @@ def _median_ms(samples: list[float]) -> float:
 
 
 def _time_command(cmd: list[str], runs: int) -> list[float]:
+    return _time_command_env(cmd, runs, {})
+
+
+def _time_command_env(cmd: list[str], runs: int, extra: dict[str, str]) -> list[float]:
+    env = {**os.environ, **extra}
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
         out.append(time.perf_counter() - start)
     return out
 
@@ -101,16 +108,28 @@ def main() -> None:
         f"   ({_median_ms(whole) / _median_ms(start_up):.1f}× start-up)"
     )
 
-    packs = load_packs()
-    rules = all_rules(packs)
-    pack_samples = []
-    for _ in range(args.rounds):
-        start = time.perf_counter()
-        load_packs()
-        pack_samples.append(time.perf_counter() - start)
-    print(
-        f"\nLoading the shipped packs ({len(rules)} rules): {_median_ms(pack_samples):.1f} ms (median of {args.rounds})"
-    )
+    no_cache = _time_command_env(cli, args.cli_runs, {"DOCTRINE_LINT_CACHE": "off"})
+    print(f"  doctrine-lint, pack cache off   {_median_ms(no_cache):7.1f} ms   (every pack parsed from YAML)")
+
+    rules = all_rules(load_packs())
+    cold, warm = [], []
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["DOCTRINE_LINT_CACHE_DIR"] = cache
+        for _ in range(args.rounds):
+            packcache._MEMORY.clear()
+            for entry in Path(cache).glob("*.json"):
+                entry.unlink()
+            start = time.perf_counter()
+            load_packs()
+            cold.append(time.perf_counter() - start)
+            packcache._MEMORY.clear()
+            start = time.perf_counter()
+            packs = load_packs()
+            warm.append(time.perf_counter() - start)
+        del os.environ["DOCTRINE_LINT_CACHE_DIR"]
+    print(f"\nLoading the shipped packs ({len(rules)} rules), median of {args.rounds}:")
+    print(f"  from YAML (first run)          {_median_ms(cold):7.1f} ms")
+    print(f"  from the validated-pack cache  {_median_ms(warm):7.1f} ms")
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), args.manifests)

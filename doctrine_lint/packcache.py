@@ -4,8 +4,9 @@ A pack that passed YAML loading and schema validation is stored as JSON (its dat
 positions that compiling may still need), keyed by the SHA-256 of the file's bytes and the tool
 version: an edited pack, or a new doctrine-lint, never reuses a stale entry. The cache lives in
 `$DOCTRINE_LINT_CACHE_DIR`, else `$XDG_CACHE_HOME/doctrine-lint`, else `~/.cache/doctrine-lint`;
-`DOCTRINE_LINT_CACHE=off` disables it. Any problem with the cache (unwritable, corrupt) is
-ignored: the pack is then simply loaded from its YAML.
+`DOCTRINE_LINT_CACHE=off` disables it. A wheel also carries entries for the shipped packs,
+built at install time (hatch_build.py), so a fresh installation starts warm. Any problem with the
+cache (unwritable, corrupt) is ignored: the pack is then simply loaded from its YAML.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .document import Document, PathKey, Span
+from .resources import data_root
 
 _MEMORY: dict[str, Document] = {}
 
@@ -31,6 +33,11 @@ def cache_dir() -> Path | None:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "doctrine-lint"
+
+
+def bundled_dir() -> Path:
+    """Entries built with the wheel for the shipped packs (read-only; see hatch_build.py)."""
+    return data_root() / "packcache"
 
 
 def _key(raw: bytes) -> str:
@@ -53,8 +60,12 @@ def get(raw: bytes, display: str) -> Document | None:
     folder = cache_dir()
     if folder is None:
         return None
+    candidates = [bundled_dir() / f"{key}.json", folder / f"{key}.json"]
+    entry = next((c for c in candidates if c.is_file()), None)
+    if entry is None:
+        return None
     try:
-        stored = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        stored = json.loads(entry.read_text(encoding="utf-8"))
         index = {tuple(entry[0]): Span(*entry[1:]) for entry in stored["index"]}
         doc = Document(display, stored["data"], index, hashlib.sha256(raw).hexdigest())
     except (OSError, ValueError, KeyError, TypeError):

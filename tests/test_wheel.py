@@ -35,6 +35,8 @@ def test_wheel_contains_packs_and_schemas(wheel: Path) -> None:
         assert f"doctrine_lint/_data/rules/{pack.name}" in names
     for schema in ("manifest", "rulepack", "report"):
         assert f"doctrine_lint/_data/schemas/{schema}.schema.json" in names
+    # the shipped packs travel already validated, one cache entry each
+    assert len([n for n in names if n.startswith("doctrine_lint/_data/packcache/")]) == len(list((REPO / "rules").glob("*.yaml")))
     assert not any(n.startswith("tests/") for n in names)
 
 
@@ -60,6 +62,7 @@ def test_installed_command_runs_from_another_directory(wheel: Path, tmp_path: Pa
     manifest = work / "m.yaml"
     manifest.write_text((EXAMPLES / "ent-second-degre.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
+    env["DOCTRINE_LINT_CACHE_DIR"] = str(tmp_path / "user-cache")
     run = subprocess.run(
         [str(bindir / "doctrine-lint"), "m.yaml", "--date", PINNED_DATE, "--format", "json"],
         cwd=work,
@@ -70,6 +73,8 @@ def test_installed_command_runs_from_another_directory(wheel: Path, tmp_path: Pa
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert '"dtne-securite"' in run.stdout
+    # a fresh installation starts warm: nothing had to be parsed and cached for the shipped packs
+    assert not (tmp_path / "user-cache").exists() or not any((tmp_path / "user-cache").iterdir())
     where = subprocess.run(
         [str(py), "-c", "import doctrine_lint.resources as r; print(r.data_root())"],
         cwd=work,
