@@ -36,7 +36,9 @@ def test_wheel_contains_packs_and_schemas(wheel: Path) -> None:
     for schema in ("manifest", "rulepack", "report"):
         assert f"doctrine_lint/_data/schemas/{schema}.schema.json" in names
     # the shipped packs travel already validated, one cache entry each
-    assert len([n for n in names if n.startswith("doctrine_lint/_data/packcache/")]) == len(list((REPO / "rules").glob("*.yaml")))
+    assert len([n for n in names if n.startswith("doctrine_lint/_data/packcache/")]) == len(
+        list((REPO / "rules").glob("*.yaml"))
+    )
     assert not any(n.startswith("tests/") for n in names)
 
 
