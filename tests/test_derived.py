@@ -82,9 +82,10 @@ def test_security_level_matches_monservicesecurise(
 
 
 def test_undecided_level_names_the_manifest_facts_to_declare() -> None:
+    # data criticity 2 on the internet: modéré, or avancé if the availability criticity is 3+
     data = {
         "personal_data": {"processed": True, "minors": True, "categories": ["identite"]},
-        "security": {"level_facts": {"data_volume": "eleve", "exposure": "internet"}},
+        "security": {"level_facts": {"data_volume": "moyen", "exposure": "internet"}},
     }
     level = compute_derived(data, DERIVATIONS, CTX).facts["niveau_securite"]
     assert level.value is None
@@ -183,7 +184,7 @@ def test_finding_on_a_derived_fact_points_at_the_manifest_facts(write: Callable[
         personal_data: {processed: true, minors: true, categories: [identite]}
         security:
           declared_level: basique
-          level_facts: {data_volume: eleve, exposure: internet}
+          level_facts: {data_volume: moyen, exposure: internet}
         """,
             "m.yaml",
         )
@@ -233,3 +234,22 @@ def test_compare_to_message_shows_both_values(write: Callable[..., Path]) -> Non
     assert finding.outcome is Outcome.NON_CONFORME
     assert finding.message.get("fr") == "déclaré avance, calculé basique"
     assert (finding.location.line, finding.location.column) == (3, 19)
+
+
+@pytest.mark.parametrize(
+    ("personal", "facts", "level"),
+    [
+        # minors' data at high volume, on the internet: avancé whatever the availability
+        ({"processed": True, "minors": True, "categories": ["identite"]}, {"data_volume": "eleve", "exposure": "internet"}, "avance"),
+        # health data at very high volume: avancé from exposure 2 up, availability unknown
+        ({"processed": True, "minors": False, "categories": ["sante"]}, {"data_volume": "tres-eleve", "exposure": "interne"}, "avance"),
+    ],
+)
+def test_level_is_known_as_soon_as_declared_facts_decide_it(personal: dict[str, Any], facts: dict[str, Any], level: str) -> None:
+    data = {"personal_data": personal, "security": {"level_facts": facts}}
+    assert compute_derived(data, DERIVATIONS, CTX).facts["niveau_securite"].value == level
+
+
+def test_data_outside_eu_is_false_for_an_empty_country_list() -> None:
+    data = {"personal_data": {"transfers_outside_eu": False}, "hosting": {"countries": []}}
+    assert compute_derived(data, DERIVATIONS, CTX).facts["donnees_hors_ue"].value is False
