@@ -37,6 +37,7 @@ class WeightedRatio:
     excluded: frozenset[str]
     scale: float = 100.0
     digits: int = 1
+    always_counted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ def _derive(d: Derivation, view: dict[str, Any], ctx: Context) -> DerivedFact:
         return fact
     for case in d.cases:
         verdict = case.when(view, ctx)
+        fact.origin = verdict.path or fact.origin  # a default is located at the last fact tested
         if verdict.state == TRUE:
             fact.value, fact.origin = case.value, verdict.path or ()
             return fact
@@ -123,8 +125,8 @@ def _weighted_ratio(agg: WeightedRatio, view: dict[str, Any]) -> tuple[float | N
     earned = possible = 0.0
     for key, weight in agg.weights.items():
         status = statuses.get(key)
-        if status in agg.excluded:
-            continue
+        if status in agg.excluded and key not in agg.always_counted:
+            continue  # e.g. an RGESN criterion that applies to every service is never excluded
         possible += weight
         if status in agg.earned:
             earned += weight
@@ -172,10 +174,22 @@ class MetricValue:
 
 
 def compute_metrics(
-    findings: Sequence[Finding], metrics: Sequence[Metric], tags: dict[str, tuple[str, ...]]
+    findings: Sequence[Finding],
+    metrics: Sequence[Metric],
+    tags: dict[str, tuple[str, ...]],
+    expected: dict[str, int] | None = None,
 ) -> list[MetricValue]:
-    """Indicators over findings; `tags` maps rule id → its tags."""
-    return [_indice_cyber(m, [f for f in findings if m.tag in tags.get(f.rule_id, ())]) for m in metrics]
+    """Indicators over findings; `tags` maps rule id → its tags. `expected` gives, per metric,
+    how many loaded rules carry its tag: when a selection left some out, the indicator would not
+    be the official one, so it has no value."""
+    out = []
+    for m in metrics:
+        chosen = [f for f in findings if m.tag in tags.get(f.rule_id, ())]
+        if expected is not None and len(chosen) < expected.get(m.name, 0):
+            out.append(MetricValue(m.name, m.title, None, len(chosen), m.pack_id))
+            continue
+        out.append(_indice_cyber(m, chosen))
+    return out
 
 
 def _indice_cyber(m: Metric, findings: Sequence[Finding]) -> MetricValue:

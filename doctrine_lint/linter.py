@@ -63,7 +63,9 @@ def lint_document(doc: Document, packs: Sequence[Pack], rules: Sequence[Rule], t
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
     findings = evaluate(doc, rules, today, derived)
     tags = {r.id: r.tags for r in rules}
-    metrics = compute_metrics(findings, all_metrics(packs), tags)
+    loaded = all_rules(packs)
+    expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
+    metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
     return ManifestResult(doc.file, doc.sha256, findings, compute(findings, packs), doc, derived, metrics)
 
 

@@ -66,12 +66,22 @@ def get(raw: bytes, display: str) -> Document | None:
         return None
     try:
         stored = json.loads(entry.read_text(encoding="utf-8"))
-        index = {tuple(entry[0]): Span(*entry[1:]) for entry in stored["index"]}
+        index = {tuple(e[0]): Span(*e[1:]) for e in stored["index"]}
         doc = Document(display, stored["data"], index, hashlib.sha256(raw).hexdigest())
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    # A cache restored from elsewhere (a CI cache, a copied home) may hold anything: an entry
+    # must still be a valid pack, or it is ignored and the YAML is read again.
+    if not _valid(doc.data):
+        return None
     _MEMORY[key] = doc
     return doc
+
+
+def _valid(data: Any) -> bool:
+    from .validation import is_valid
+
+    return is_valid(data, "rulepack")
 
 
 def put(raw: bytes, doc: Document) -> None:

@@ -110,7 +110,7 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
             raise PackError(problems)
     try:
         pack = _compile_pack(doc, path, _chain, trusted=cached)
-    except PackError:
+    except Exception:
         if not cached:
             raise
         # a cached entry keeps few positions: parse again so the error points at the right place
@@ -291,6 +291,7 @@ def _compile_derivation(
                 frozenset(agg.get("excluded", ())),
                 float(agg.get("scale", 100)),
                 int(agg.get("digits", 1)),
+                frozenset(str(k) for k in agg.get("always_counted", ())),
             ),
         )
     cases = []

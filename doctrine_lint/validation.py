@@ -105,6 +105,11 @@ def _fast_check(name: str) -> Check:
     return compile_schema(runtime_schema(name), FORMAT_CHECKS)
 
 
+def is_valid(data: Any, schema_name: str) -> bool:
+    """Whether `data` satisfies a shipped schema (the fast path only; no error details)."""
+    return bool(_fast_check(schema_name)(data))
+
+
 def _describe(error: ValidationError) -> str:
     v, inst = error.validator, error.instance
     arg: Any = error.validator_value

@@ -240,12 +240,22 @@ def test_compare_to_message_shows_both_values(write: Callable[..., Path]) -> Non
     ("personal", "facts", "level"),
     [
         # minors' data at high volume, on the internet: avancé whatever the availability
-        ({"processed": True, "minors": True, "categories": ["identite"]}, {"data_volume": "eleve", "exposure": "internet"}, "avance"),
+        (
+            {"processed": True, "minors": True, "categories": ["identite"]},
+            {"data_volume": "eleve", "exposure": "internet"},
+            "avance",
+        ),
         # health data at very high volume: avancé from exposure 2 up, availability unknown
-        ({"processed": True, "minors": False, "categories": ["sante"]}, {"data_volume": "tres-eleve", "exposure": "interne"}, "avance"),
+        (
+            {"processed": True, "minors": False, "categories": ["sante"]},
+            {"data_volume": "tres-eleve", "exposure": "interne"},
+            "avance",
+        ),
     ],
 )
-def test_level_is_known_as_soon_as_declared_facts_decide_it(personal: dict[str, Any], facts: dict[str, Any], level: str) -> None:
+def test_level_is_known_as_soon_as_declared_facts_decide_it(
+    personal: dict[str, Any], facts: dict[str, Any], level: str
+) -> None:
     data = {"personal_data": personal, "security": {"level_facts": facts}}
     assert compute_derived(data, DERIVATIONS, CTX).facts["niveau_securite"].value == level
 
@@ -253,3 +263,46 @@ def test_level_is_known_as_soon_as_declared_facts_decide_it(personal: dict[str, 
 def test_data_outside_eu_is_false_for_an_empty_country_list() -> None:
     data = {"personal_data": {"transfers_outside_eu": False}, "hosting": {"countries": []}}
     assert compute_derived(data, DERIVATIONS, CTX).facts["donnees_hors_ue"].value is False
+
+
+def test_rgesn_score_never_excludes_criteria_that_apply_to_every_service() -> None:
+    # 1.1 applies to every service: declaring it not applicable leaves it in the denominator
+    weights_all = {d.name: d for d in DERIVATIONS}["score_rgesn"].aggregate
+    assert (
+        weights_all is not None
+        and "1.1" in weights_all.always_counted
+        and "9.2" not in weights_all.always_counted
+    )
+    only_na = compute_derived(
+        {"ecodesign": {"criteria": {"1.1": "non-applicable", "9.2": "non-applicable"}}}, DERIVATIONS, CTX
+    )
+    total = sum(weights_all.weights.values())
+    assert only_na.facts["score_rgesn"].value == 0.0
+    declared = {k: "valide" for k in weights_all.weights} | {"1.1": "non-applicable"}
+    score = (
+        compute_derived({"ecodesign": {"criteria": declared}}, DERIVATIONS, CTX).facts["score_rgesn"].value
+    )
+    assert score == round(100 * (total - 1.5) / total, 1)
+
+
+def test_metric_is_withheld_when_the_selection_leaves_out_some_of_its_rules() -> None:
+    from click.testing import CliRunner
+
+    from doctrine_lint.cli import cli
+
+    from .conftest import EXAMPLES, PINNED_DATE
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            str(EXAMPLES / "vie-scolaire.yaml"),
+            "--date",
+            PINNED_DATE,
+            "--select",
+            "MSS-ECOSYSTEME.3",
+            "--format",
+            "json",
+        ],
+    )
+    (metric,) = __import__("json").loads(result.stdout)["manifests"][0]["metrics"]
+    assert metric["value"] is None and metric["rules"] == 1

@@ -91,3 +91,29 @@ def test_a_cached_pack_that_fails_to_compile_is_reported_with_full_positions(
         load_pack(path)
     (problem,) = info.value.problems
     assert (problem.line, problem.column) == (18, 39)
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d["rules"][0].__setitem__("severity", "enorme"),
+        lambda d: d["rules"][0]["provenance"].__setitem__("evidence", 5),
+        lambda d: d["pack"].__setitem__("chapters", None),
+        lambda d: d.__setitem__("rules", {}),
+    ],
+)
+def test_a_cache_entry_that_is_not_a_valid_pack_is_ignored(
+    tamper, tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    path = tmp_path / "p.yaml"
+    path.write_text(HEADER + RULE, encoding="utf-8")
+    load_pack(path)
+    (entry,) = private_cache.glob("*.json")
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    tamper(stored["data"])
+    entry.write_text(json.dumps(stored), encoding="utf-8")
+    monkeypatch.setattr(packcache, "_MEMORY", {})
+    pack = load_pack(path)
+    assert [(r.id, r.severity.slug) for r in pack.rules] == [("T-6.1-A", "majeur")]

@@ -470,6 +470,10 @@ FAMILIES = {
 ALWAYS = "Applicable à tous les services"
 
 
+def _criterion_key(number: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in number.split("."))
+
+
 def build_rgesn(data: Path) -> dict[str, Any]:
     criteria = json.loads((data / "rgesn-2024-criteres.json").read_text(encoding="utf-8"))
     texts = yaml.safe_load((CATALOGUES / "rgesn-textes.yaml").read_text(encoding="utf-8"))
@@ -608,6 +612,9 @@ def build_rgesn(data: Path) -> dict[str, Any]:
                     "weights": weights,
                     "earned": ["valide"],
                     "excluded": ["non-applicable"],
+                    "always_counted": sorted(
+                        (c["numero"] for c in criteria if c["cible"] == ALWAYS), key=_criterion_key
+                    ),
                     "scale": 100,
                     "digits": 1,
                 },
