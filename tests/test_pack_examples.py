@@ -31,6 +31,8 @@ def test_rule_is_bilingual_sourced_and_honest(rule: Rule) -> None:
         assert field.en, f"{rule.id}: English text missing"
     if rule.message is not None:
         assert rule.message.en, f"{rule.id}: English message missing"
+    if rule.provenance.note is not None:
+        assert rule.provenance.note.en, f"{rule.id}: English provenance note missing"
     assert rule.references and all(
         r.url.startswith("https://") or r.url.startswith("http://") for r in rule.references
     )
