@@ -53,7 +53,6 @@ class Outcome(StrEnum):
         return self in (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
 
 
-OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
 _ZERO_COUNTS = {o.value: 0 for o in Outcome}
 
 

@@ -29,5 +29,3 @@ def get_formatter(name: str) -> Formatter:
         raise KeyError(name)
     return render
 
-
-FORMAT_NAMES: tuple[str, ...] = ("text", "json")
