@@ -103,24 +103,27 @@ def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     doc = packcache.get(raw, str(path))
     cached = doc is not None
     if doc is None:
-        doc = parse_document(text, str(path), error=PackError)
-        doc.sha256 = hashlib.sha256(raw).hexdigest()
-        problems = validate_document(doc, "rulepack")
-        if problems:
-            raise PackError(problems)
+        doc = _parse_and_validate(text, raw, path)
     try:
         pack = _compile_pack(doc, path, _chain, trusted=cached)
     except Exception:
         if not cached:
             raise
         # a cached entry keeps few positions: parse again so the error points at the right place
-        doc = parse_document(text, str(path), error=PackError)
-        doc.sha256 = hashlib.sha256(raw).hexdigest()
-        return _compile_pack(doc, path, _chain)
+        return _compile_pack(_parse_and_validate(text, raw, path), path, _chain)
     if not cached:
         # only a pack that compiled cleanly is cached: its errors always get full positions
         packcache.put(raw, doc)
     return pack
+
+
+def _parse_and_validate(text: str, raw: bytes, path: Path) -> Document:
+    doc = parse_document(text, str(path), error=PackError)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    problems = validate_document(doc, "rulepack")
+    if problems:
+        raise PackError(problems)
+    return doc
 
 
 def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted: bool = False) -> Pack:

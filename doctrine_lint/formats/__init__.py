@@ -28,4 +28,3 @@ def get_formatter(name: str) -> Formatter:
     else:
         raise KeyError(name)
     return render
-
