@@ -180,6 +180,11 @@ def cli() -> None:
     is_flag=True,
     help="Montrer aussi les règles conformes et non applicables. / Show passing rules too.",
 )
+@click.option(
+    "--no-derogations",
+    is_flag=True,
+    help="Mode relecteur : ignorer toutes les dérogations du manifeste et montrer l'écart de score. / Reviewer mode: ignore every waiver.",
+)
 def lint(
     manifests: tuple[str, ...],
     packs: tuple[str, ...],
@@ -195,6 +200,7 @@ def lint(
     no_color: bool,
     when: str | None,
     show_all: bool,
+    no_derogations: bool,
 ) -> None:
     """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
     from .formats import RenderOptions, get_formatter
@@ -210,7 +216,7 @@ def lint(
         from .packs import all_rules
 
         rules = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
-        report = run_lint(manifests, loaded, rules=rules, today=today)
+        report = run_lint(manifests, loaded, rules=rules, today=today, ignore_derogations=no_derogations)
         report.min_evidence = min_evidence
     except DoctrineLintError as exc:
         _fail(exc)

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from .formats import RenderOptions
-from .formats.shared import bar, computed_lines, evidence_line, visible
+from .formats.shared import bar, computed_lines, evidence_line, visible, waiver_lines
 from .i18n import outcome, severity, status, t
 from .linter import ManifestResult, Report
 from .model import Outcome, ScoreLine, Severity
@@ -59,6 +59,11 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
                 _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
     out(table)
 
+    waivers = waiver_lines(result, lang)
+    if waivers:
+        out(f"\n[bold]{t('derogations', lang)}[/bold]")
+        for line in waivers:
+            out(f"  {escape(line)}")
     computed = computed_lines(result, lang)
     if computed:
         out(f"\n[bold]{t('computed', lang)}[/bold]")

@@ -46,6 +46,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "nothing_to_report": ("Aucun constat à signaler.", "Nothing to report."),
     "rules_count": ("règles évaluées", "rules evaluated"),
     "computed": ("Faits calculés", "Computed facts"),
+    "derogations": ("Dérogations", "Waivers (dérogations)"),
     "undecided": ("à renseigner", "to be declared"),
     "measures": ("mesures comptées", "measures counted"),
     "rules_by_evidence": ("Règles par source", "Rules by evidence"),

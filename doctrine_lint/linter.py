@@ -21,6 +21,7 @@ from .model import Finding
 from .packs import Pack, Rule, all_derivations, all_metrics, all_rules
 from .scoring import Scores, compute
 from .validation import validate_document
+from .waivers import WaiverStatus, apply_waivers, check_known, read_waivers, without_waivers
 
 
 @dataclass(slots=True)
@@ -34,6 +35,9 @@ class ManifestResult:
     document: Document
     derived: Derived = field(default_factory=Derived)
     metrics: list[MetricValue] = field(default_factory=list)
+    waivers: list[WaiverStatus] = field(default_factory=list)
+    # scores under the other waiver policy: without dérogations normally, with them in reviewer mode
+    scores_other: Scores | None = None
 
 
 @dataclass(slots=True)
@@ -47,6 +51,7 @@ class Report:
     tool_version: str = __version__
     errors: list[Problem] = field(default_factory=list)
     min_evidence: str | None = None
+    derogations_ignored: bool = False
 
 
 def load_manifest(path: Path | str, display: str | None = None) -> Document:
@@ -58,15 +63,41 @@ def load_manifest(path: Path | str, display: str | None = None) -> Document:
     return doc
 
 
-def lint_document(doc: Document, packs: Sequence[Pack], rules: Sequence[Rule], today: date) -> ManifestResult:
-    """Derived facts of every loaded pack, then the chosen rules, then scores and metrics."""
-    derived = compute_derived(doc.data, all_derivations(packs), Context(today))
-    findings = evaluate(doc, rules, today, derived)
-    tags = {r.id: r.tags for r in rules}
+def lint_document(
+    doc: Document,
+    packs: Sequence[Pack],
+    rules: Sequence[Rule],
+    today: date,
+    *,
+    ignore_derogations: bool = False,
+) -> ManifestResult:
+    """Derived facts of every loaded pack, then the chosen rules, the manifest's dérogations,
+    then scores (with and without dérogations) and metrics.
+
+    With `ignore_derogations` (reviewer mode) no waiver applies; the scores they would have
+    given are kept in `scores_other` to show the difference."""
     loaded = all_rules(packs)
+    waivers = read_waivers(doc)
+    check_known(doc, waivers, {r.id for r in loaded})
+    derived = compute_derived(doc.data, all_derivations(packs), Context(today))
+    plain = evaluate(doc, rules, today, derived)
+    waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
+    if ignore_derogations:
+        findings = plain
+        statuses = [WaiverStatus(s.waiver, "ignored", s.covered, s.note) for s in statuses]
+        scores, other = compute(plain, packs), compute(waived, packs, waived_as_conforme=True)
+    else:
+        findings = waived
+        scores, other = (
+            compute(waived, packs, waived_as_conforme=True),
+            compute(without_waivers(waived), packs),
+        )
+    tags = {r.id: r.tags for r in rules}
     expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
     metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
-    return ManifestResult(doc.file, doc.sha256, findings, compute(findings, packs), doc, derived, metrics)
+    result = ManifestResult(doc.file, doc.sha256, findings, scores, doc, derived, metrics, statuses)
+    result.scores_other = other if waivers else None
+    return result
 
 
 def lint(
@@ -75,16 +106,18 @@ def lint(
     *,
     rules: Sequence[Rule] | None = None,
     today: date | None = None,
+    ignore_derogations: bool = False,
 ) -> Report:
     """Lint each manifest with `rules` (default: every rule of `packs`) at date `today`."""
     today = today or date.today()
     chosen = list(rules) if rules is not None else all_rules(packs)
-    report = Report([], list(packs), chosen, today)
+    report = Report([], list(packs), chosen, today, derogations_ignored=ignore_derogations)
     for path in manifests:
         try:
             doc = load_manifest(path)
+            report.results.append(
+                lint_document(doc, packs, chosen, today, ignore_derogations=ignore_derogations)
+            )
         except DoctrineLintError as exc:
             report.errors.extend(exc.problems)
-            continue
-        report.results.append(lint_document(doc, packs, chosen, today))
     return report

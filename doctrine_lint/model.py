@@ -142,6 +142,7 @@ class Finding:
     missing: tuple[str, ...] = ()
     reason: Text | None = None
     value: Any = None
+    waived_from: Outcome | None = None  # the outcome a dérogation replaced
 
     @property
     def sort_key(self) -> tuple[str, tuple[tuple[int, int, str], ...], str]:

@@ -60,6 +60,8 @@ class Rule:
     examples_date: date | None = None
     raw_applies_when: Any = None
     raw_check: Any = None
+    waivable: bool = True
+    waiver_max_months: int | None = None
 
 
 @dataclass(slots=True)
@@ -417,6 +419,8 @@ def _compile_rule(
         referentiel=referentiel,
         source=f"{doc.file}:{doc.locate(at)[0]}",
         examples_date=examples_date,
+        waivable=bool((raw.get("waiver") or {}).get("allowed", True)),
+        waiver_max_months=(raw.get("waiver") or {}).get("max_months"),
         raw_applies_when=raw.get("applies_when"),
         raw_check=raw["check"],
     )

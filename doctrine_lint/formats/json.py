@@ -8,6 +8,7 @@ from typing import Any
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, ScoreLine
 from ..packs import Pack
+from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
 REPORT_FORMAT_VERSION = 1
@@ -50,7 +51,13 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         out["missing"] = list(f.missing)
     if f.reason is not None:
         out["reason"] = f.reason.get(lang)
+    if f.waived_from is not None:
+        out["waived_from"] = f.waived_from.value
     return out
+
+
+def result_ignored(result: ManifestResult) -> bool:
+    return any(s.state == "ignored" for s in result.waivers)
 
 
 def evidence_summary(findings: list[Finding]) -> dict[str, dict[str, float]]:
@@ -104,6 +111,14 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
             for m in result.metrics
         ],
         "evidence": evidence_summary(result.findings),
+        "derogations": [waiver_json(s, lang) for s in result.waivers],
+        "scores_other": None
+        if result.scores_other is None
+        else {
+            "meaning": "with-derogations" if result_ignored(result) else "without-derogations",
+            "overall": _score(result.scores_other.overall, lang),
+            "referentiels": [_score(r, lang) for r in result.scores_other.referentiels],
+        },
         "findings": [_finding(f, lang) for f in result.findings],
     }
 
@@ -119,6 +134,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
             "packs": [pack_stamp(p) for p in report.packs],
             "rules_evaluated": len(report.rules),
             "min_evidence": report.min_evidence,
+            "derogations_ignored": report.derogations_ignored,
             "rules_by_evidence": {
                 e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
             },

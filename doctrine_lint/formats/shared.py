@@ -56,3 +56,37 @@ def evidence_line(findings: list[Finding], lang: str) -> str:
     return f"{t('rules_by_evidence', lang)} : " + ", ".join(
         f"{n} {evidence(e, lang)}" for e, n in counts.items()
     )
+
+
+_STATE = {
+    "applied": ("appliquée", "applied"),
+    "expiring": ("appliquée, expire bientôt", "applied, expiring soon"),
+    "expired": ("expirée, non appliquée", "expired, not applied"),
+    "refused": ("refusée", "refused"),
+    "unused": ("sans objet", "not used"),
+    "ignored": ("ignorée (mode relecteur)", "ignored (reviewer mode)"),
+}
+
+
+def waiver_lines(result: ManifestResult, lang: str) -> list[str]:
+    """One line per declared dérogation, then the score under the other waiver policy."""
+    lines = []
+    for s in result.waivers:
+        w = s.waiver
+        state = _STATE[s.state][1 if lang == "en" else 0]
+        who = f", {w.approver}" if w.approver else ""
+        lines.append(
+            f"{w.location.file}:{w.location.line}:{w.location.column}: [{w.rule}] {state} — "
+            f"{s.note.get(lang)}{who} — {w.justification}"
+        )
+    other = result.scores_other
+    if other is not None:
+        ignored = any(s.state == "ignored" for s in result.waivers)
+        if lang == "en":
+            label = "Overall score with dérogations" if ignored else "Overall score without dérogations"
+        else:
+            label = "Score global avec dérogations" if ignored else "Score global sans dérogations"
+        lines.append(
+            f"{label} : {percent(other.overall.score).strip()} ({percent(result.scores.overall.score).strip()} {'here' if lang == 'en' else 'ici'})"
+        )
+    return lines

@@ -6,7 +6,7 @@ from ..i18n import outcome, severity, status, t
 from ..linter import ManifestResult, Report
 from ..model import Outcome, ScoreLine
 from . import RenderOptions
-from .shared import bar, computed_lines, evidence_line, percent, visible
+from .shared import bar, computed_lines, evidence_line, percent, visible, waiver_lines
 
 
 def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
@@ -29,6 +29,9 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
     computed = computed_lines(result, lang)
     if computed:
         out += ["", t("computed", lang), *(f"  {line}" for line in computed)]
+    waivers = waiver_lines(result, lang)
+    if waivers:
+        out += ["", t("derogations", lang), *(f"  {line}" for line in waivers)]
     shown = [
         f
         for f in visible(result.findings, opts.show_all)

@@ -1,0 +1,263 @@
+"""Dérogations: declared, approved, time-limited waivers of a rule, applied to findings.
+
+A waiver turns a failing finding (non conforme, à renseigner) of its rule into *dérogation*,
+keeping the original outcome. Dates are calendar dates: a waiver is valid up to and including its
+`expires` day; it is expired from the next day on, and "expiring soon" within 30 days. An expired
+waiver, one the pack forbids, or one longer than the pack allows is not applied and becomes a
+finding of its own; one naming an unknown rule is an input error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from .conditions import subtract
+from .document import Document, format_path
+from .errors import ManifestError
+from .model import Finding, Location, Outcome, Severity, Text
+from .packs import Rule
+
+SOON = timedelta(days=30)
+_FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    index: int
+    rule: str
+    path: str | None
+    justification: str
+    approver: str | None
+    granted: date | None
+    expires: date
+    clause: str | None
+    location: Location
+
+
+@dataclass(slots=True)
+class WaiverStatus:
+    """What became of one declared waiver: applied, expiring, expired, refused, unused, ignored."""
+
+    waiver: Waiver
+    state: str
+    covered: list[str]
+    note: Text
+
+
+def read_waivers(doc: Document) -> list[Waiver]:
+    """The `derogations:` of a validated manifest (dates are already checked by the schema)."""
+    out = []
+    for i, raw in enumerate(doc.data.get("derogations") or []):
+        line, column, _ = doc.locate(("derogations", i))
+        out.append(
+            Waiver(
+                i,
+                raw["rule"],
+                raw.get("path"),
+                raw["justification"],
+                raw.get("approver"),
+                date.fromisoformat(raw["granted"]) if raw.get("granted") else None,
+                date.fromisoformat(raw["expires"]),
+                raw.get("clause"),
+                Location(doc.file, line, column),
+            )
+        )
+    return out
+
+
+def check_known(doc: Document, waivers: Sequence[Waiver], known: set[str]) -> None:
+    """A waiver must name a rule of the loaded packs: anything else is a typo, reported as input."""
+    problems = [
+        doc.problem(
+            ("derogations", w.index, "rule"),
+            f"dérogation à une règle inconnue : {w.rule} (voir doctrine-lint rules)",
+        )
+        for w in waivers
+        if w.rule not in known
+    ]
+    if problems:
+        raise ManifestError(problems)
+
+
+def _covers(w: Waiver, f: Finding) -> bool:
+    if f.rule_id != w.rule:
+        return False
+    if not w.path:
+        return True
+    return f.path == w.path or f.path.startswith((w.path + ".", w.path + "["))
+
+
+def _too_long(w: Waiver, rule: Rule, today: date) -> bool:
+    if rule.waiver_max_months is None:
+        return False
+    start = w.granted or today
+    return subtract(w.expires, months=rule.waiver_max_months) > start
+
+
+def _synthetic(w: Waiver, rule: Rule, kind: str, severity: Severity, fr: str, en: str) -> Finding:
+    return Finding(
+        rule_id=kind,
+        outcome=Outcome.NON_CONFORME,
+        severity=severity,
+        weight=0.0,
+        message=Text(fr, en),
+        path=format_path(("derogations", w.index)),
+        location=w.location,
+        chapter=rule.chapter,
+        referentiel=rule.referentiel,
+        pack_id="derogations",
+        references=rule.references,
+        evidence=rule.provenance.evidence,
+    )
+
+
+def apply_waivers(
+    findings: list[Finding],
+    waivers: Sequence[Waiver],
+    rules: dict[str, Rule],
+    today: date,
+    *,
+    ignore: bool = False,
+) -> tuple[list[Finding], list[WaiverStatus]]:
+    """Return the findings with waivers applied (plus the waivers' own findings), and each
+    waiver's fate. With `ignore` (reviewer mode) nothing is applied and every waiver is listed."""
+    statuses: list[WaiverStatus] = []
+    extra: list[Finding] = []
+    out = list(findings)
+    for w in waivers:
+        rule = rules.get(w.rule)
+        if rule is None:  # known but not selected for this run
+            statuses.append(WaiverStatus(w, "unused", [], Text("règle non évaluée", "rule not evaluated")))
+            continue
+        if ignore:
+            statuses.append(
+                WaiverStatus(
+                    w, "ignored", [], Text("ignorée (--no-derogations)", "ignored (--no-derogations)")
+                )
+            )
+            continue
+        if not rule.waivable:
+            statuses.append(
+                WaiverStatus(
+                    w,
+                    "refused",
+                    [],
+                    Text(
+                        "le pack interdit toute dérogation à cette règle",
+                        "the pack forbids waiving this rule",
+                    ),
+                )
+            )
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-REFUSEE",
+                    Severity.MAJEUR,
+                    f"Dérogation à {w.rule} refusée : le pack ne permet pas de déroger à cette règle",
+                    f"Waiver of {w.rule} refused: the pack does not allow waiving this rule",
+                )
+            )
+            continue
+        if _too_long(w, rule, today):
+            note = Text(
+                f"durée supérieure à {rule.waiver_max_months} mois",
+                f"longer than {rule.waiver_max_months} months",
+            )
+            statuses.append(WaiverStatus(w, "refused", [], note))
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-TROP-LONGUE",
+                    Severity.MAJEUR,
+                    f"Dérogation à {w.rule} refusée : {rule.waiver_max_months} mois au plus (expire le {w.expires.isoformat()})",
+                    f"Waiver of {w.rule} refused: at most {rule.waiver_max_months} months (expires {w.expires.isoformat()})",
+                )
+            )
+            continue
+        if w.expires < today:
+            statuses.append(
+                WaiverStatus(
+                    w,
+                    "expired",
+                    [],
+                    Text(f"expirée le {w.expires.isoformat()}", f"expired on {w.expires.isoformat()}"),
+                )
+            )
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-EXPIREE",
+                    Severity.MAJEUR,
+                    f"Dérogation à {w.rule} expirée le {w.expires.isoformat()} : la règle s'applique de nouveau",
+                    f"Waiver of {w.rule} expired on {w.expires.isoformat()}: the rule applies again",
+                )
+            )
+            continue
+        covered = []
+        for i, f in enumerate(out):
+            if f.outcome in _FAILING and _covers(w, f):
+                out[i] = replace(
+                    f,
+                    outcome=Outcome.DEROGATION,
+                    waived_from=f.outcome,
+                    message=Text(
+                        f"Dérogation jusqu'au {w.expires.isoformat()} : {f.message.fr}",
+                        f"Waived until {w.expires.isoformat()}: {f.message.get('en')}",
+                    ),
+                )
+                covered.append(f.rule_id)
+        state = "expiring" if w.expires - today <= SOON else "applied"
+        if not covered:
+            state = "unused"
+        statuses.append(
+            WaiverStatus(
+                w,
+                state,
+                covered,
+                Text(f"valable jusqu'au {w.expires.isoformat()}", f"valid until {w.expires.isoformat()}"),
+            )
+        )
+        if state == "expiring":
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-BIENTOT-EXPIREE",
+                    Severity.INFO,
+                    f"Dérogation à {w.rule} expirant le {w.expires.isoformat()} (dans {(w.expires - today).days} jours)",
+                    f"Waiver of {w.rule} expires on {w.expires.isoformat()} (in {(w.expires - today).days} days)",
+                )
+            )
+    return sorted([*out, *extra], key=lambda f: f.sort_key), statuses
+
+
+def without_waivers(findings: Sequence[Finding]) -> list[Finding]:
+    """The same findings as if no waiver applied (for the score without dérogations)."""
+    return [
+        replace(f, outcome=f.waived_from, waived_from=None) if f.waived_from is not None else f
+        for f in findings
+        if f.pack_id != "derogations"
+    ]
+
+
+def as_json(status: WaiverStatus, lang: str) -> dict[str, Any]:
+    w = status.waiver
+    return {
+        "rule": w.rule,
+        "path": w.path,
+        "justification": w.justification,
+        "approver": w.approver,
+        "granted": w.granted.isoformat() if w.granted else None,
+        "expires": w.expires.isoformat(),
+        "clause": w.clause,
+        "state": status.state,
+        "note": status.note.get(lang),
+        "covered": len(status.covered),
+        "location": {"file": w.location.file, "line": w.location.line, "column": w.location.column},
+    }
