@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,12 +20,13 @@ class RenderOptions:
 Formatter = Callable[[Report, RenderOptions], str]
 
 
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "gitlab", "markdown", "html")
+
+
 def get_formatter(name: str) -> Formatter:
-    """Import the formatter lazily: a text run should not pay for the others' imports."""
-    if name == "text":
-        from .text import render
-    elif name == "json":
-        from .json import render
-    else:
+    """Import one formatter module lazily: a text run should not pay for the others' imports."""
+    if name not in FORMATS:
         raise KeyError(name)
+    module = importlib.import_module(f"{__name__}.{'json_report' if name == 'json' else name}")
+    render: Formatter = module.render
     return render
