@@ -117,6 +117,21 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
     return load_packs(packs, shipped=not only)
 
 
+def _report_targets(values: Iterable[str]) -> list[tuple[str, str]]:
+    from .formats import FORMATS
+
+    out = []
+    for value in values:
+        name, sep, target = value.partition(":")
+        if not sep or not target or name not in FORMATS:
+            raise click.BadParameter(
+                f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
+                param_hint="--report",
+            )
+        out.append((name, target))
+    return out
+
+
 class DefaultGroup(click.Group):
     """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works."""
 
@@ -144,7 +159,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
     default="text",
     show_default=True,
     help="Format de sortie. / Output format.",
@@ -181,6 +196,31 @@ def cli() -> None:
     help="Montrer aussi les règles conformes et non applicables. / Show passing rules too.",
 )
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT:FICHIER",
+    help="Écrire aussi un rapport dans ce format (répétable), ex. --report sarif:out.sarif --report html:rapport.html.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Ne signaler que les constats absents de cette référence ; lister ceux corrigés depuis.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Enregistrer les constats actuels comme référence.",
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False),
+    help="Appliquer un profil d'acceptation (scores minimaux, règles exigées).",
+)
+@click.option(
     "--no-derogations",
     is_flag=True,
     help="Mode relecteur : ignorer toutes les dérogations du manifeste et montrer l'écart de score. / Reviewer mode: ignore every waiver.",
@@ -200,24 +240,45 @@ def lint(
     no_color: bool,
     when: str | None,
     show_all: bool,
+    reports: tuple[str, ...],
+    baseline_file: str | None,
+    write_baseline_file: str | None,
+    profile_file: str | None,
     no_derogations: bool,
 ) -> None:
     """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
+    from .baseline import apply as apply_baseline
+    from .baseline import load as load_baseline
+    from .baseline import write as write_baseline
     from .formats import RenderOptions, get_formatter
+    from .linter import expand_manifests
     from .linter import lint as run_lint
     from .model import Severity
+    from .profiles import check as check_profile
+    from .profiles import load_profile
     from .selection import at_least, select_rules
 
     if not manifests:
         raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
     today = _parse_date(when)
+    targets = _report_targets(reports)
     try:
+        files = expand_manifests(manifests)
         loaded = _load(packs, only_packs)
         from .packs import all_rules
 
         rules = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
-        report = run_lint(manifests, loaded, rules=rules, today=today, ignore_derogations=no_derogations)
+        profile = load_profile(profile_file, all_rules(loaded)) if profile_file else None
+        known = load_baseline(Path(baseline_file)) if baseline_file else None
+        report = run_lint(files, loaded, rules=rules, today=today, ignore_derogations=no_derogations)
         report.min_evidence = min_evidence
+        if known is not None:
+            apply_baseline(report, known)
+        if profile is not None:
+            for result in report.results:
+                result.profile = check_profile(profile, result)
+        if write_baseline_file:
+            write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
         _fail(exc)
     opts = RenderOptions(lang=lang, show_all=show_all)
@@ -236,6 +297,11 @@ def lint(
                 _fail(DoctrineLintError.single(output, 0, 0, f"écriture impossible : {exc.strerror}"))
         else:
             click.echo(text, nl=False)
+    for name, target in targets:
+        try:
+            Path(target).write_text(get_formatter(name)(report, opts), encoding="utf-8")
+        except OSError as exc:
+            _fail(DoctrineLintError.single(target, 0, 0, f"écriture impossible : {exc.strerror}"))
     if report.errors:
         for problem in report.errors:
             click.echo(f"doctrine-lint: erreur: {problem}", err=True)
@@ -244,8 +310,10 @@ def lint(
     failed = False
     for result in report.results:
         if threshold is not None and any(
-            f.outcome.failing and f.severity >= threshold for f in result.findings
+            f.outcome.failing and not f.known and f.severity >= threshold for f in result.findings
         ):
+            failed = True
+        if any(not c.ok for c in result.profile):
             failed = True
         ratio = result.scores.overall.ratio
         if fail_under is not None and ratio is not None and 100.0 * ratio < fail_under:

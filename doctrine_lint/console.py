@@ -14,7 +14,15 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from .formats import RenderOptions
-from .formats.shared import bar, computed_lines, evidence_line, visible, waiver_lines
+from .formats.shared import (
+    bar,
+    baseline_lines,
+    computed_lines,
+    evidence_line,
+    profile_lines,
+    visible,
+    waiver_lines,
+)
 from .i18n import outcome, severity, status, t
 from .linter import ManifestResult, Report
 from .model import Outcome, ScoreLine, Severity
@@ -59,11 +67,15 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
                 _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
     out(table)
 
-    waivers = waiver_lines(result, lang)
-    if waivers:
-        out(f"\n[bold]{t('derogations', lang)}[/bold]")
-        for line in waivers:
-            out(f"  {escape(line)}")
+    for key, lines in (
+        ("derogations", waiver_lines(result, lang)),
+        ("profile", profile_lines(result, lang)),
+        ("baseline", baseline_lines(result, lang)),
+    ):
+        if lines:
+            out(f"\n[bold]{t(key, lang)}[/bold]")
+            for line in lines:
+                out(f"  {escape(line)}")
     computed = computed_lines(result, lang)
     if computed:
         out(f"\n[bold]{t('computed', lang)}[/bold]")

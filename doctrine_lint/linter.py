@@ -6,19 +6,22 @@ A manifest that cannot be read or validated does not stop a batch: its problems 
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .conditions import Context
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
-from .errors import DoctrineLintError, ManifestError, Problem
+from .errors import DoctrineLintError, ManifestError, Problem, UsageError
 from .model import Finding
 from .packs import Pack, Rule, all_derivations, all_metrics, all_rules
+from .profiles import ProfileCheck
 from .scoring import Scores, compute
 from .validation import validate_document
 from .waivers import WaiverStatus, apply_waivers, check_known, read_waivers, without_waivers
@@ -38,6 +41,8 @@ class ManifestResult:
     waivers: list[WaiverStatus] = field(default_factory=list)
     # scores under the other waiver policy: without dérogations normally, with them in reviewer mode
     scores_other: Scores | None = None
+    fixed: list[dict[str, Any]] = field(default_factory=list)  # baseline entries no longer failing
+    profile: list[ProfileCheck] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -52,6 +57,28 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     min_evidence: str | None = None
     derogations_ignored: bool = False
+
+
+def expand_manifests(arguments: Sequence[str]) -> list[str]:
+    """Files to lint: a file as given, every *.yaml / *.yml of a directory (sorted), or the
+    matches of a glob pattern (for shells that do not expand it). An argument that matches
+    nothing is kept, so it is reported as a missing file; no manifest at all is an error."""
+    files: list[str] = []
+    for arg in arguments:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise UsageError.single(arg, 0, 0, "aucun manifeste *.yaml ou *.yml dans ce dossier")
+            files += found
+        elif any(c in arg for c in "*?[") and not path.exists():
+            found = sorted(glob.glob(arg, recursive=True))
+            if not found:
+                raise UsageError.single(arg, 0, 0, "aucun fichier ne correspond à ce motif")
+            files += found
+        else:
+            files.append(arg)
+    return files
 
 
 def load_manifest(path: Path | str, display: str | None = None) -> Document:

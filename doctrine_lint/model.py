@@ -143,6 +143,7 @@ class Finding:
     reason: Text | None = None
     value: Any = None
     waived_from: Outcome | None = None  # the outcome a dérogation replaced
+    known: bool = False  # already in the --baseline: not reported as new, does not fail
 
     @property
     def sort_key(self) -> tuple[str, tuple[tuple[int, int, str], ...], str]:

@@ -53,6 +53,8 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         out["reason"] = f.reason.get(lang)
     if f.waived_from is not None:
         out["waived_from"] = f.waived_from.value
+    if f.known:
+        out["known"] = True
     return out
 
 
@@ -112,6 +114,11 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
         ],
         "evidence": evidence_summary(result.findings),
         "derogations": [waiver_json(s, lang) for s in result.waivers],
+        "profile": [
+            {"requirement": c.requirement.get(lang), "expected": c.expected, "actual": c.actual, "ok": c.ok}
+            for c in result.profile
+        ],
+        "baseline": {"known": sum(1 for f in result.findings if f.known), "fixed": result.fixed},
         "scores_other": None
         if result.scores_other is None
         else {

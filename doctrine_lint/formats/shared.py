@@ -12,8 +12,9 @@ SHOWN = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER, Outcome.DEROGATION)
 
 
 def visible(findings: list[Finding], show_all: bool) -> Iterator[Finding]:
-    """Findings worth showing to a person: failures and waivers, or everything with show_all."""
-    return (f for f in findings if show_all or f.outcome in SHOWN)
+    """Findings worth showing to a person: new failures and waivers, or everything with show_all
+    (failures already in the --baseline are not new)."""
+    return (f for f in findings if show_all or (f.outcome in SHOWN and not f.known))
 
 
 def percent(score: float | None) -> str:
@@ -89,4 +90,26 @@ def waiver_lines(result: ManifestResult, lang: str) -> list[str]:
         lines.append(
             f"{label} : {percent(other.overall.score).strip()} ({percent(result.scores.overall.score).strip()} {'here' if lang == 'en' else 'ici'})"
         )
+    return lines
+
+
+def profile_lines(result: ManifestResult, lang: str) -> list[str]:
+    """One line per requirement of the --profile: met or not, expected and actual."""
+    return [
+        f"{'✓' if c.ok else '✗'} {c.requirement.get(lang)} : {c.actual} ({'attendu' if lang != 'en' else 'expected'} {c.expected})"
+        for c in result.profile
+    ]
+
+
+def baseline_lines(result: ManifestResult, lang: str) -> list[str]:
+    """How many failures the --baseline already knew, and which known ones are now fixed."""
+    known = sum(1 for f in result.findings if f.known)
+    if not known and not result.fixed:
+        return []
+    en = lang == "en"
+    lines = [f"{known} {'known finding(s) not repeated' if en else 'constat(s) déjà connu(s), non repris'}"]
+    lines += [
+        f"{'fixed' if en else 'corrigé'} : [{item.get('rule_id')}] {item.get('path')}"
+        for item in result.fixed
+    ]
     return lines

@@ -6,7 +6,16 @@ from ..i18n import outcome, severity, status, t
 from ..linter import ManifestResult, Report
 from ..model import Outcome, ScoreLine
 from . import RenderOptions
-from .shared import bar, computed_lines, evidence_line, percent, visible, waiver_lines
+from .shared import (
+    bar,
+    baseline_lines,
+    computed_lines,
+    evidence_line,
+    percent,
+    profile_lines,
+    visible,
+    waiver_lines,
+)
 
 
 def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
@@ -32,6 +41,9 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
     waivers = waiver_lines(result, lang)
     if waivers:
         out += ["", t("derogations", lang), *(f"  {line}" for line in waivers)]
+    for key, lines in (("profile", profile_lines(result, lang)), ("baseline", baseline_lines(result, lang))):
+        if lines:
+            out += ["", t(key, lang), *(f"  {line}" for line in lines)]
     shown = [
         f
         for f in visible(result.findings, opts.show_all)

@@ -1,0 +1,105 @@
+"""Baselines: remember today's failing findings, then report only new ones and list those fixed.
+
+A finding is identified by a fingerprint of the manifest file name, the rule id and the manifest
+path — never a line number — so editing unrelated parts of a manifest changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import UsageError
+from .linter import Report
+from .model import Finding, Outcome
+
+FORMAT_VERSION = 1
+_FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
+
+
+def fingerprint(file: str, finding: Finding) -> str:
+    """Stable identity of a finding: file, rule and manifest path (no line, no message)."""
+    key = f"{file}\x00{finding.rule_id}\x00{finding.path}".encode()
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+@dataclass(slots=True)
+class Baseline:
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build(report: Report) -> dict[str, Any]:
+    """The baseline document for a report: every failing finding of every manifest."""
+    items = [
+        {
+            "fingerprint": fingerprint(r.file, f),
+            "file": r.file,
+            "rule_id": f.rule_id,
+            "path": f.path,
+            "outcome": f.outcome.value,
+        }
+        for r in report.results
+        for f in r.findings
+        if f.outcome in _FAILING
+    ]
+    items.sort(key=lambda i: (i["file"], i["rule_id"], i["path"]))
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool_version": __version__,
+        "evaluation_date": report.today.isoformat(),
+        "findings": items,
+    }
+
+
+def write(report: Report, path: Path) -> None:
+    try:
+        path.write_text(json.dumps(build(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError.single(str(path), 0, 0, f"écriture impossible : {exc.strerror}") from None
+
+
+def load(path: Path) -> Baseline:
+    """Read a baseline written by --write-baseline; a clear error otherwise."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError.single(str(path), 0, 0, "fichier de référence (baseline) introuvable") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError.single(str(path), 0, 0, f"lecture impossible : {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format_version") != FORMAT_VERSION
+        or not isinstance(data.get("findings"), list)
+    ):
+        raise UsageError.single(
+            str(path), 1, 1, "ce fichier n'est pas une référence écrite par doctrine-lint --write-baseline"
+        )
+    entries = {}
+    for item in data["findings"]:
+        if isinstance(item, dict) and isinstance(item.get("fingerprint"), str):
+            entries[item["fingerprint"]] = item
+    return Baseline(entries)
+
+
+def apply(report: Report, baseline: Baseline) -> None:
+    """Mark findings already in the baseline as known; record baseline entries now fixed."""
+    seen: set[str] = set()
+    for result in report.results:
+        for f in result.findings:
+            if f.outcome in _FAILING:
+                fp = fingerprint(result.file, f)
+                if fp in baseline.entries:
+                    f.known = True
+                    seen.add(fp)
+        files = {result.file}
+        result.fixed = [
+            item
+            for fp, item in sorted(baseline.entries.items())
+            if item.get("file") in files and fp not in seen
+        ]

@@ -1,0 +1,135 @@
+"""Baselines (fingerprints independent of lines), acceptance profiles, several reports in one
+run, and arguments that name directories or glob patterns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from doctrine_lint.cli import cli
+
+from .conftest import EXAMPLES, PINNED_DATE
+
+BAD = EXAMPLES / "service-tiers-non-conforme.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*args, "--date", PINNED_DATE], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_baseline_hides_known_findings_and_lists_fixed_ones(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(BAD.read_text(encoding="utf-8"), encoding="utf-8")
+    base = tmp_path / "baseline.json"
+    assert run(str(manifest), "--write-baseline", str(base))[0] == 1
+    recorded = json.loads(base.read_text(encoding="utf-8"))["findings"]
+    assert recorded and all(len(item["fingerprint"]) == 32 for item in recorded)
+    # unrelated edits shift every line: nothing is new
+    manifest.write_text(
+        "# commentaire ajouté\n# et un autre\n" + BAD.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    code, out, _ = run(str(manifest), "--baseline", str(base))
+    assert code == 0, out
+    assert "déjà connu" in out and "Aucun constat à signaler" in out
+    # fix one fact: it is listed as fixed
+    fixed = manifest.read_text(encoding="utf-8").replace("sso_propagation: false", "sso_propagation: true")
+    manifest.write_text(fixed, encoding="utf-8")
+    code, out, _ = run(str(manifest), "--baseline", str(base), "--format", "json")
+    fixed_rules = [item["rule_id"] for item in json.loads(out)["manifests"][0]["baseline"]["fixed"]]
+    assert "RI-6.1-SSO" in fixed_rules
+
+
+def test_a_new_finding_is_reported_against_the_baseline(tmp_path: Path, write: Callable[..., Path]) -> None:
+    good = EXAMPLES / "ent-second-degre.yaml"
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
+    base = tmp_path / "b.json"
+    assert run(str(manifest), "--write-baseline", str(base))[0] == 0
+    manifest.write_text(
+        good.read_text(encoding="utf-8").replace("sso_propagation: true", "sso_propagation: false"),
+        encoding="utf-8",
+    )
+    code, out, _ = run(str(manifest), "--baseline", str(base))
+    assert code == 1 and "RI-6.1-SSO" in out
+
+
+def test_bad_baseline_file_is_exit_2(tmp_path: Path) -> None:
+    broken = tmp_path / "b.json"
+    broken.write_text("{oops", encoding="utf-8")
+    code, _, err = run(str(BAD), "--baseline", str(broken))
+    assert code == 2 and "JSON invalide" in err
+    assert run(str(BAD), "--baseline", str(tmp_path / "absent.json"))[0] == 2
+
+
+PROFILE = """\
+profile: {id: cctp-ent-2027, title: "Marché ENT 2027 — exigences techniques"}
+min_scores:
+  overall: 90
+  referentiels: {securite: 95}
+  chapters: {"interoperabilite:6.1": 100}
+required_rules: [RI-6.1-SSO, SEC-6.1.1-HOMOLOGATION]
+"""
+
+
+def test_profile_met_and_not_met(write: Callable[..., Path]) -> None:
+    profile = write(PROFILE, "profile.yaml")
+    code, out, _ = run(str(EXAMPLES / "ent-second-degre.yaml"), "--profile", str(profile))
+    assert code == 0 and "✓ Règle RI-6.1-SSO conforme" in out
+    code, out, _ = run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--fail-on", "aucun")
+    assert code == 1
+    assert "✗ Règle SEC-6.1.1-HOMOLOGATION conforme" in out and "✗ Score global" in out
+    checks = json.loads(
+        run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--format", "json")[1]
+    )["manifests"][0]["profile"]
+    assert {c["requirement"] for c in checks if not c["ok"]} >= {
+        "Score global",
+        "Règle SEC-6.1.1-HOMOLOGATION conforme",
+    }
+
+
+def test_profile_errors_are_located(write: Callable[..., Path]) -> None:
+    profile = write(
+        PROFILE.replace("SEC-6.1.1-HOMOLOGATION", "SEC-9-NOPE").replace("overall: 90", "overall: 190"),
+        "p.yaml",
+    )
+    code, _, err = run(str(BAD), "--profile", str(profile))
+    assert code == 2
+    assert "p.yaml:3:12" in err and "supérieur au maximum" in err
+
+
+def test_unknown_rule_in_a_valid_profile(write: Callable[..., Path]) -> None:
+    profile = write(PROFILE.replace("SEC-6.1.1-HOMOLOGATION", "SEC-9-NOPE"), "p.yaml")
+    code, _, err = run(str(BAD), "--profile", str(profile))
+    assert code == 2 and "règle inconnue : SEC-9-NOPE" in err and "p.yaml:6:" in err
+
+
+def test_several_reports_in_one_run(tmp_path: Path) -> None:
+    out_json = tmp_path / "r.json"
+    out_text = tmp_path / "r.txt"
+    code, stdout, _ = run(str(BAD), "--report", f"json:{out_json}", "--report", f"text:{out_text}")
+    assert code == 1 and "Scores" in stdout
+    assert json.loads(out_json.read_text(encoding="utf-8"))["manifests"][0]["file"] == str(BAD)
+    assert out_text.read_text(encoding="utf-8").startswith(f"== {BAD}")
+    assert run(str(BAD), "--report", "pdf:x.pdf")[0] == 2
+
+
+def test_directories_and_patterns_expand_to_manifests(tmp_path: Path) -> None:
+    code, out, _ = run(str(EXAMPLES), "--format", "json", "--fail-on", "aucun")
+    files = [m["file"] for m in json.loads(out)["manifests"]]
+    assert code == 0 and len(files) == 5 and files == sorted(files)
+    code, out, _ = run(str(EXAMPLES / "ent-*.yaml"), "--format", "json", "--fail-on", "aucun")
+    assert [Path(m["file"]).name for m in json.loads(out)["manifests"]] == [
+        "ent-premier-degre.yaml",
+        "ent-second-degre.yaml",
+    ]
+
+
+def test_arguments_matching_no_manifest_fail_clearly(tmp_path: Path) -> None:
+    code, _, err = run(str(tmp_path))
+    assert code == 2 and "aucun manifeste" in err
+    code, _, err = run(str(tmp_path / "*.yaml"))
+    assert code == 2 and "aucun fichier ne correspond" in err
