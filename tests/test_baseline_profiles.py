@@ -133,3 +133,24 @@ def test_arguments_matching_no_manifest_fail_clearly(tmp_path: Path) -> None:
     assert code == 2 and "aucun manifeste" in err
     code, _, err = run(str(tmp_path / "*.yaml"))
     assert code == 2 and "aucun fichier ne correspond" in err
+
+
+def test_bundled_profile_accepts_good_services_and_rejects_a_gap() -> None:
+    profile = str(EXAMPLES / "profils" / "marche-ent-colleges.yaml")
+    assert run(str(EXAMPLES / "ent-second-degre.yaml"), "--profile", profile)[0] == 0
+    assert run(str(EXAMPLES / "vie-scolaire.yaml"), "--profile", profile, "--fail-on", "aucun")[0] == 0
+    assert run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", profile, "--fail-on", "aucun")[0] == 1
+
+
+def test_ci_integration_files_are_valid_yaml() -> None:
+    import yaml
+
+    from .conftest import REPO
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hooks[0]["id"] == "doctrine-lint" and hooks[0]["entry"] == "doctrine-lint"
+    gitlab = yaml.safe_load((EXAMPLES / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["doctrine-lint"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    github = yaml.safe_load((EXAMPLES / "ci" / "github-workflow.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["doctrine-lint"]["steps"]
+    assert any("upload-sarif" in step.get("uses", "") for step in steps)
