@@ -81,6 +81,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "clause": ("Clause de la doctrine", "Doctrine clause"),
     "chart": ("Scores par chapitre", "Scores per chapter"),
     "generated_by": ("Rapport produit par", "Report produced by"),
+    "requirement": ("Exigence", "Requirement"),
+    "expected": ("Attendu", "Expected"),
+    "actual": ("Obtenu", "Actual"),
+    "met": ("Tenue", "Met"),
+    "requirement_met": ("✓ tenue", "✓ met"),
+    "requirement_failed": ("✗ non tenue", "✗ not met"),
 }
 
 _OUTCOMES: dict[Outcome, tuple[str, str]] = {

@@ -59,7 +59,7 @@ def evidence_line(findings: list[Finding], lang: str) -> str:
     )
 
 
-_STATE = {
+WAIVER_STATES = {
     "applied": ("appliquée", "applied"),
     "expiring": ("appliquée, expire bientôt", "applied, expiring soon"),
     "expired": ("expirée, non appliquée", "expired, not applied"),
@@ -74,7 +74,7 @@ def waiver_lines(result: ManifestResult, lang: str) -> list[str]:
     lines = []
     for s in result.waivers:
         w = s.waiver
-        state = _STATE[s.state][1 if lang == "en" else 0]
+        state = WAIVER_STATES[s.state][1 if lang == "en" else 0]
         who = f", {w.approver}" if w.approver else ""
         lines.append(
             f"{w.location.file}:{w.location.line}:{w.location.column}: [{w.rule}] {state} — "

@@ -1,0 +1,541 @@
+"""HTML report: one self-contained, printable page (inline CSS and SVG, no script, no external asset).
+
+The page carries the reproducibility stamp, then per manifest the scores per référentiel and
+chapter as inline SVG bar charts computed here plus an exact table, computed facts, findings grouped
+by chapter with severity colours and a short excerpt of the manifest around each, dérogations and
+facts to declare. Manifests and packs are untrusted: every text taken from them goes through
+`html.escape` (text and attributes, always double-quoted), capped at `MAX_CHARS` characters; only
+http(s) reference URLs become links. The manifest text is not kept after linting: excerpts re-read
+the file, bounded in size, and only when its SHA-256 still matches the linted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..document import MAX_BYTES
+from ..i18n import evidence, outcome, severity, status, t
+from ..linter import ManifestResult, Report
+from ..model import Evidence, Finding, Outcome, Reference, ScoreLine
+from ..packs import Rule
+from . import RenderOptions
+from .json_report import pack_stamp
+from .markdown import clip
+from .shared import (
+    WAIVER_STATES,
+    baseline_lines,
+    computed_lines,
+    evidence_line,
+    percent,
+    visible,
+    waiver_lines,
+)
+
+MAX_CHARS = 500
+SHORT_SHA = 12
+EXCERPT_CONTEXT = 2  # lines shown before and after the finding's line
+EXCERPT_LINE_CHARS = 160
+CHART_LABEL_CHARS = 48
+
+# YAML counts these as line breaks, so the excerpt must too to match finding lines.
+_YAML_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HEX = re.compile(r"[0-9a-f]+")
+_WEB_URL = re.compile(r"https?://[^\s\"'<>`]+", re.IGNORECASE)
+
+CSS = """\
+:root{--ok:#1b6e35;--partial:#8a5300;--ko:#a9231c;--na:#6b6b6b;--ink:#1d1d1f;--muted:#555;--line:#c9c9d2}
+*{box-sizing:border-box}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);
+background:#fff;margin:0 auto;max-width:74rem;padding:1.5rem;overflow-wrap:anywhere}
+h1{font-size:1.6rem;margin:0 0 1rem}
+h2{font-size:1.35rem;border-bottom:2px solid var(--ink);padding-bottom:.2rem;margin-top:2.5rem}
+h3{font-size:1.15rem;margin-top:2rem}
+h4{font-size:1rem;margin:1.5rem 0 .4rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#efeff4}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.ref td{font-weight:600;background:#f6f6f9}
+tr.chap td:first-child{padding-left:1.5rem}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}
+dl.meta dt{font-weight:600}
+dl.meta dd{margin:0}
+.muted{color:var(--muted)}
+.charts{display:flex;flex-wrap:wrap;gap:1rem 2rem}
+figure.chart{margin:.5rem 0;flex:1 1 34rem}
+figure.chart figcaption{font-weight:600}
+figure.chart svg{width:100%;height:auto;max-width:48rem}
+svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:12px;fill:#1d1d1f}
+svg .ref text{font-weight:700}
+svg .track{fill:#e4e4ea}
+.st-conforme{fill:var(--ok);color:var(--ok)}
+.st-partiellement-conforme{fill:var(--partial);color:var(--partial)}
+.st-non-conforme{fill:var(--ko);color:var(--ko)}
+.st-none{fill:var(--na);color:var(--na)}
+.sev-bloquant{--sev:#6d0b0b}
+.sev-majeur{--sev:#a9231c}
+.sev-mineur{--sev:#8a5300}
+.sev-info{--sev:#1f5694}
+.badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.78rem;font-weight:600;
+border:1px solid var(--sev,#555);color:#fff;background:var(--sev,#555)}
+.badge.outcome{background:#fff;color:var(--ink);border-color:var(--line)}
+.badge.outcome.o-non-conforme{color:var(--ko);border-color:var(--ko)}
+.badge.outcome.o-derogation{color:#5a3d99;border-color:#5a3d99}
+.badge.outcome.o-conforme{color:var(--ok);border-color:var(--ok)}
+article.finding{border:1px solid var(--line);border-left:6px solid var(--sev);border-radius:4px;
+padding:.45rem .8rem;margin:.6rem 0;break-inside:avoid}
+article.finding p{margin:.25rem 0}
+.rule{font-weight:700}
+.loc{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.84em;color:var(--muted)}
+figure.excerpt{margin:.4rem 0}
+figure.excerpt figcaption{font-size:.8rem;color:var(--muted)}
+pre{background:#f5f5f8;border:1px solid var(--line);border-radius:3px;padding:.35rem .6rem;margin:0;
+overflow-x:auto;white-space:pre}
+pre mark{background:#fff0a0;color:inherit}
+.ln{color:#6f6f78}
+tr.w-expired td,tr.w-refused td{background:#fbeceb}
+tr.w-expiring td{background:#fff6e0}
+footer{margin-top:3rem;font-size:.85rem;color:var(--muted)}
+@media print{
+body{max-width:none;padding:0;font-size:10.5pt}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+section.manifest{break-before:page}
+h2,h3,h4{break-after:avoid}
+tr,figure{break-inside:avoid}
+pre{white-space:pre-wrap}
+a{color:inherit}
+}
+"""
+
+
+def esc(value: object, limit: int = MAX_CHARS) -> str:
+    """Untrusted text on one line, capped, escaped for HTML text and attribute values."""
+    return html.escape(clip(str(value), limit), quote=True)
+
+
+def _short(digest: str) -> str:
+    shown = digest[:SHORT_SHA] if _HEX.fullmatch(digest) else digest
+    return f'<code title="{esc(digest, 128)}">{esc(shown, SHORT_SHA)}</code>'
+
+
+def _status_class(slug: str | None) -> str:
+    return f"st-{slug}" if slug else "st-none"
+
+
+def _table(head: Sequence[str], rows: Iterable[str], cls: str = "") -> str:
+    """A table from escaped header labels and ready-made `<tr>` rows."""
+    attr = f' class="{cls}"' if cls else ""
+    ths = "".join(f'<th scope="col">{h}</th>' for h in head)
+    return (
+        f"<table{attr}>\n<thead><tr>{ths}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
+
+
+def _tr(cells: Iterable[str], cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<tr{attr}>" + "".join(cells) + "</tr>"
+
+
+def _td(content: str, cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<td{attr}>{content}</td>"
+
+
+# --- stamp -------------------------------------------------------------------------------------
+
+
+def _stamp(report: Report, lang: str) -> str:
+    counts = {e: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence}
+    by_evidence = ", ".join(f"{n} {esc(evidence(e, lang))}" for e, n in counts.items())
+    meta = [
+        (t("tool", lang), f"doctrine-lint {esc(report.tool_version)}"),
+        (t("evaluation_date", lang), f"<time>{report.today.isoformat()}</time>"),
+        (t("rules_count", lang).capitalize(), f"{len(report.rules)} ({by_evidence})"),
+    ]
+    if report.min_evidence:
+        meta.append((t("min_evidence", lang), esc(report.min_evidence)))
+    if report.derogations_ignored:
+        meta.append((t("derogations", lang), esc(t("derogations_ignored", lang))))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
+    rows = []
+    for pack in report.packs:
+        s: dict[str, Any] = pack_stamp(pack)
+        extends = "".join(
+            f'<br><span class="muted">{esc(t("extends", lang))} {esc(b["id"])} {esc(b["version"])} '
+            f"{_short(b['sha256'])}</span>"
+            for b in s["extends"]
+        )
+        rows.append(
+            _tr(
+                [
+                    _td(esc(s["id"]) + extends),
+                    _td(esc(s["version"])),
+                    _td(esc(s["referentiel"])),
+                    _td(f'<span class="muted">{esc(s["doctrine_version"])}</span>'),
+                    _td(_short(s["sha256"])),
+                ]
+            )
+        )
+    head = [t("pack", lang), t("version", lang), t("referentiel", lang), t("doctrine_version", lang)]
+    return (
+        f'<section class="stamp" aria-labelledby="stamp">\n<h2 id="stamp">{esc(t("stamp", lang))}</h2>\n'
+        f'<dl class="meta">{dl}</dl>\n'
+        f"<h3>{esc(t('packs', lang))}</h3>\n"
+        + _table([*(esc(h) for h in head), "SHA-256"], rows)
+        + "\n</section>"
+    )
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+_ROW_H = 22
+_LABEL_W = 330
+_BAR_X = 340
+_BAR_W = 280
+_CHART_W = _BAR_X + _BAR_W + 70
+
+
+def _chart(ref: ScoreLine, chapters: list[ScoreLine], lang: str, ident: str) -> str:
+    """One référentiel and its chapters as a horizontal SVG bar chart (full labels in <title>)."""
+    rows = [(ref.title.get(lang), ref, True)] + [
+        (f"§{c.key} {c.title.get(lang)}", c, False) for c in chapters
+    ]
+    height = _ROW_H * len(rows) + 6
+    caption = f"{t('chart', lang)} — {ref.title.get(lang)}"
+    parts = [
+        f'<figure class="chart" aria-labelledby="{ident}">',
+        f'<figcaption id="{ident}">{esc(caption)} : {percent(ref.score).strip()} '
+        f'<span class="{_status_class(ref.status)}">{esc(status(ref.status, lang))}</span></figcaption>',
+        f'<svg viewBox="0 0 {_CHART_W} {height}" width="{_CHART_W}" height="{height}" role="img" '
+        f'aria-labelledby="{ident}">',
+    ]
+    for i, (label, line, strong) in enumerate(rows):
+        y = 3 + i * _ROW_H
+        pct = percent(line.score).strip()
+        cls = "row ref" if strong else "row"
+        parts.append(
+            f'<g class="{cls}"><title>{esc(label)} : {pct} {esc(status(line.status, lang))}</title>'
+            f'<text x="0" y="{y + 15}">{esc(label, CHART_LABEL_CHARS)}</text>'
+            f'<rect class="track" x="{_BAR_X}" y="{y + 4}" width="{_BAR_W}" height="14" rx="2"/>'
+        )
+        if line.score:
+            filled = round(_BAR_W * line.score / 100.0, 1)
+            parts.append(
+                f'<rect class="{_status_class(line.status)}" x="{_BAR_X}" y="{y + 4}" '
+                f'width="{filled:g}" height="14" rx="2"/>'
+            )
+        parts.append(f'<text x="{_BAR_X + _BAR_W + 8}" y="{y + 15}">{pct}</text></g>')
+    parts += ["</svg>", "</figure>"]
+    return "\n".join(parts)
+
+
+def _score_tr(label: str, line: ScoreLine, lang: str, cls: str) -> str:
+    return _tr(
+        [
+            _td(label),
+            _td(percent(line.score).strip(), "num"),
+            _td(f'<span class="{_status_class(line.status)}">{esc(status(line.status, lang))}</span>'),
+            _td(f"{line.earned:g} / {line.possible:g}", "num"),
+        ],
+        cls,
+    )
+
+
+def _scores(result: ManifestResult, lang: str, n: int) -> str:
+    scores = result.scores
+    charts = []
+    rows = [_score_tr(esc(t("overall", lang)), scores.overall, lang, "ref")]
+    for i, ref in enumerate(scores.referentiels):
+        chapters = [c for key, c in scores.chapters if key == ref.key]
+        charts.append(_chart(ref, chapters, lang, f"chart-{n}-{i}"))
+        rows.append(_score_tr(esc(ref.title.get(lang)), ref, lang, "ref"))
+        rows += [_score_tr(f"§{esc(c.key)} {esc(c.title.get(lang))}", c, lang, "chap") for c in chapters]
+    head = [esc(t(k, lang)) for k in ("scope", "score", "status", "weight")]
+    overall = scores.overall
+    return (
+        f"<h3>{esc(t('scores', lang))}</h3>\n"
+        f"<p><strong>{esc(t('overall', lang))} : {percent(overall.score).strip()}</strong> "
+        f'<span class="{_status_class(overall.status)}">{esc(status(overall.status, lang))}</span></p>\n'
+        f'<div class="charts">\n' + "\n".join(charts) + "\n</div>\n" + _table(head, rows, "scores")
+    )
+
+
+# --- manifest excerpts -------------------------------------------------------------------------
+
+
+def source_lines(result: ManifestResult) -> list[str] | None:
+    """The linted manifest's lines, re-read from disk; None when it is gone, not a regular file,
+    larger than the loader accepts, or no longer the file that was linted (digest differs)."""
+    path = Path(result.document.file)
+    try:
+        if not path.is_file():
+            return None
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(raw) > MAX_BYTES or hashlib.sha256(raw).hexdigest() != result.sha256:
+        return None
+    return _YAML_BREAKS.split(raw.decode("utf-8-sig", errors="replace"))
+
+
+def _excerpt(lines: list[str] | None, line: int, lang: str) -> str:
+    if not lines or not 1 <= line <= len(lines):
+        return ""
+    first, last = max(1, line - EXCERPT_CONTEXT), min(len(lines), line + EXCERPT_CONTEXT)
+    width = len(str(last))
+    out = []
+    for n in range(first, last + 1):
+        text = _CONTROL.sub(" ", lines[n - 1].expandtabs(2)).rstrip()
+        if len(text) > EXCERPT_LINE_CHARS:
+            text = text[: EXCERPT_LINE_CHARS - 1] + "…"
+        row = f'<span class="ln">{n:>{width}}</span>' + (f"  {html.escape(text, quote=True)}" if text else "")
+        out.append(f"<mark>{row}</mark>" if n == line else row)
+    caption = f"{t('excerpt', lang)} ({first}–{last})"
+    return (
+        f'<figure class="excerpt"><figcaption>{esc(caption)}</figcaption>'
+        "<pre><code>" + "\n".join(out) + "</code></pre></figure>"
+    )
+
+
+# --- findings ----------------------------------------------------------------------------------
+
+
+def _reference(ref: Reference) -> str:
+    label = " — ".join(x for x in (ref.section, ref.title) if x) or ref.url
+    if _WEB_URL.fullmatch(ref.url) and len(ref.url) <= 2000:
+        return f'<a href="{html.escape(ref.url, quote=True)}" rel="noopener noreferrer">{esc(label)}</a>'
+    return esc(f"{label} ({ref.url})" if label != ref.url else label)
+
+
+def _location(f: Finding) -> str:
+    loc = f.location
+    return esc(f"{loc.file}:{loc.line}:{loc.column}")
+
+
+def _finding(f: Finding, rules: dict[str, Rule], lines: list[str] | None, lang: str) -> str:
+    rule = rules.get(f.rule_id)
+    title = f" — {esc(rule.title.get(lang))}" if rule else ""
+    parts = [
+        f'<article class="finding sev-{f.severity.slug}">',
+        f'<p><span class="badge severity">{esc(severity(f.severity, lang))}</span> '
+        f'<span class="badge outcome o-{f.outcome.value}">{esc(outcome(f.outcome, lang))}</span> '
+        f'<span class="rule">{esc(f.rule_id)}</span>{title}</p>',
+        f'<p class="loc">{_location(f)}</p>',
+        f'<p class="message">{esc(f.message.get(lang))}</p>',
+    ]
+    if f.reason is not None:
+        parts.append(f'<p class="muted">{esc(f.reason.get(lang))}</p>')
+    excerpt = _excerpt(lines, f.location.line, lang)
+    if excerpt:
+        parts.append(excerpt)
+    if f.references:
+        links = ", ".join(_reference(r) for r in f.references[:10])
+        parts.append(f'<p class="refs">{esc(t("references", lang))} : {links}</p>')
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _findings(result: ManifestResult, report: Report, opts: RenderOptions) -> str:
+    lang = opts.lang
+    scores = result.scores
+    shown = [
+        f
+        for f in visible(result.findings, opts.show_all)
+        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
+    ]
+    out = [f"<h3>{esc(t('findings', lang))}</h3>"]
+    if not shown:
+        out.append(f"<p>{esc(t('nothing_to_report', lang))}</p>")
+        return "\n".join(out)
+    lines = source_lines(result)
+    rules = {r.id: r for r in report.rules}
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in shown:
+        groups.setdefault((f.referentiel, f.chapter), []).append(f)
+    for (ref_key, chapter), items in groups.items():
+        ref = scores.referentiel(ref_key)
+        heading = scores.chapter(ref_key, chapter)
+        title = f" {esc(heading.title.get(lang))}" if heading else ""
+        ref_title = esc(ref.title.get(lang) if ref else ref_key)
+        out.append(f'<h4>§{esc(chapter)}{title} <span class="muted">({ref_title})</span></h4>')
+        out += [_finding(f, rules, lines, lang) for f in items]
+    return "\n".join(out)
+
+
+def _waivers(result: ManifestResult, lang: str) -> str:
+    if not result.waivers:
+        return ""
+    rows = []
+    for s in result.waivers:
+        w = s.waiver
+        state = WAIVER_STATES[s.state][1 if lang == "en" else 0]
+        clause = (
+            f'<br><span class="muted">{esc(t("clause", lang))} : {esc(w.clause)}</span>' if w.clause else ""
+        )
+        path = f"<br><code>{esc(w.path)}</code>" if w.path else ""
+        rows.append(
+            _tr(
+                [
+                    _td(f'<span class="rule">{esc(w.rule)}</span>{path}'),
+                    _td(f"<strong>{esc(state)}</strong><br>{esc(s.note.get(lang))}"),
+                    _td(
+                        f'<span class="loc">{esc(f"{w.location.file}:{w.location.line}:{w.location.column}")}</span>'
+                    ),
+                    _td(esc(w.approver or "—")),
+                    _td(w.granted.isoformat() if w.granted else "—", "num"),
+                    _td(w.expires.isoformat(), "num"),
+                    _td(esc(w.justification) + clause),
+                ],
+                f"w-{s.state}",
+            )
+        )
+    head = [
+        esc(t(k, lang))
+        for k in ("rule", "state", "location", "approver", "granted", "expires", "justification")
+    ]
+    # after one line per waiver, waiver_lines adds the score under the other waiver policy
+    extra = "".join(f"<p>{esc(line)}</p>\n" for line in waiver_lines(result, lang)[len(result.waivers) :])
+    return f"<h3>{esc(t('derogations', lang))}</h3>\n" + _table(head, rows) + "\n" + extra
+
+
+def _profile(result: ManifestResult, lang: str) -> str:
+    """Each requirement of the --profile, met or not (a failed one makes the exit code 1)."""
+    if not result.profile:
+        return ""
+    rows = [
+        _tr(
+            [
+                _td(esc(c.requirement.get(lang))),
+                _td(esc(c.expected), "num"),
+                _td(esc(c.actual), "num"),
+                _td(
+                    f'<span class="st-conforme">{esc(t("requirement_met", lang))}</span>'
+                    if c.ok
+                    else f'<strong class="st-non-conforme">{esc(t("requirement_failed", lang))}</strong>'
+                ),
+            ]
+        )
+        for c in result.profile
+    ]
+    head = [esc(t(k, lang)) for k in ("requirement", "expected", "actual", "met")]
+    return f"<h3>{esc(t('profile', lang))}</h3>\n" + _table(head, rows)
+
+
+def _baseline(result: ManifestResult, lang: str) -> str:
+    lines = baseline_lines(result, lang)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines[:500])
+    return f"<h3>{esc(t('baseline', lang))}</h3>\n<ul>{items}</ul>"
+
+
+def _to_declare(result: ManifestResult, lang: str) -> str:
+    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
+    if not todo:
+        return ""
+    rows = [
+        _tr(
+            [
+                _td(f'<span class="rule">{esc(f.rule_id)}</span>'),
+                _td(f'<span class="badge severity">{esc(severity(f.severity, lang))}</span>'),
+                _td(f'<span class="loc">{_location(f)}</span>'),
+                _td("<br>".join(f"<code>{esc(m)}</code>" for m in f.missing[:50])),
+            ],
+            f"sev-{f.severity.slug}",
+        )
+        for f in todo
+    ]
+    head = [
+        esc(x)
+        for x in (t("rule", lang), t("severity", lang), t("location", lang), t("add", lang).capitalize())
+    ]
+    return f"<h3>{esc(t('facts_to_declare', lang))}</h3>\n" + _table(head, rows)
+
+
+def _service(result: ManifestResult) -> dict[str, Any]:
+    data = result.document.data
+    service = data.get("service") if isinstance(data, dict) else None
+    return service if isinstance(service, dict) else {}
+
+
+def _result(result: ManifestResult, report: Report, opts: RenderOptions, n: int) -> str:
+    lang = opts.lang
+    service = _service(result)
+    name = service.get("name") or result.file
+    meta = [
+        (
+            t("manifest", lang),
+            f'<span class="loc">{esc(result.file)}</span> (SHA-256 {_short(result.sha256)})',
+        )
+    ]
+    meta += [
+        (t(key, lang), esc(service[key])) for key in ("editor", "version", "description") if service.get(key)
+    ]
+    if service.get("url"):
+        meta.append(("URL", f'<span class="loc">{esc(service["url"])}</span>'))  # text, not a link
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
+    computed = "".join(f"<li>{esc(line)}</li>" for line in computed_lines(result, lang))
+    sections = [
+        _scores(result, lang, n),
+        _profile(result, lang),
+        f"<h3>{esc(t('computed', lang))}</h3>\n<ul>{computed}</ul>" if computed else "",
+        _baseline(result, lang),
+        _findings(result, report, opts),
+        _waivers(result, lang),
+        _to_declare(result, lang),
+    ]
+    parts = [
+        f'<section class="manifest" aria-labelledby="manifest-{n}">',
+        f'<h2 id="manifest-{n}">{esc(name)}</h2>',
+        f'<dl class="meta">{dl}</dl>',
+        *(s for s in sections if s),
+    ]
+    counts = result.scores.overall.counts
+    summary = ", ".join(
+        f"{counts[o.value]} {outcome(o, lang)}"
+        for o in Outcome
+        if o is not Outcome.DEROGATION or counts[o.value]
+    )
+    parts += [
+        f"<p><strong>{esc(t('summary', lang))}</strong> : {esc(summary)}</p>",
+        f'<p class="muted">{esc(evidence_line(result.findings, lang))}</p>',
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    lang = "en" if opts.lang == "en" else "fr"
+    title = t("report_title", lang)
+    if len(report.results) == 1:
+        name = _service(report.results[0]).get("name")
+        if name:
+            title = f"{title} — {clip(str(name), 120)}"
+    body = [f"<h1>{esc(t('report_title', lang))}</h1>", _stamp(report, lang)]
+    if report.errors:
+        items = "".join(f"<li>{esc(str(p))}</li>" for p in report.errors[:200])
+        body.append(f"<section><h2>{esc(t('errors', lang))}</h2>\n<ul>{items}</ul></section>")
+    body += [_result(r, report, opts, i) for i, r in enumerate(report.results, 1)]
+    head = (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        # nothing to load and nothing to run: a manifest that slipped past escaping could do neither
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">\n"
+        f'<meta name="generator" content="doctrine-lint {esc(report.tool_version)}">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n"
+    )
+    footer = (
+        f"<footer>{esc(t('generated_by', lang))} doctrine-lint {esc(report.tool_version)}, "
+        f"{report.today.isoformat()}.</footer>\n"
+    )
+    return head + "\n".join(body) + "\n</main>\n" + footer + "</body>\n</html>\n"
