@@ -1,0 +1,194 @@
+"""JUnit XML report, for CI test dashboards (GitLab `artifacts:reports:junit`, Jenkins…).
+
+One `<testsuite>` per manifest and chapter, one `<testcase>` per evaluated rule: *non conforme*
+and *à renseigner* are `<failure>`s (type = severity), *non applicable* is `<skipped>` with its
+reason, *conforme* passes, and a *dérogation* passes with a `<system-out>` note saying who waived
+it and until when. A failure already in the `--baseline` passes with a note too. The findings
+dérogations give of their own (expired, refused…) are test cases of the waived rule's chapter;
+unmet acceptance-profile requirements and unreadable manifests get suites of their own, the
+latter with `<error>`s. Counts are exact at every level; the output is deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from itertools import groupby
+
+from ..errors import Problem
+from ..i18n import outcome as outcome_name
+from ..i18n import t
+from ..linter import ManifestResult, Report
+from ..model import Finding, Outcome
+from ..packs import Rule
+from . import RenderOptions
+from .sarif import covering_waiver, synthetic_rule
+
+# characters XML 1.0 cannot carry, even escaped
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attrs.items()})
+    if text is not None:
+        el.text = _clean(text)
+    return el
+
+
+class _Suite:
+    """A `<testsuite>` being filled, with its counts."""
+
+    def __init__(self, parent: ET.Element, name: str, file: str) -> None:
+        self.el = _el(parent, "testsuite", name=name)
+        self.file = file
+        self.tests = self.failures = self.errors = self.skipped = 0
+
+    def case(self, classname: str, name: str) -> ET.Element:
+        self.tests += 1
+        return _el(self.el, "testcase", classname=classname, name=name, file=self.file, time="0")
+
+    def close(self) -> None:
+        for key, value in (
+            ("tests", self.tests),
+            ("failures", self.failures),
+            ("errors", self.errors),
+            ("skipped", self.skipped),
+        ):
+            self.el.set(key, str(value))
+        self.el.set("time", "0")
+
+
+def _title(f: Finding, rules: dict[str, Rule], lang: str) -> str:
+    rule = rules.get(f.rule_id)
+    return (rule.title if rule is not None else synthetic_rule(f.rule_id, f.severity).title).get(lang)
+
+
+def _remediation(f: Finding, rules: dict[str, Rule], lang: str) -> str:
+    rule = rules.get(f.rule_id)
+    text = rule.remediation if rule is not None else synthetic_rule(f.rule_id, f.severity).remediation
+    return text.get(lang).strip()
+
+
+def _failure_body(f: Finding, rules: dict[str, Rule], lang: str) -> str:
+    loc = f.location
+    lines = [f"{loc.file}:{loc.line}:{loc.column}: {outcome_name(f.outcome, lang)} — {f.message.get(lang)}"]
+    if f.path:
+        lines.append(f"{'path' if lang == 'en' else 'chemin'} : {f.path}")
+    if f.missing:
+        lines.append(f"{t('add', lang)} : {', '.join(f.missing)}")
+    remediation = _remediation(f, rules, lang)
+    if remediation:
+        lines.append(f"{t('remediation', lang)} : {remediation}")
+    lines += [f"{t('references', lang)} : {r.url}" for r in f.references[:1]]
+    return "\n".join(lines)
+
+
+def _waiver_note(result: ManifestResult, f: Finding, lang: str) -> str:
+    en = lang == "en"
+    note = f.message.get(lang)
+    w = covering_waiver(result, f)
+    if w is not None:
+        who = f" ({'approved by' if en else 'approuvée par'} {w.approver})" if w.approver else ""
+        note += f"\nJustification : {w.justification.strip()}{who}"
+        note += f"\n{w.location.file}:{w.location.line}:{w.location.column}"
+    return note
+
+
+def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[_Suite]:
+    suites = []
+    scores = result.scores
+    findings = sorted(result.findings, key=lambda f: (f.sort_key, f.path))
+    for (ref, chapter), group in groupby(findings, key=lambda f: (f.referentiel, f.chapter)):
+        ref_line = scores.referentiel(ref)
+        ref_title = ref_line.title.get(lang) if ref_line else ref
+        chap_line = scores.chapter(ref, chapter)
+        items = list(group)
+        if chap_line is not None:
+            chap_title = chap_line.title.get(lang)
+        else:
+            rule = next((rules[f.rule_id] for f in items if f.rule_id in rules), None)
+            chap_title = rule.chapter_title.get(lang) if rule else ""
+        suite = _Suite(root, f"{result.file} — {ref_title} §{chapter} {chap_title}".rstrip(), result.file)
+        props = _el(suite.el, "properties")
+        _el(props, "property", name="manifest", value=result.file)
+        _el(props, "property", name="referentiel", value=ref)
+        _el(props, "property", name="chapter", value=chapter)
+        if chap_line is not None and chap_line.score is not None:
+            _el(props, "property", name="score", value=f"{chap_line.score:.1f}")
+        for f in items:
+            case = suite.case(f"{ref}.{chapter}", f"{f.rule_id} — {_title(f, rules, lang)}")
+            if f.outcome.failing and f.known:
+                known = "already in the baseline" if lang == "en" else "déjà dans la référence (baseline)"
+                _el(case, "system-out", f"{known} : {f.message.get(lang)}")
+            elif f.outcome.failing:
+                suite.failures += 1
+                _el(
+                    case,
+                    "failure",
+                    _failure_body(f, rules, lang),
+                    message=f.message.get(lang) or outcome_name(f.outcome, lang),
+                    type=f.severity.slug,
+                )
+            elif f.outcome is Outcome.NON_APPLICABLE:
+                suite.skipped += 1
+                reason = f.reason.get(lang) if f.reason is not None else f.message.get(lang)
+                _el(case, "skipped", message=reason or outcome_name(f.outcome, lang))
+            elif f.outcome is Outcome.DEROGATION:
+                _el(case, "system-out", _waiver_note(result, f, lang))
+        suites.append(suite)
+    if result.profile:
+        suite = _Suite(root, f"{result.file} — {t('profile', lang)}", result.file)
+        expected = "expected" if lang == "en" else "attendu"
+        for check in result.profile:
+            case = suite.case("profil", check.requirement.get(lang))
+            if not check.ok:
+                suite.failures += 1
+                message = f"{check.actual} ({expected} {check.expected})"
+                _el(
+                    case,
+                    "failure",
+                    f"{check.requirement.get(lang)} : {message}",
+                    message=message,
+                    type="profil",
+                )
+        suites.append(suite)
+    return suites
+
+
+def _errors(root: ET.Element, problems: list[Problem], lang: str) -> list[_Suite]:
+    suites = []
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    for file, group in by_file.items():
+        suite = _Suite(root, f"{file} — {t('errors', lang)}", file)
+        case = suite.case("manifeste", "lecture et validation" if lang != "en" else "read and validate")
+        suite.errors += 1
+        _el(case, "error", "\n".join(str(p) for p in group), message=group[0].message, type="input")
+        suites.append(suite)
+    return suites
+
+
+def as_element(report: Report, opts: RenderOptions) -> ET.Element:
+    rules = {r.id: r for r in report.rules}
+    root = ET.Element("testsuites", {"name": "doctrine-lint"})
+    suites: list[_Suite] = []
+    for result in report.results:
+        suites += _manifest(root, result, rules, opts.lang)
+    suites += _errors(root, report.errors, opts.lang)
+    for suite in suites:
+        suite.close()
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(sum(getattr(s, key) for s in suites)))
+    root.set("time", "0")
+    return root
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    root = as_element(report, opts)
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,464 @@
+"""SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers.
+
+One run. `tool.driver.rules` describes every rule that produced a result (plus the synthetic
+rules of dérogations and acceptance profiles), sorted by id; each result points at its rule by
+`ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
+*à renseigner* — and waived findings (*dérogation*), which carry an external `suppression` with
+the waiver's justification; with `show_all`, passing and non-applicable rules are added as
+`pass` / `notApplicable` results of level `none`.
+
+Manifest paths are URIs relative to `SRCROOT` (the directory doctrine-lint ran in); lines and
+columns are 1-based and counted in Unicode code points, as PyYAML counts them. Each result has a
+`partialFingerprints` entry computed from the manifest file, the rule id and the manifest path —
+never a line number — the same identity as `--baseline` uses, so editing unrelated parts of a
+manifest keeps every alert matched. The output is deterministic (sorted, indented JSON).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+from urllib.parse import quote
+
+from ..baseline import fingerprint
+from ..errors import Problem
+from ..i18n import outcome as outcome_name
+from ..i18n import t
+from ..linter import ManifestResult, Report
+from ..model import Finding, Outcome, Severity, Text
+from ..packs import Rule
+from ..profiles import ProfileCheck
+from ..waivers import Waiver
+from . import RenderOptions
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+# doctrine-lint has no public home yet: point at the doctrine it checks against
+INFORMATION_URI = "https://doctrine-technique-numerique.forge.apps.education.fr/"
+SRCROOT = "SRCROOT"
+FINGERPRINT_KEY = "doctrineLint/v1"
+
+LEVELS: dict[Severity, str] = {
+    Severity.BLOQUANT: "error",
+    Severity.MAJEUR: "error",
+    Severity.MINEUR: "warning",
+    Severity.INFO: "note",
+}
+
+ATTENTION = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
+_KINDS: dict[Outcome, str] = {
+    Outcome.NON_CONFORME: "fail",
+    Outcome.A_RENSEIGNER: "fail",
+    Outcome.DEROGATION: "fail",
+    Outcome.CONFORME: "pass",
+    Outcome.NON_APPLICABLE: "notApplicable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticRule:
+    """A rule that is not in any pack: the findings dérogations and profiles give of their own."""
+
+    id: str
+    title: Text
+    description: Text
+    remediation: Text
+    severity: Severity
+
+
+PROFILE_RULE = "PROFIL-EXIGENCE"
+
+SYNTHETIC_RULES: dict[str, SyntheticRule] = {
+    r.id: r
+    for r in (
+        SyntheticRule(
+            "DEROGATION-EXPIREE",
+            Text("Dérogation expirée", "Expired waiver"),
+            Text(
+                "Une dérogation déclarée dans le manifeste a dépassé sa date d'expiration : elle ne "
+                "s'applique plus et la règle dérogée compte de nouveau.",
+                "A waiver declared in the manifest is past its expiry date: it no longer applies "
+                "and the waived rule counts again.",
+            ),
+            Text(
+                "Mettre le service en conformité avec la règle dérogée, ou faire approuver une "
+                "nouvelle dérogation et mettre à jour `derogations` dans le manifeste.",
+                "Bring the service into line with the waived rule, or have a new waiver approved "
+                "and update `derogations` in the manifest.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            "DEROGATION-BIENTOT-EXPIREE",
+            Text("Dérogation bientôt expirée", "Waiver expiring soon"),
+            Text(
+                "Une dérogation déclarée dans le manifeste expire dans les 30 jours.",
+                "A waiver declared in the manifest expires within 30 days.",
+            ),
+            Text(
+                "Préparer la mise en conformité avec la règle dérogée, ou le renouvellement "
+                "approuvé de la dérogation, avant son échéance.",
+                "Prepare compliance with the waived rule, or an approved renewal of the waiver, "
+                "before it expires.",
+            ),
+            Severity.INFO,
+        ),
+        SyntheticRule(
+            "DEROGATION-REFUSEE",
+            Text("Dérogation refusée", "Waiver refused"),
+            Text(
+                "Le pack de règles interdit de déroger à cette règle : la dérogation déclarée "
+                "n'est pas appliquée.",
+                "The rule pack forbids waiving this rule: the declared waiver is not applied.",
+            ),
+            Text(
+                "Mettre le service en conformité avec la règle et retirer la dérogation du manifeste.",
+                "Bring the service into line with the rule and remove the waiver from the manifest.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            "DEROGATION-TROP-LONGUE",
+            Text("Dérogation trop longue", "Waiver too long"),
+            Text(
+                "La durée de la dérogation dépasse le maximum que le pack fixe pour cette règle : "
+                "elle n'est pas appliquée.",
+                "The waiver lasts longer than the pack allows for this rule: it is not applied.",
+            ),
+            Text(
+                "Ramener la date d'expiration dans la durée autorisée à compter de la date "
+                "d'octroi, ou mettre le service en conformité avec la règle.",
+                "Bring the expiry date within the allowed duration from the date granted, or bring "
+                "the service into line with the rule.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            PROFILE_RULE,
+            Text("Exigence du profil d'acceptation non atteinte", "Acceptance profile requirement not met"),
+            Text(
+                "Le profil d'acceptation (--profile) fixe des scores minimaux et des règles qui "
+                "doivent être conformes ; ce manifeste ne satisfait pas l'une de ces exigences.",
+                "The acceptance profile (--profile) sets minimum scores and rules that must be "
+                "compliant; this manifest does not meet one of these requirements.",
+            ),
+            Text(
+                "Corriger les constats qui font baisser le score concerné, ou mettre en conformité "
+                "la règle exigée.",
+                "Fix the findings that lower the score concerned, or bring the required rule into line.",
+            ),
+            Severity.MAJEUR,
+        ),
+    )
+}
+
+
+def synthetic_rule(rule_id: str, severity: Severity) -> SyntheticRule:
+    """The description of a rule absent from the packs (an unknown id gets a bare one)."""
+    known = SYNTHETIC_RULES.get(rule_id)
+    if known is not None:
+        return known
+    bare = Text(rule_id)
+    return SyntheticRule(rule_id, bare, bare, Text(""), severity)
+
+
+def digest(*parts: str) -> str:
+    """A line-independent identity for things that are not findings (profile requirements)."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+def reported(result: ManifestResult, show_all: bool = False) -> list[Finding]:
+    """The findings a CI report lists: new failures and waived ones (everything with show_all),
+    in a stable order. Failures already in the --baseline are not new."""
+    keep = [
+        f
+        for f in result.findings
+        if (f.outcome in ATTENTION and not f.known) or f.outcome is Outcome.DEROGATION or show_all
+    ]
+    return sorted(keep, key=lambda f: (f.sort_key, f.path))
+
+
+def covering_waiver(result: ManifestResult, f: Finding) -> Waiver | None:
+    """The applied waiver that turned `f` into a dérogation."""
+    for status in result.waivers:
+        w = status.waiver
+        if status.state not in ("applied", "expiring") or w.rule != f.rule_id:
+            continue
+        if not w.path or f.path == w.path or f.path.startswith((w.path + ".", w.path + "[")):
+            return w
+    return None
+
+
+def artifact_location(file: str) -> dict[str, str]:
+    """A manifest path as a SARIF artifact location: relative to SRCROOT, or a file: URI."""
+    path = PurePath(file)
+    if path.is_absolute():
+        return {"uri": Path(file).as_uri()}
+    posix = path.as_posix()
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+
+
+def rule_name(title: str) -> str:
+    """A readable identifier from a title: accents folded, words joined in PascalCase."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", folded))
+
+
+def _text(value: str, fallback: str) -> dict[str, str]:
+    return {"text": value.strip() or fallback}
+
+
+def _help_markdown(remediation: str, rule: Rule, lang: str) -> str:
+    parts = [f"**{t('remediation', lang)}** : {remediation}"] if remediation else []
+    if rule.references:
+        refs = [
+            f"- [{' — '.join(x for x in (r.section, r.title) if x) or r.url}]({r.url})"
+            for r in rule.references
+        ]
+        parts.append(f"**{t('references', lang)}**\n\n" + "\n".join(refs))
+    return "\n\n".join(parts)
+
+
+def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
+    title = rule.title.get(lang)
+    remediation = rule.remediation.get(lang).strip()
+    out: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule_name(title) or rule.id,
+        "shortDescription": _text(title, rule.id),
+        "fullDescription": _text(rule.rationale.get(lang), title or rule.id),
+        "help": {
+            "text": remediation or title or rule.id,
+            "markdown": _help_markdown(remediation, rule, lang) or title or rule.id,
+        },
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "referentiel": rule.referentiel,
+            "chapter": rule.chapter,
+            "chapterTitle": rule.chapter_title.get(lang),
+            "severity": rule.severity.slug,
+            "evidence": rule.provenance.evidence.value,
+            "pack": rule.pack_id,
+            "tags": sorted(set(rule.tags)),
+        },
+    }
+    if rule.references:
+        out["helpUri"] = rule.references[0].url
+    return out
+
+
+def _synthetic_descriptor(rule: SyntheticRule, lang: str) -> dict[str, Any]:
+    title = rule.title.get(lang)
+    remediation = rule.remediation.get(lang)
+    return {
+        "id": rule.id,
+        "name": rule_name(title) or rule.id,
+        "shortDescription": _text(title, rule.id),
+        "fullDescription": _text(rule.description.get(lang), title),
+        "help": {"text": remediation or title, "markdown": remediation or title},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "severity": rule.severity.slug,
+            "tags": ["profil"] if rule.id == PROFILE_RULE else ["derogation"],
+        },
+    }
+
+
+def _location(file: str, index: int | None, line: int, column: int) -> dict[str, Any]:
+    artifact: dict[str, Any] = artifact_location(file)
+    if index is not None:
+        artifact["index"] = index
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    if line >= 1:
+        physical["region"] = {"startLine": line, "startColumn": max(1, column)}
+    return {"physicalLocation": physical}
+
+
+def _suppression(w: Waiver, lang: str) -> dict[str, Any]:
+    en = lang == "en"
+    bits = [w.justification.strip()]
+    if w.approver:
+        bits.append(f"{'approved by' if en else 'approuvée par'} {w.approver}")
+    until = "until" if en else "jusqu'au"
+    bits.append(f"{until} {w.expires.isoformat()}")
+    props: dict[str, Any] = {"expires": w.expires.isoformat()}
+    if w.granted is not None:
+        props["granted"] = w.granted.isoformat()
+    if w.approver:
+        props["approver"] = w.approver
+    if w.clause:
+        props["clause"] = w.clause
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": " — ".join(b for b in bits if b),
+        "location": _location(w.location.file, None, w.location.line, w.location.column),
+        "properties": props,
+    }
+
+
+def _finding_result(
+    result: ManifestResult, f: Finding, index: dict[str, int], artifact: int, lang: str
+) -> dict[str, Any]:
+    loc = f.location
+    location = _location(loc.file or result.file, artifact, loc.line, loc.column)
+    if f.path:
+        location["logicalLocations"] = [{"fullyQualifiedName": f.path}]
+    kind = _KINDS[f.outcome]
+    props: dict[str, Any] = {
+        "outcome": f.outcome.value,
+        "severity": f.severity.slug,
+        "referentiel": f.referentiel,
+        "chapter": f.chapter,
+        "path": f.path,
+        "exactLocation": loc.exact,
+    }
+    if f.missing:
+        props["missing"] = list(f.missing)
+    if f.waived_from is not None:
+        props["waivedFrom"] = f.waived_from.value
+    out: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": index[f.rule_id],
+        "kind": kind,
+        "level": LEVELS[f.severity] if kind == "fail" else "none",
+        "message": _text(f.message.get(lang), f"{f.rule_id} : {outcome_name(f.outcome, lang)}"),
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(result.file, f)},
+        "properties": props,
+    }
+    if f.outcome is Outcome.DEROGATION:
+        w = covering_waiver(result, f)
+        out["suppressions"] = [
+            _suppression(w, lang)
+            if w is not None
+            else {"kind": "external", "status": "accepted", "justification": f.message.get(lang)}
+        ]
+    return out
+
+
+def _profile_result(
+    result: ManifestResult, check: ProfileCheck, index: dict[str, int], artifact: int, lang: str
+) -> dict[str, Any]:
+    expected = "expected" if lang == "en" else "attendu"
+    return {
+        "ruleId": PROFILE_RULE,
+        "ruleIndex": index[PROFILE_RULE],
+        "kind": "fail",
+        "level": LEVELS[SYNTHETIC_RULES[PROFILE_RULE].severity],
+        "message": {"text": f"{check.requirement.get(lang)} : {check.actual} ({expected} {check.expected})"},
+        "locations": [_location(result.file, artifact, 0, 0)],
+        "partialFingerprints": {FINGERPRINT_KEY: digest(result.file, PROFILE_RULE, check.requirement.fr)},
+        "properties": {"expected": check.expected, "actual": check.actual},
+    }
+
+
+def _notification(problem: Problem) -> dict[str, Any]:
+    return {
+        "level": "error",
+        "message": {"text": problem.message or str(problem)},
+        "locations": [_location(problem.file, None, problem.line, problem.column)],
+    }
+
+
+def _artifact(result: ManifestResult, lang: str) -> dict[str, Any]:
+    s = result.scores
+    return {
+        "location": artifact_location(result.file),
+        "sourceLanguage": "yaml",
+        "hashes": {"sha-256": result.sha256},
+        "properties": {
+            "score": s.overall.score,
+            "status": s.overall.status,
+            "referentiels": [
+                {"referentiel": r.key, "title": r.title.get(lang), "score": r.score, "status": r.status}
+                for r in s.referentiels
+            ],
+        },
+    }
+
+
+def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
+    lang = opts.lang
+    rules = {r.id: r for r in report.rules}
+    shown = [(result, reported(result, opts.show_all)) for result in report.results]
+    failed_checks = [(result, [c for c in result.profile if not c.ok]) for result in report.results]
+
+    ids = {f.rule_id: f.severity for _, findings in shown for f in findings}
+    if any(checks for _, checks in failed_checks):
+        ids[PROFILE_RULE] = SYNTHETIC_RULES[PROFILE_RULE].severity
+    descriptors = [
+        _rule_descriptor(rules[rid], lang)
+        if rid in rules
+        else _synthetic_descriptor(synthetic_rule(rid, ids[rid]), lang)
+        for rid in sorted(ids)
+    ]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+
+    results: list[dict[str, Any]] = []
+    for artifact, ((result, findings), (_, checks)) in enumerate(zip(shown, failed_checks, strict=True)):
+        results += [_finding_result(result, f, index, artifact, lang) for f in findings]
+        results += [_profile_result(result, c, index, artifact, lang) for c in checks]
+
+    driver: dict[str, Any] = {
+        "name": "doctrine-lint",
+        "version": report.tool_version,
+        "semanticVersion": report.tool_version,
+        "informationUri": INFORMATION_URI,
+        "language": "en-US" if lang == "en" else "fr-FR",
+        "rules": descriptors,
+    }
+    extensions = []
+    for pack in sorted(report.packs, key=lambda p: p.id):
+        ext: dict[str, Any] = {
+            "name": pack.id,
+            "version": pack.version,
+            "properties": {"referentiel": pack.referentiel, "sha256": pack.sha256},
+        }
+        if pack.url:
+            ext["informationUri"] = pack.url
+        extensions.append(ext)
+    tool: dict[str, Any] = {"driver": driver}
+    if extensions:
+        tool["extensions"] = extensions
+    run: dict[str, Any] = {
+        "tool": tool,
+        "invocations": [
+            {
+                "executionSuccessful": not report.errors,
+                "toolExecutionNotifications": [_notification(p) for p in report.errors],
+            }
+        ],
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {
+                    "text": "Directory where doctrine-lint was run; manifest paths are relative to it."
+                }
+            }
+        },
+        "artifacts": [_artifact(result, lang) for result in report.results],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "language": "en-US" if lang == "en" else "fr-FR",
+        "properties": {
+            "evaluationDate": report.today.isoformat(),
+            "minEvidence": report.min_evidence,
+            "derogationsIgnored": report.derogations_ignored,
+            "rulesEvaluated": len(report.rules),
+            "baselineKnown": sum(1 for r in report.results for f in r.findings if f.known),
+        },
+    }
+    if not run["invocations"][0]["toolExecutionNotifications"]:
+        del run["invocations"][0]["toolExecutionNotifications"]
+    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
