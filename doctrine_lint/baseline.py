@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,24 @@ FORMAT_VERSION = 1
 _FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
 
 
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def stable_file(file: str) -> str:
+    """The manifest's name as fingerprints see it: relative to the working directory when it is
+    inside it, with forward slashes, so `./a.yaml`, `a.yaml` and `$PWD/a.yaml` agree."""
+    absolute = os.path.abspath(file)
+    relative = os.path.relpath(absolute)
+    shown = absolute if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
 def fingerprint(file: str, finding: Finding) -> str:
-    """Stable identity of a finding: file, rule and manifest path (no line, no message)."""
-    key = f"{file}\x00{finding.rule_id}\x00{finding.path}".encode()
+    """Stable identity of a finding: file, rule and manifest path without list positions (a rule
+    gives one finding, so inserting an element before the failing one must change nothing).
+    A dérogation's own finding keeps its position: it names which waiver it is about."""
+    path = finding.path if finding.path.startswith("derogations[") else _INDEX.sub("[*]", finding.path)
+    key = f"{stable_file(file)}\x00{finding.rule_id}\x00{path}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
 
 
@@ -37,7 +54,7 @@ def build(report: Report) -> dict[str, Any]:
     items = [
         {
             "fingerprint": fingerprint(r.file, f),
-            "file": r.file,
+            "file": stable_file(r.file),
             "rule_id": f.rule_id,
             "path": f.path,
             "outcome": f.outcome.value,
@@ -74,6 +91,7 @@ def load(path: Path) -> Baseline:
         raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
     if (
         not isinstance(data, dict)
+        or type(data.get("format_version")) is not int
         or data.get("format_version") != FORMAT_VERSION
         or not isinstance(data.get("findings"), list)
     ):
@@ -81,25 +99,33 @@ def load(path: Path) -> Baseline:
             str(path), 1, 1, "ce fichier n'est pas une référence écrite par doctrine-lint --write-baseline"
         )
     entries = {}
-    for item in data["findings"]:
-        if isinstance(item, dict) and isinstance(item.get("fingerprint"), str):
-            entries[item["fingerprint"]] = item
+    for i, item in enumerate(data["findings"]):
+        fields = ("fingerprint", "file", "rule_id", "path")
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
+            raise UsageError.single(
+                str(path), 0, 0, f"entrée {i + 1} mal formée : {', '.join(fields)} doivent être du texte"
+            )
+        entries[item["fingerprint"]] = item
     return Baseline(entries)
 
 
 def apply(report: Report, baseline: Baseline) -> None:
-    """Mark findings already in the baseline as known; record baseline entries now fixed."""
-    seen: set[str] = set()
+    """Mark findings already in the baseline as known; record baseline entries now fixed.
+
+    Fixed means: the rule was evaluated this time and no longer fails. A finding now covered by
+    a dérogation is still there underneath, and a rule left out by --select says nothing."""
+    evaluated = {r.id for r in report.rules}
     for result in report.results:
+        present: set[str] = set()
         for f in result.findings:
-            if f.outcome in _FAILING:
-                fp = fingerprint(result.file, f)
-                if fp in baseline.entries:
-                    f.known = True
-                    seen.add(fp)
-        files = {result.file}
+            fp = fingerprint(result.file, f)
+            if f.outcome in _FAILING or f.waived_from is not None:
+                present.add(fp)
+            if f.outcome in _FAILING and fp in baseline.entries:
+                f.known = True
+        name = stable_file(result.file)
         result.fixed = [
             item
             for fp, item in sorted(baseline.entries.items())
-            if item.get("file") in files and fp not in seen
+            if item["file"] == name and fp not in present and item["rule_id"] in evaluated
         ]

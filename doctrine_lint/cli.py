@@ -128,6 +128,12 @@ def _report_targets(values: Iterable[str]) -> list[tuple[str, str]]:
                 f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
                 param_hint="--report",
             )
+        # checked before any work, so a typo never leaves a half-written set of reports
+        folder = Path(target).parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK) or Path(target).is_dir():
+            raise click.BadParameter(
+                f"« {target} » ne peut pas être écrit (dossier absent ou protégé)", param_hint="--report"
+            )
         out.append((name, target))
     return out
 
@@ -316,7 +322,7 @@ def lint(
         if any(not c.ok for c in result.profile):
             failed = True
         ratio = result.scores.overall.ratio
-        if fail_under is not None and ratio is not None and 100.0 * ratio < fail_under:
+        if fail_under is not None and ratio is not None and 100.0 * ratio + 1e-9 < fail_under:
             failed = True
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 

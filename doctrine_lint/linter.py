@@ -72,7 +72,11 @@ def expand_manifests(arguments: Sequence[str]) -> list[str]:
                 raise UsageError.single(arg, 0, 0, "aucun manifeste *.yaml ou *.yml dans ce dossier")
             files += found
         elif any(c in arg for c in "*?[") and not path.exists():
-            found = sorted(glob.glob(arg, recursive=True))
+            found = sorted(
+                p
+                for p in glob.glob(arg, recursive=True)
+                if Path(p).is_file() and p.endswith((".yaml", ".yml"))
+            )
             if not found:
                 raise UsageError.single(arg, 0, 0, "aucun fichier ne correspond à ce motif")
             files += found

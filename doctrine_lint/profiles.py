@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import i18n
 from .document import load_document
 from .errors import UsageError
 from .model import Outcome, Text
@@ -34,22 +35,33 @@ class ProfileCheck:
     """One requirement of the profile and whether the manifest meets it."""
 
     requirement: Text
-    expected: str
-    actual: str
+    expected: Text
+    actual: Text
     ok: bool
 
 
 def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
-    """Load and validate a profile; a rule it requires must exist in the loaded packs."""
+    """Load and validate a profile; the rules and chapters it names must exist in the loaded packs."""
     doc = load_document(path, error=UsageError)
     problems = validate_document(doc, "profile")
     if problems:
         raise UsageError(problems)
+    rules = list(rules)
     known = {r.id for r in rules}
+    chapters = {f"{r.referentiel}:{r.chapter}" for r in rules}
     unknown = [
         doc.problem(("required_rules", i), f"règle inconnue : {rule_id} (voir doctrine-lint rules)")
         for i, rule_id in enumerate(doc.data.get("required_rules") or [])
         if rule_id not in known
+    ]
+    unknown += [
+        doc.problem(
+            ("min_scores", "chapters", key),
+            f"chapitre inconnu : {key} (référentiel:chapitre des règles chargées)",
+            key=True,
+        )
+        for key in ((doc.data.get("min_scores") or {}).get("chapters") or {})
+        if key not in chapters
     ]
     if unknown:
         raise UsageError(unknown)
@@ -57,8 +69,13 @@ def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
     return Profile(head["id"], Text.of(head["title"]), doc.data, doc.file)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} %"
+_EPSILON = 1e-9  # 100 × 29/100 is 28.999…: a threshold met exactly must hold
+
+
+def _pct(value: float | None) -> Text:
+    if value is None:
+        return Text("sans objet (aucune règle applicable)", "not applicable (no applicable rule)")
+    return Text(f"{value:.1f} %")
 
 
 def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
@@ -68,8 +85,9 @@ def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
     mins = profile.data.get("min_scores") or {}
 
     def score_check(fr: str, en: str, ratio: float | None, shown: float | None, minimum: float) -> None:
-        ok = ratio is not None and 100.0 * ratio >= minimum
-        out.append(ProfileCheck(Text(fr, en), f"≥ {minimum:g} %", _pct(shown), ok))
+        # a group with no applicable rule has no score: nothing in it can fall short
+        ok = ratio is None or 100.0 * ratio + _EPSILON >= minimum
+        out.append(ProfileCheck(Text(fr, en), Text(f"≥ {minimum:g} %"), _pct(shown), ok))
 
     if "overall" in mins:
         o = scores.overall
@@ -97,10 +115,14 @@ def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
     for rule_id in profile.data.get("required_rules") or []:
         outcome = outcomes.get(rule_id)
         ok = outcome in (Outcome.CONFORME, Outcome.NON_APPLICABLE)
-        shown = "non évaluée" if outcome is None else outcome.value
-        out.append(
-            ProfileCheck(
-                Text(f"Règle {rule_id} conforme", f"Rule {rule_id} compliant"), "conforme", shown, ok
+        if outcome is None:
+            shown = Text(
+                "non évaluée (écartée par la sélection)", "not evaluated (left out by the selection)"
             )
+        else:
+            shown = Text(i18n.outcome(outcome, "fr"), i18n.outcome(outcome, "en"))
+        expected = Text("conforme ou non applicable", "compliant or not applicable")
+        out.append(
+            ProfileCheck(Text(f"Règle {rule_id} conforme", f"Rule {rule_id} compliant"), expected, shown, ok)
         )
     return out

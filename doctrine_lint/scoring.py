@@ -46,6 +46,8 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 
 
 def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
+    if f.pack_id == "derogations":
+        return  # a waiver's own finding (expired, refused…) is reported, not scored or counted
     line.counts[f.outcome.value] += 1
     if f.outcome is _NON_APPLICABLE:
         line.contributions.append((f.rule_id, f.outcome.value, 0.0, 0.0))

@@ -94,7 +94,8 @@ def _too_long(w: Waiver, rule: Rule, today: date) -> bool:
     if rule.waiver_max_months is None:
         return False
     start = w.granted or today
-    return subtract(w.expires, months=rule.waiver_max_months) > start
+    # calendar months from the start: 28 February + 1 month is 28 March
+    return w.expires > subtract(start, months=-rule.waiver_max_months)
 
 
 def _synthetic(w: Waiver, rule: Rule, kind: str, severity: Severity, fr: str, en: str) -> Finding:
@@ -126,6 +127,7 @@ def apply_waivers(
     waiver's fate. With `ignore` (reviewer mode) nothing is applied and every waiver is listed."""
     statuses: list[WaiverStatus] = []
     extra: list[Finding] = []
+    expired: list[tuple[Waiver, Rule]] = []
     out = list(findings)
     for w in waivers:
         rule = rules.get(w.rule)
@@ -179,6 +181,24 @@ def apply_waivers(
                 )
             )
             continue
+        if w.granted is not None and (w.granted > w.expires or w.granted > today):
+            why = (
+                Text("accordée après sa date d'expiration", "granted after its expiry date")
+                if w.granted > w.expires
+                else Text("accordée après la date d'évaluation", "granted after the evaluation date")
+            )
+            statuses.append(WaiverStatus(w, "refused", [], why))
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-INVALIDE",
+                    Severity.MAJEUR,
+                    f"Dérogation à {w.rule} invalide : {why.fr}",
+                    f"Waiver of {w.rule} invalid: {why.get('en')}",
+                )
+            )
+            continue
         if w.expires < today:
             statuses.append(
                 WaiverStatus(
@@ -188,16 +208,7 @@ def apply_waivers(
                     Text(f"expirée le {w.expires.isoformat()}", f"expired on {w.expires.isoformat()}"),
                 )
             )
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-EXPIREE",
-                    Severity.MAJEUR,
-                    f"Dérogation à {w.rule} expirée le {w.expires.isoformat()} : la règle s'applique de nouveau",
-                    f"Waiver of {w.rule} expired on {w.expires.isoformat()}: the rule applies again",
-                )
-            )
+            expired.append((w, rule))
             continue
         covered = []
         for i, f in enumerate(out):
@@ -232,6 +243,19 @@ def apply_waivers(
                     Severity.INFO,
                     f"Dérogation à {w.rule} expirant le {w.expires.isoformat()} (dans {(w.expires - today).days} jours)",
                     f"Waiver of {w.rule} expires on {w.expires.isoformat()} (in {(w.expires - today).days} days)",
+                )
+            )
+    # An expired waiver matters only if its rule still fails and no valid waiver took over.
+    for w, rule in expired:
+        if any(f.outcome in _FAILING and _covers(w, f) for f in out):
+            extra.append(
+                _synthetic(
+                    w,
+                    rule,
+                    "DEROGATION-EXPIREE",
+                    Severity.MAJEUR,
+                    f"Dérogation à {w.rule} expirée le {w.expires.isoformat()} : la règle s'applique de nouveau",
+                    f"Waiver of {w.rule} expired on {w.expires.isoformat()}: the rule applies again",
                 )
             )
     return sorted([*out, *extra], key=lambda f: f.sort_key), statuses

@@ -154,3 +154,64 @@ def test_ci_integration_files_are_valid_yaml() -> None:
     github = yaml.safe_load((EXAMPLES / "ci" / "github-workflow.yml").read_text(encoding="utf-8"))
     steps = github["jobs"]["doctrine-lint"]["steps"]
     assert any("upload-sarif" in step.get("uses", "") for step in steps)
+
+
+def test_fingerprints_ignore_list_positions_and_how_the_file_is_named(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "ex"
+    folder.mkdir()
+    manifest = folder / "vie-scolaire.yaml"
+    text = (EXAMPLES / "vie-scolaire.yaml").read_text(encoding="utf-8")
+    manifest.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("ex/vie-scolaire.yaml", "--write-baseline", "b.json", "--fail-on", "aucun")[0] == 0
+    # same file named absolutely, and from its own folder with a relative baseline path
+    assert run(str(manifest), "--baseline", "b.json")[0] == 0
+    # an element inserted before the failing data flow changes no fingerprint
+    shifted = text.replace(
+        "  data_flows:\n",
+        "  data_flows:\n    - {name: Traces, data_type: interactions-traces, direction: sortant, standard: xapi}\n",
+        1,
+    )
+    assert shifted != text
+    manifest.write_text(shifted, encoding="utf-8")
+    code, out, _ = run("ex/vie-scolaire.yaml", "--baseline", "b.json")
+    assert code == 0, out
+    assert "corrigé" not in out
+
+
+def test_malformed_baseline_entries_are_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "b.json"
+    bad.write_text(
+        '{"format_version": 1, "findings": [{"fingerprint": "x", "file": ["a"]}]}', encoding="utf-8"
+    )
+    code, _, err = run(str(BAD), "--baseline", str(bad))
+    assert code == 2 and "mal formée" in err and "Traceback" not in err
+    bad.write_text('{"format_version": true, "findings": []}', encoding="utf-8")
+    assert run(str(BAD), "--baseline", str(bad))[0] == 2
+
+
+def test_profile_threshold_met_exactly_holds(write: Callable[..., Path]) -> None:
+    out = run(str(EXAMPLES / "ent-premier-degre.yaml"), "--format", "json", "--fail-on", "aucun")[1]
+    score = json.loads(out)["manifests"][0]["scores"]["overall"]
+    exact = 100.0 * score["earned"] / score["possible"]
+    profile = write(f"profile: {{id: p, title: P}}\nmin_scores: {{overall: {exact!r}}}\n", "p.yaml")
+    assert (
+        run(str(EXAMPLES / "ent-premier-degre.yaml"), "--profile", str(profile), "--fail-on", "aucun")[0] == 0
+    )
+
+
+def test_profile_unknown_chapter_is_located(write: Callable[..., Path]) -> None:
+    profile = write(
+        'profile: {id: p, title: P}\nmin_scores:\n  chapters:\n    "securite:6.1.9": 80\n', "p.yaml"
+    )
+    code, _, err = run(str(BAD), "--profile", str(profile))
+    assert code == 2 and "chapitre inconnu : securite:6.1.9" in err and "p.yaml:4:5" in err
+
+
+def test_unwritable_report_path_fails_before_any_work(tmp_path: Path) -> None:
+    base = tmp_path / "b.json"
+    code, out, err = run(
+        str(BAD), "--write-baseline", str(base), "--report", f"sarif:{tmp_path}/absent/x.sarif"
+    )
+    assert code == 2 and "ne peut pas être écrit" in (out + err)
+    assert not base.exists()

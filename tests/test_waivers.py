@@ -173,3 +173,46 @@ def test_cli_exit_codes_with_waivers(write: Callable[..., Path]) -> None:
     assert CliRunner().invoke(cli, [*args, "--no-derogations"]).exit_code == 1
     out = CliRunner().invoke(cli, [*args, "--no-derogations"]).stdout
     assert "ignorée (mode relecteur)" in out and "Score global avec dérogations" in out
+
+
+@pytest.mark.parametrize(
+    ("granted", "expires", "state"),
+    [
+        ("2026-10-31", "2027-10-31", "applied"),  # exactly 12 months
+        ("2026-10-31", "2027-11-01", "refused"),  # one day more
+        ("2026-02-28", "2027-02-28", "applied"),
+        ("2026-11-28", "2026-11-27", "refused"),  # granted after it expires
+        ("2026-12-01", "2027-06-30", "refused"),  # granted after the evaluation date
+    ],
+)
+def test_waiver_cap_and_date_order(
+    write: Callable[..., Path], granted: str, expires: str, state: str
+) -> None:
+    findings, result = _run(write, _waiver("W-1-MFA", expires, f", granted: {granted}"))
+    assert result.waivers[0].state == state
+    assert (findings["W-1-MFA"].outcome is Outcome.DEROGATION) is (state == "applied")
+
+
+def test_an_expired_waiver_of_a_rule_that_now_passes_is_harmless(write: Callable[..., Path]) -> None:
+    packs = load_packs([write(PACK, "pack.yaml")], shipped=False)
+    rules = [r for p in packs for r in p.rules]
+    doc = load_manifest(
+        write(
+            BASE.replace("admin_mfa: false", "admin_mfa: true") + _waiver("W-1-MFA", "2026-01-01"), "m.yaml"
+        )
+    )
+    result = lint_document(doc, packs, rules, TODAY)
+    assert result.waivers[0].state == "expired"
+    assert not any(f.rule_id.startswith("DEROGATION-") for f in result.findings)
+
+
+def test_a_renewal_replaces_an_expired_waiver(write: Callable[..., Path]) -> None:
+    findings, result = _run(write, _waiver("W-1-MFA", "2026-01-01") + _waiver("W-1-MFA", "2027-06-30"))
+    assert [s.state for s in result.waivers] == ["expired", "applied"]
+    assert findings["W-1-MFA"].outcome is Outcome.DEROGATION
+    assert "DEROGATION-EXPIREE" not in findings
+
+
+def test_waivers_own_findings_are_not_counted_in_scores(write: Callable[..., Path]) -> None:
+    _, result = _run(write, _waiver("W-1-TLS", "2027-06-30"))
+    assert result.scores.overall.counts["non-conforme"] == 3  # the three rules, not the refusal

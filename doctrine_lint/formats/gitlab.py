@@ -12,10 +12,9 @@ so that a merge request that only moves lines shows no new or fixed issue.
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
 from typing import Any
 
-from ..baseline import fingerprint
+from ..baseline import fingerprint, stable_file
 from ..linter import ManifestResult, Report
 from ..model import Severity
 from ..packs import Rule
@@ -34,10 +33,7 @@ INPUT_ERROR = "MANIFESTE-INVALIDE"
 
 def report_path(file: str) -> str:
     """The manifest path as GitLab expects it: relative to the project, with forward slashes."""
-    posix = PurePath(file).as_posix()
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return posix
+    return stable_file(file)
 
 
 def _issue(
@@ -85,7 +81,7 @@ def _issues(result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[d
         out.append(
             _issue(
                 PROFILE_RULE,
-                f"[{PROFILE_RULE}] {check.requirement.get(lang)} : {check.actual} ({expected} {check.expected})",
+                f"[{PROFILE_RULE}] {check.requirement.get(lang)} : {check.actual.get(lang)} ({expected} {check.expected.get(lang)})",
                 profile.remediation.get(lang),
                 SEVERITIES[profile.severity],
                 digest(result.file, PROFILE_RULE, check.requirement.fr),

@@ -414,8 +414,8 @@ def _profile(result: ManifestResult, lang: str) -> str:
         _tr(
             [
                 _td(esc(c.requirement.get(lang))),
-                _td(esc(c.expected), "num"),
-                _td(esc(c.actual), "num"),
+                _td(esc(c.expected.get(lang)), "num"),
+                _td(esc(c.actual.get(lang)), "num"),
                 _td(
                     f'<span class="st-conforme">{esc(t("requirement_met", lang))}</span>'
                     if c.ok

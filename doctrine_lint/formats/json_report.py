@@ -115,7 +115,12 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
         "evidence": evidence_summary(result.findings),
         "derogations": [waiver_json(s, lang) for s in result.waivers],
         "profile": [
-            {"requirement": c.requirement.get(lang), "expected": c.expected, "actual": c.actual, "ok": c.ok}
+            {
+                "requirement": c.requirement.get(lang),
+                "expected": c.expected.get(lang),
+                "actual": c.actual.get(lang),
+                "ok": c.ok,
+            }
             for c in result.profile
         ],
         "baseline": {"known": sum(1 for f in result.findings if f.known), "fixed": result.fixed},

@@ -147,7 +147,7 @@ def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], 
             case = suite.case("profil", check.requirement.get(lang))
             if not check.ok:
                 suite.failures += 1
-                message = f"{check.actual} ({expected} {check.expected})"
+                message = f"{check.actual.get(lang)} ({expected} {check.expected.get(lang)})"
                 _el(
                     case,
                     "failure",

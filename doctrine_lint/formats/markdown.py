@@ -3,8 +3,9 @@
 The stamp (tool, date, packs with version and short SHA-256), then per manifest a score table per
 référentiel and chapter, the --profile requirements, computed facts and metrics, the --baseline
 summary, findings grouped by chapter, dérogations and facts to declare. Manifests (and packs given with --pack) are untrusted: every text taken from them is put on
-one line, capped in length, and escaped so that it cannot open a link, an image, raw HTML, a code
-span, a mention or a new table cell.
+one line, capped in length, and escaped so that it cannot open a Markdown link, an image, raw
+HTML, a code span, a mention or a new table cell. (A bare URL may still be autolinked by GitHub or
+GitLab: it is shown as text, never turned into a link by this report.)
 """
 
 from __future__ import annotations
@@ -220,8 +221,8 @@ def _profile(result: ManifestResult, lang: str) -> list[str]:
     rows = [
         [
             md(c.requirement.get(lang)),
-            md(c.expected),
-            md(c.actual),
+            md(c.expected.get(lang)),
+            md(c.actual.get(lang)),
             t("requirement_met", lang) if c.ok else f"**{t('requirement_failed', lang)}**",
         ]
         for c in result.profile

@@ -353,10 +353,12 @@ def _profile_result(
         "ruleIndex": index[PROFILE_RULE],
         "kind": "fail",
         "level": LEVELS[SYNTHETIC_RULES[PROFILE_RULE].severity],
-        "message": {"text": f"{check.requirement.get(lang)} : {check.actual} ({expected} {check.expected})"},
+        "message": {
+            "text": f"{check.requirement.get(lang)} : {check.actual.get(lang)} ({expected} {check.expected.get(lang)})"
+        },
         "locations": [_location(result.file, artifact, 0, 0)],
         "partialFingerprints": {FINGERPRINT_KEY: digest(result.file, PROFILE_RULE, check.requirement.fr)},
-        "properties": {"expected": check.expected, "actual": check.actual},
+        "properties": {"expected": check.expected.get(lang), "actual": check.actual.get(lang)},
     }
 
 

@@ -96,7 +96,7 @@ def waiver_lines(result: ManifestResult, lang: str) -> list[str]:
 def profile_lines(result: ManifestResult, lang: str) -> list[str]:
     """One line per requirement of the --profile: met or not, expected and actual."""
     return [
-        f"{'✓' if c.ok else '✗'} {c.requirement.get(lang)} : {c.actual} ({'attendu' if lang != 'en' else 'expected'} {c.expected})"
+        f"{'✓' if c.ok else '✗'} {c.requirement.get(lang)} : {c.actual.get(lang)} ({'attendu' if lang != 'en' else 'expected'} {c.expected.get(lang)})"
         for c in result.profile
     ]
 
