@@ -25,10 +25,12 @@ from ..model import Evidence, Finding, Outcome, Reference, ScoreLine
 from ..packs import Rule
 from . import RenderOptions
 from .json_report import pack_stamp
-from .markdown import clip
 from .shared import (
+    MAX_CHARS,
+    SHORT_SHA,
     WAIVER_STATES,
     baseline_lines,
+    clip,
     computed_lines,
     evidence_line,
     percent,
@@ -36,8 +38,6 @@ from .shared import (
     waiver_lines,
 )
 
-MAX_CHARS = 500
-SHORT_SHA = 12
 EXCERPT_CONTEXT = 2  # lines shown before and after the finding's line
 EXCERPT_LINE_CHARS = 160
 CHART_LABEL_CHARS = 48

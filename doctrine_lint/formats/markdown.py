@@ -20,9 +20,12 @@ from ..model import Evidence, Finding, Outcome, ScoreLine
 from . import RenderOptions
 from .json_report import pack_stamp
 from .shared import (
+    MAX_CHARS,
+    SHORT_SHA,
     WAIVER_STATES,
     bar,
     baseline_lines,
+    clip,
     computed_lines,
     evidence_line,
     percent,
@@ -30,22 +33,11 @@ from .shared import (
     waiver_lines,
 )
 
-MAX_CHARS = 500
-SHORT_SHA = 12
-
-# Line breaks (those YAML and Unicode know) and other control characters become one space.
-_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # Characters with a meaning in CommonMark, GFM tables or GitLab/GitHub comments (mentions,
 # math, references); `&`, `<` and `>` become entities, the others get a backslash.
 _SPECIAL = re.compile(r"[\\`*_\[\]{}|~@$#&<>]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _HEX = re.compile(r"[0-9a-f]+")
-
-
-def clip(text: str, limit: int = MAX_CHARS) -> str:
-    """`text` on one line, at most `limit` characters (an ellipsis marks a cut)."""
-    one = _BREAKS.sub(" ", text).strip()
-    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
 def md(value: object, limit: int = MAX_CHARS) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..i18n import evidence, t
@@ -9,6 +10,18 @@ from ..linter import ManifestResult
 from ..model import Evidence, Finding, Outcome
 
 SHOWN = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER, Outcome.DEROGATION)
+
+MAX_CHARS = 500  # untrusted text is cut beyond this in Markdown and HTML reports
+SHORT_SHA = 12
+
+# Line breaks (those YAML and Unicode know) and other control characters become one space.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clip(text: str, limit: int = MAX_CHARS) -> str:
+    """`text` on one line, at most `limit` characters (an ellipsis marks a cut)."""
+    one = _BREAKS.sub(" ", text).strip()
+    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
 def visible(findings: list[Finding], show_all: bool) -> Iterator[Finding]:
