@@ -61,6 +61,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#efeff4}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.key{white-space:nowrap}
 tr.ref td{font-weight:600;background:#f6f6f9}
 tr.chap td:first-child{padding-left:1.5rem}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.86em}
@@ -175,11 +176,11 @@ def _stamp(report: Report, lang: str) -> str:
         rows.append(
             _tr(
                 [
-                    _td(esc(s["id"]) + extends),
-                    _td(esc(s["version"])),
-                    _td(esc(s["referentiel"])),
+                    _td(esc(s["id"]) + extends, "key"),
+                    _td(esc(s["version"]), "key"),
+                    _td(esc(s["referentiel"]), "key"),
                     _td(f'<span class="muted">{esc(s["doctrine_version"])}</span>'),
-                    _td(_short(s["sha256"])),
+                    _td(_short(s["sha256"]), "key"),
                 ]
             )
         )
