@@ -19,8 +19,8 @@ from .formats.shared import (
     baseline_lines,
     computed_lines,
     evidence_line,
+    findings_by_chapter,
     profile_lines,
-    visible,
     waiver_lines,
 )
 from .i18n import outcome, severity, status, t
@@ -81,27 +81,21 @@ def _present_result(result: ManifestResult, console: Console, opts: RenderOption
         out(f"\n[bold]{t('computed', lang)}[/bold]")
         for line in computed:
             out(f"  {escape(line)}")
-    shown = [
-        f
-        for f in visible(result.findings, opts.show_all)
-        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
-    ]
+    groups = findings_by_chapter(result, opts.show_all)
     out(f"\n[bold]{t('findings', lang)}[/bold]")
-    if not shown:
+    if not groups:
         out("  " + t("nothing_to_report", lang))
-    current = None
-    for f in shown:
-        if (f.referentiel, f.chapter) != current:
-            current = (f.referentiel, f.chapter)
-            heading = scores.chapter(f.referentiel, f.chapter)
-            out(f"  [bold]§{escape(f.chapter)} {escape(heading.title.get(lang) if heading else '')}[/bold]")
-        loc = f.location
-        style = _SEVERITY_STYLE[f.severity]
-        out(
-            f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
-            f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
-            f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message.get(lang))}"
-        )
+    for g in groups:
+        chapter_title = g.chapter_line.title.get(lang) if g.chapter_line else ""
+        out(f"  [bold]§{escape(g.chapter)} {escape(chapter_title)}[/bold]")
+        for f in g.findings:
+            loc = f.location
+            style = _SEVERITY_STYLE[f.severity]
+            out(
+                f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
+                f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
+                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message.get(lang))}"
+            )
     todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
     if todo:
         out(f"\n[bold]{t('facts_to_declare', lang)}[/bold]")

@@ -33,8 +33,8 @@ from .shared import (
     clip,
     computed_lines,
     evidence_line,
+    findings_by_chapter,
     percent,
-    visible,
     waiver_lines,
 )
 
@@ -346,28 +346,18 @@ def _finding(f: Finding, rules: dict[str, Rule], lines: list[str] | None, lang: 
 
 def _findings(result: ManifestResult, report: Report, opts: RenderOptions) -> str:
     lang = opts.lang
-    scores = result.scores
-    shown = [
-        f
-        for f in visible(result.findings, opts.show_all)
-        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
-    ]
+    groups = findings_by_chapter(result, opts.show_all)
     out = [f"<h3>{esc(t('findings', lang))}</h3>"]
-    if not shown:
+    if not groups:
         out.append(f"<p>{esc(t('nothing_to_report', lang))}</p>")
         return "\n".join(out)
     lines = source_lines(result)
     rules = {r.id: r for r in report.rules}
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in shown:
-        groups.setdefault((f.referentiel, f.chapter), []).append(f)
-    for (ref_key, chapter), items in groups.items():
-        ref = scores.referentiel(ref_key)
-        heading = scores.chapter(ref_key, chapter)
-        title = f" {esc(heading.title.get(lang))}" if heading else ""
-        ref_title = esc(ref.title.get(lang) if ref else ref_key)
-        out.append(f'<h4>§{esc(chapter)}{title} <span class="muted">({ref_title})</span></h4>')
-        out += [_finding(f, rules, lines, lang) for f in items]
+    for g in groups:
+        title = f" {esc(g.chapter_line.title.get(lang))}" if g.chapter_line else ""
+        ref_title = esc(g.ref_line.title.get(lang) if g.ref_line else g.referentiel)
+        out.append(f'<h4>§{esc(g.chapter)}{title} <span class="muted">({ref_title})</span></h4>')
+        out += [_finding(f, rules, lines, lang) for f in g.findings]
     return "\n".join(out)
 
 

@@ -28,8 +28,8 @@ from .shared import (
     clip,
     computed_lines,
     evidence_line,
+    findings_by_chapter,
     percent,
-    visible,
     waiver_lines,
 )
 
@@ -139,25 +139,16 @@ def location(f: Finding) -> str:
 
 def _findings(result: ManifestResult, opts: RenderOptions) -> list[str]:
     lang = opts.lang
-    scores = result.scores
-    shown = [
-        f
-        for f in visible(result.findings, opts.show_all)
-        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
-    ]
+    groups = findings_by_chapter(result, opts.show_all)
     out = [f"### {t('findings', lang)}", ""]
-    if not shown:
+    if not groups:
         return [*out, t("nothing_to_report", lang), ""]
     head = [t("rule", lang), t("severity", lang), t("outcome", lang), t("location", lang), t("message", lang)]
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in shown:
-        groups.setdefault((f.referentiel, f.chapter), []).append(f)
-    for (ref_key, chapter), items in groups.items():
-        ref = scores.referentiel(ref_key)
-        heading = scores.chapter(ref_key, chapter)
-        title = f" {md(heading.title.get(lang))}" if heading else ""
-        ref_title = md(ref.title.get(lang) if ref else ref_key)
-        out += [f"#### §{md(chapter)}{title} ({ref_title})", ""]
+    for g in groups:
+        items = g.findings
+        title = f" {md(g.chapter_line.title.get(lang))}" if g.chapter_line else ""
+        ref_title = md(g.ref_line.title.get(lang) if g.ref_line else g.referentiel)
+        out += [f"#### §{md(g.chapter)}{title} ({ref_title})", ""]
         rows = [
             [
                 md(f.rule_id),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..i18n import evidence, t
 from ..linter import ManifestResult
-from ..model import Evidence, Finding, Outcome
+from ..model import Evidence, Finding, Outcome, ScoreLine
 
 SHOWN = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER, Outcome.DEROGATION)
 
@@ -28,6 +29,31 @@ def visible(findings: list[Finding], show_all: bool) -> Iterator[Finding]:
     """Findings worth showing to a person: new failures and waivers, or everything with show_all
     (failures already in the --baseline are not new)."""
     return (f for f in findings if show_all or (f.outcome in SHOWN and not f.known))
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterGroup:
+    """Findings of one chapter, with the score lines that title it (None when unscored)."""
+
+    referentiel: str
+    chapter: str
+    ref_line: ScoreLine | None
+    chapter_line: ScoreLine | None
+    findings: list[Finding]
+
+
+def findings_by_chapter(result: ManifestResult, show_all: bool) -> list[ChapterGroup]:
+    """The findings a report lists, grouped by chapter in report order. Facts to declare are
+    listed apart (their own section) unless everything is shown."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in visible(result.findings, show_all):
+        if f.outcome is not Outcome.A_RENSEIGNER or show_all:
+            groups.setdefault((f.referentiel, f.chapter), []).append(f)
+    scores = result.scores
+    return [
+        ChapterGroup(ref, chapter, scores.referentiel(ref), scores.chapter(ref, chapter), items)
+        for (ref, chapter), items in groups.items()
+    ]
 
 
 def percent(score: float | None) -> str:

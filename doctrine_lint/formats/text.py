@@ -11,9 +11,9 @@ from .shared import (
     baseline_lines,
     computed_lines,
     evidence_line,
+    findings_by_chapter,
     percent,
     profile_lines,
-    visible,
     waiver_lines,
 )
 
@@ -44,29 +44,20 @@ def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
     for key, lines in (("profile", profile_lines(result, lang)), ("baseline", baseline_lines(result, lang))):
         if lines:
             out += ["", t(key, lang), *(f"  {line}" for line in lines)]
-    shown = [
-        f
-        for f in visible(result.findings, opts.show_all)
-        if f.outcome is not Outcome.A_RENSEIGNER or opts.show_all
-    ]
+    groups = findings_by_chapter(result, opts.show_all)
     out += ["", t("findings", lang)]
-    if not shown:
+    if not groups:
         out.append("  " + t("nothing_to_report", lang))
-    current = None
-    for f in shown:
-        group = (f.referentiel, f.chapter)
-        if group != current:
-            current = group
-            ref_title = next(
-                (r.title.get(lang) for r in scores.referentiels if r.key == f.referentiel), f.referentiel
+    for g in groups:
+        ref_title = g.ref_line.title.get(lang) if g.ref_line else g.referentiel
+        chapter_title = g.chapter_line.title.get(lang) if g.chapter_line else ""
+        out.append(f"  §{g.chapter} {chapter_title} ({ref_title})")
+        for f in g.findings:
+            loc = f.location
+            out.append(
+                f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} "
+                f"{outcome(f.outcome, lang)} [{f.rule_id}] {f.message.get(lang)}"
             )
-            heading = scores.chapter(f.referentiel, f.chapter)
-            out.append(f"  §{f.chapter} {heading.title.get(lang) if heading else ''} ({ref_title})")
-        loc = f.location
-        out.append(
-            f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} "
-            f"{outcome(f.outcome, lang)} [{f.rule_id}] {f.message.get(lang)}"
-        )
     todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
     if todo:
         out += ["", t("facts_to_declare", lang)]
