@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import i18n
 from .document import load_document
 from .errors import UsageError
-from .model import Outcome, Text
+from .model import Outcome, ScoreLine, Text
 from .validation import validate_document
 
 if TYPE_CHECKING:
@@ -84,32 +84,22 @@ def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
     scores = result.scores
     mins = profile.data.get("min_scores") or {}
 
-    def score_check(fr: str, en: str, ratio: float | None, shown: float | None, minimum: float) -> None:
+    def score_check(fr: str, en: str, line: ScoreLine | None, minimum: float) -> None:
+        ratio = line.ratio if line else None
         # a group with no applicable rule has no score: nothing in it can fall short
         ok = ratio is None or 100.0 * ratio + _EPSILON >= minimum
-        out.append(ProfileCheck(Text(fr, en), Text(f"≥ {minimum:g} %"), _pct(shown), ok))
+        out.append(
+            ProfileCheck(Text(fr, en), Text(f"≥ {minimum:g} %"), _pct(line.score if line else None), ok)
+        )
 
     if "overall" in mins:
-        o = scores.overall
-        score_check("Score global", "Overall score", o.ratio, o.score, mins["overall"])
+        score_check("Score global", "Overall score", scores.overall, mins["overall"])
     for ref, minimum in (mins.get("referentiels") or {}).items():
-        line = scores.referentiel(ref)
-        score_check(
-            f"Score {ref}",
-            f"{ref} score",
-            line.ratio if line else None,
-            line.score if line else None,
-            minimum,
-        )
+        score_check(f"Score {ref}", f"{ref} score", scores.referentiel(ref), minimum)
     for key, minimum in (mins.get("chapters") or {}).items():
         ref, _, chapter = key.partition(":")
-        line = scores.chapter(ref, chapter)
         score_check(
-            f"Score §{chapter} ({ref})",
-            f"§{chapter} score ({ref})",
-            line.ratio if line else None,
-            line.score if line else None,
-            minimum,
+            f"Score §{chapter} ({ref})", f"§{chapter} score ({ref})", scores.chapter(ref, chapter), minimum
         )
     outcomes = {f.rule_id: f.outcome for f in result.findings}
     for rule_id in profile.data.get("required_rules") or []:
