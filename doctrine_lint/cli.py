@@ -46,6 +46,14 @@ def _fail(exc: DoctrineLintError) -> NoReturn:
     sys.exit(ExitCode.ERROR)
 
 
+def _write(target: str, text: str) -> None:
+    """Write a report file, or stop with exit code 2 and a one-line reason."""
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(DoctrineLintError.single(target, 0, 0, f"écriture impossible : {exc.strerror}"))
+
+
 def _split(values: Iterable[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
@@ -297,17 +305,11 @@ def lint(
     else:
         text = get_formatter(fmt)(report, opts)
         if output is not None:
-            try:
-                Path(output).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                _fail(DoctrineLintError.single(output, 0, 0, f"écriture impossible : {exc.strerror}"))
+            _write(output, text)
         else:
             click.echo(text, nl=False)
     for name, target in targets:
-        try:
-            Path(target).write_text(get_formatter(name)(report, opts), encoding="utf-8")
-        except OSError as exc:
-            _fail(DoctrineLintError.single(target, 0, 0, f"écriture impossible : {exc.strerror}"))
+        _write(target, get_formatter(name)(report, opts))
     if report.errors:
         for problem in report.errors:
             click.echo(f"doctrine-lint: erreur: {problem}", err=True)
