@@ -7,14 +7,15 @@ missing path, so reports can point at a line and name the facts to declare.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any, Final
 
+from .dates import ISO_DATE as _ISO_DATE
+from .dates import as_date as _as_date
+from .dates import parse_date, subtract
 from .document import PathKey
 from .jsonsubset import compile_schema
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path, resolve
@@ -69,8 +70,6 @@ def regex_risk(pattern: str) -> str | None:
     return walk(tree, False)
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
 TRUE: Final = 1
 FALSE: Final = 0
 UNKNOWN: Final = -1
@@ -118,38 +117,6 @@ class ConditionError(ValueError):
     def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.where = where
-
-
-@lru_cache(maxsize=4096)
-def parse_date(value: str) -> date | None:
-    """Parse YYYY-MM-DD (a trailing time part is ignored); None when it is not a date.
-
-    Only the extended calendar form counts: 20260301 or 2026-W03-4 are not dates here, as in
-    the manifest schema."""
-    if not _ISO_DATE.match(value) or (len(value) > 10 and value[10] not in "T "):
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return parse_date(value)
-    return None
-
-
-def subtract(day: date, years: int = 0, months: int = 0, days: int = 0) -> date:
-    """Calendar subtraction: 31 March minus one month is the last day of February."""
-    total = day.year * 12 + (day.month - 1) - years * 12 - months
-    year, month = divmod(total, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    result = date(year, month, min(day.day, last))
-    return date.fromordinal(result.toordinal() - days)
 
 
 def _same(a: Any, b: Any) -> bool:

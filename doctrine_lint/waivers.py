@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from .conditions import subtract
+from .dates import add_months
 from .document import Document, format_path
 from .errors import ManifestError
 from .model import Finding, Location, Outcome, Severity, Text
@@ -95,7 +95,7 @@ def _too_long(w: Waiver, rule: Rule, today: date) -> bool:
         return False
     start = w.granted or today
     # calendar months from the start: 28 February + 1 month is 28 March
-    return w.expires > subtract(start, months=-rule.waiver_max_months)
+    return w.expires > add_months(start, rule.waiver_max_months)
 
 
 def _synthetic(w: Waiver, rule: Rule, kind: str, severity: Severity, fr: str, en: str) -> Finding:
