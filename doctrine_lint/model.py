@@ -124,8 +124,13 @@ class Location:
 
 @dataclass(slots=True)
 class Finding:
-    """One rule's outcome for one manifest (not frozen: thousands are built per batch, and a
-    frozen dataclass's __init__ is several times slower)."""
+    """One occurrence of a rule's outcome in one manifest (not frozen: thousands are built per
+    batch, and a frozen dataclass's __init__ is several times slower).
+
+    A rule that walks a list gives one finding per failing or undecided element, all sharing its
+    `rule_id`; `element` names the element (e.g. "audience = parents") and `keyed_path` locates
+    it by the identity key its pack declares for the list (`identity.providers[audience=parents]`),
+    falling back to its position. The rule still weighs once in the scores (`scoring`)."""
 
     rule_id: str
     outcome: Outcome
@@ -144,6 +149,8 @@ class Finding:
     value: Any = None
     waived_from: Outcome | None = None  # the outcome a dérogation replaced
     known: bool = False  # already in the --baseline: not reported as new, does not fail
+    element: str | None = None  # the list element this occurrence is about, for people
+    keyed_path: str | None = None  # `path` with elements named by identity key, for fingerprints
 
     @property
     def sort_key(self) -> tuple[str, tuple[tuple[int, int, str], ...], str]:
