@@ -1,7 +1,14 @@
 """Baselines: remember today's failing findings, then report only new ones and list those fixed.
 
 A finding is identified by a fingerprint of the manifest file name, the rule id and the manifest
-path — never a line number — so editing unrelated parts of a manifest changes nothing.
+path with each list element named by its identity key (`identity.providers[audience=parents]`,
+a scalar by its value, else its position) — never a line number — so editing unrelated parts of
+a manifest, reordering a list or inserting into it changes nothing, while a newly failing element
+is new.
+
+Format 2 (this version). Format 1 (doctrine-lint 0.x before per-occurrence findings) dropped list
+positions, assuming one finding per rule: it is still read, matching each failing element of a
+rule at the same path, with a warning asking to write the baseline again.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from .errors import UsageError
 from .linter import Report
 from .model import Finding, Outcome
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+LEGACY_VERSION = 1
 _FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
 
 
@@ -36,9 +44,16 @@ def stable_file(file: str) -> str:
 
 
 def fingerprint(file: str, finding: Finding) -> str:
-    """Stable identity of a finding: file, rule and manifest path without list positions (a rule
-    gives one finding, so inserting an element before the failing one must change nothing).
-    A dérogation's own finding keeps its position: it names which waiver it is about."""
+    """Stable identity of one occurrence: file, rule and the manifest path with list elements
+    named by identity (see the module docstring). A dérogation's own finding keeps its
+    position: it names which waiver it is about."""
+    path = finding.path if finding.path.startswith("derogations[") else (finding.keyed_path or finding.path)
+    key = f"{stable_file(file)}\x00{finding.rule_id}\x00{path}".encode()
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+def legacy_fingerprint(file: str, finding: Finding) -> str:
+    """The format-1 fingerprint: list positions dropped (one finding per rule was assumed)."""
     path = finding.path if finding.path.startswith("derogations[") else _INDEX.sub("[*]", finding.path)
     key = f"{stable_file(file)}\x00{finding.rule_id}\x00{path}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
@@ -47,6 +62,21 @@ def fingerprint(file: str, finding: Finding) -> str:
 @dataclass(slots=True)
 class Baseline:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def legacy(self) -> bool:
+        return self.format_version == LEGACY_VERSION
+
+    def identify(self, file: str, finding: Finding) -> str:
+        """The fingerprint of `finding` in this baseline's format."""
+        return legacy_fingerprint(file, finding) if self.legacy else fingerprint(file, finding)
+
+
+LEGACY_WARNING = (
+    "référence au format 1 (un constat par règle) : chaque élément en échec d'une règle déjà "
+    "connue est tenu pour connu ; réécrivez-la avec --write-baseline pour suivre chaque élément"
+)
 
 
 def build(report: Report) -> dict[str, Any]:
@@ -57,6 +87,7 @@ def build(report: Report) -> dict[str, Any]:
             "file": stable_file(r.file),
             "rule_id": f.rule_id,
             "path": f.path,
+            "keyed_path": f.keyed_path or f.path,
             "outcome": f.outcome.value,
         }
         for r in report.results
@@ -89,10 +120,19 @@ def load(path: Path) -> Baseline:
         raise UsageError.single(str(path), 0, 0, f"lecture impossible : {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if type(version) is int and version > FORMAT_VERSION and isinstance(data.get("findings"), list):
+        raise UsageError.single(
+            str(path),
+            1,
+            1,
+            f"référence au format {version}, plus récent que cette version de doctrine-lint "
+            f"(format {FORMAT_VERSION}) : mettez doctrine-lint à jour",
+        )
     if (
         not isinstance(data, dict)
-        or type(data.get("format_version")) is not int
-        or data.get("format_version") != FORMAT_VERSION
+        or type(version) is not int
+        or version not in (FORMAT_VERSION, LEGACY_VERSION)
         or not isinstance(data.get("findings"), list)
     ):
         raise UsageError.single(
@@ -106,7 +146,7 @@ def load(path: Path) -> Baseline:
                 str(path), 0, 0, f"entrée {i + 1} mal formée : {', '.join(fields)} doivent être du texte"
             )
         entries[item["fingerprint"]] = item
-    return Baseline(entries)
+    return Baseline(entries, data["format_version"])
 
 
 def apply(report: Report, baseline: Baseline) -> None:
@@ -118,7 +158,7 @@ def apply(report: Report, baseline: Baseline) -> None:
     for result in report.results:
         present: set[str] = set()
         for f in result.findings:
-            fp = fingerprint(result.file, f)
+            fp = baseline.identify(result.file, f)
             if f.outcome in _FAILING or f.waived_from is not None:
                 present.add(fp)
             if f.outcome in _FAILING and fp in baseline.entries:

@@ -284,6 +284,10 @@ def lint(
         rules = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
         profile = load_profile(profile_file, all_rules(loaded)) if profile_file else None
         known = load_baseline(Path(baseline_file)) if baseline_file else None
+        if known is not None and known.legacy:
+            from .baseline import LEGACY_WARNING
+
+            click.echo(f"doctrine-lint: avertissement: {baseline_file}: {LEGACY_WARNING}", err=True)
         report = run_lint(files, loaded, rules=rules, today=today, ignore_derogations=no_derogations)
         report.min_evidence = min_evidence
         if known is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .conditions import FALSE, TRUE, Context, Evaluator
 from .document import PathKey
-from .model import Finding, Outcome, Severity, Text
+from .model import Finding, Outcome, Severity, Text, worst_outcome
 from .paths import FieldPath, resolve
 
 DERIVED_ROOT = "$derived"
@@ -89,6 +89,7 @@ def compute_derived(data: dict[str, Any], derivations: Sequence[Derivation], ctx
     derived = Derived()
     scope: dict[str, Any] = {}
     view = {**data, DERIVED_ROOT: scope}
+    ctx = Context(ctx.today, view)  # `$derived.` and `$root.` paths read this view
     for d in derivations:
         fact = _derive(d, view, ctx)
         fact.missing = expand_missing(fact.missing, derived)
@@ -182,9 +183,15 @@ def compute_metrics(
     """Indicators over findings; `tags` maps rule id → its tags. `expected` gives, per metric,
     how many loaded rules carry its tag: when a selection left some out, the indicator would not
     be the official one, so it has no value."""
+    # a rule counts once in an indicator, with the worst of its occurrences
+    rules: dict[str, Finding] = {}
+    for f in findings:
+        seen = rules.get(f.rule_id)
+        if seen is None or worst_outcome((seen.outcome, f.outcome)) is not seen.outcome:
+            rules[f.rule_id] = f
     out = []
     for m in metrics:
-        chosen = [f for f in findings if m.tag in tags.get(f.rule_id, ())]
+        chosen = [f for f in rules.values() if m.tag in tags.get(f.rule_id, ())]
         if expected is not None and len(chosen) < expected.get(m.name, 0):
             out.append(MetricValue(m.name, m.title, None, len(chosen), m.pack_id))
             continue

@@ -1,28 +1,44 @@
-"""Evaluate compiled rules against a manifest: one finding per rule, located in the manifest.
+"""Evaluate compiled rules against a manifest: one finding per occurrence, located in the manifest.
 
-The engine never parses YAML and never computes positions itself: it turns each verdict's
-concrete path into a `Location` through the document's index.
+A rule gives one finding, or, when it walks a list (`for_each`, or a `[*]` test whose failure
+names several elements), one finding per failing or undecided element, each located at the field
+of that element that decided it and naming the element. The engine never parses YAML and never
+computes positions itself: it turns each verdict's concrete path into a `Location` through the
+document's index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .conditions import FALSE, TRUE, Context, Verdict
 from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
 from .errors import PackError
-from .model import Finding, Location, Outcome, Text
+from .logic import FALSE, TRUE, Context, Verdict, gaps, reached_list, walk
+from .model import Finding, Location, Outcome, Text, worst_outcome
 from .packs import Rule
+from .paths import ROOT
 
 # Enum members bound once: attribute access on an Enum class is slow on hot paths.
 _NON_APPLICABLE = Outcome.NON_APPLICABLE
 _A_RENSEIGNER = Outcome.A_RENSEIGNER
 _CONFORME = Outcome.CONFORME
 _NON_CONFORME = Outcome.NON_CONFORME
+
+IdentityKeys = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One outcome of a rule with the verdict behind it (paths absolute in the manifest)."""
+
+    outcome: Outcome
+    verdict: Verdict
+    empty_scope: str | None = None  # for_each: the list where no element was in scope
 
 
 def _scalar(value: Any) -> str:
@@ -55,49 +71,157 @@ def _not_applicable(shown: str, value: str | None) -> tuple[Text, Text]:
     )
 
 
-def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, Verdict, Verdict | None]:
-    """Return the outcome of one rule, the deciding verdict, and the applicability verdict."""
-    gate: Verdict | None = None
+def _absolute(prefix: PathKey, path: PathKey | None) -> PathKey:
+    """A path found inside an element made absolute; paths read from the root are already so."""
+    if path is None:
+        return prefix
+    if path[:1] == (ROOT,):
+        return path[1:]
+    if path[:1] == (DERIVED_ROOT,):
+        return path
+    return (*prefix, *path)
+
+
+def _absolute_text(prefix: PathKey, text: str) -> str:
+    if text.startswith(DERIVED_ROOT):
+        return text
+    if text.startswith(ROOT):
+        return text[len(ROOT) + 1 :]
+    head = format_path(prefix)
+    if not text:
+        return head
+    return head + (text if text.startswith("[") else "." + text)
+
+
+def _rebase(v: Verdict, prefix: PathKey) -> Verdict:
+    """The verdict of an element's check with every path made absolute."""
+    return Verdict(
+        v.state,
+        _absolute(prefix, v.path),
+        v.value,
+        [(_absolute(prefix, p), _absolute_text(prefix, t)) for p, t in v.missing],
+        v.other,
+        [(_absolute(prefix, p), x) for p, x in v.elements] if v.elements else None,
+    )
+
+
+def _strip_root(v: Verdict) -> Verdict:
+    """At the top level a `$root.` path is just a manifest path."""
+    if v.path is not None and v.path[:1] == (ROOT,):
+        v.path = v.path[1:]
+    if v.missing and any(p[:1] == (ROOT,) for p, _ in v.missing):
+        v.missing = [(p[1:] if p[:1] == (ROOT,) else p, t) for p, t in v.missing]
+    return v
+
+
+def evaluate_rule(rule: Rule, data: Any, ctx: Context) -> tuple[Outcome, list[Occurrence]]:
+    """The outcome of one rule (the worst of its occurrences) and each occurrence."""
     if rule.applies_when is not None:
-        gate = rule.applies_when(data, ctx)
+        gate = _strip_root(rule.applies_when(data, ctx))
         if gate.state == FALSE:
-            return _NON_APPLICABLE, gate, gate
+            return _NON_APPLICABLE, [Occurrence(_NON_APPLICABLE, gate)]
         if gate.state != TRUE:
-            return _A_RENSEIGNER, gate, gate
-    verdict = rule.check(data, ctx)
+            return _A_RENSEIGNER, [Occurrence(_A_RENSEIGNER, gate)]
+    if rule.scope is not None:
+        found = _scoped(rule, data, ctx)
+        return worst_outcome(o.outcome for o in found), found
+    verdict = _strip_root(rule.check(data, ctx))
     if verdict.state == TRUE:
-        return _CONFORME, verdict, gate
+        return _CONFORME, [Occurrence(_CONFORME, verdict)]
     if verdict.state == FALSE:
-        return _NON_CONFORME, verdict, gate
-    return _A_RENSEIGNER, verdict, gate
+        if verdict.elements is not None and len(verdict.elements) > 1:
+            # a [*] test that several elements fail: one occurrence each
+            return _NON_CONFORME, [
+                Occurrence(_NON_CONFORME, Verdict(FALSE, where, value, other=verdict.other))
+                for where, value in verdict.elements
+            ]
+        return _NON_CONFORME, [Occurrence(_NON_CONFORME, verdict)]
+    return _A_RENSEIGNER, [Occurrence(_A_RENSEIGNER, verdict)]
+
+
+def shown_path(occ: Occurrence, derived: Derived) -> str:
+    """Where an occurrence is reported, as a manifest path: the first fact to declare when it is
+    undecided, else the path that decided it."""
+    if occ.outcome is _A_RENSEIGNER and occ.verdict.missing:
+        return expand_missing(occ.verdict.missing[:1], derived)[0][1]
+    return format_path(occ.verdict.path or ())
+
+
+def _scoped(rule: Rule, data: Any, ctx: Context) -> list[Occurrence]:
+    """Walk the rule's list: the filter and the check are evaluated on each element, relative to
+    it; every failing or undecided element is an occurrence. No failure gives one conforme
+    occurrence; no element in scope gives the scope's `empty` outcome."""
+    scope = rule.scope
+    assert scope is not None
+    res = walk(data, scope.items, ctx)
+    if not res.found and res.missing and not reached_list(res.missing, scope.items):
+        return [Occurrence(_A_RENSEIGNER, _strip_root(Verdict(FALSE, res.missing[0], None, gaps(res)[:1])))]
+    inner = Context(ctx.today, ctx.root if ctx.root is not None else data)
+    out: list[Occurrence] = []
+    passed: PathKey | None = None
+    for where, element in res.found:
+        if scope.where is not None:
+            gate = scope.where(element, inner)
+            if gate.state == FALSE:
+                continue
+            if gate.state != TRUE:
+                out.append(Occurrence(_A_RENSEIGNER, _rebase(gate, where)))
+                continue
+        v = rule.check(element, inner)
+        if v.state == TRUE:
+            passed = passed or where
+        elif v.state == FALSE:
+            out.append(Occurrence(_NON_CONFORME, _rebase(v, where)))
+        else:
+            out.append(Occurrence(_A_RENSEIGNER, _rebase(v, where)))
+    if out:
+        return out
+    whole = scope.items.list_prefix
+    if passed is not None:
+        return [Occurrence(_CONFORME, Verdict(TRUE, whole))]
+    return [
+        Occurrence(
+            scope.empty, Verdict(TRUE if scope.empty is _CONFORME else FALSE, whole), format_path(whole)
+        )
+    ]
 
 
 def evaluate(
-    doc: Document, rules: Iterable[Rule], today: date, derived: Derived | None = None
+    doc: Document,
+    rules: Iterable[Rule],
+    today: date,
+    derived: Derived | None = None,
+    keys: IdentityKeys | None = None,
 ) -> list[Finding]:
-    """Evaluate every rule on `doc`; findings are sorted by référentiel, chapter and rule id.
+    """Evaluate every rule on `doc`; findings are sorted by référentiel, chapter, rule id and
+    position in the manifest.
 
     `derived` holds the facts computed by the packs' `derive:` sections, seen by rules under
-    `$derived.<name>` and located at the manifest facts that decided them."""
-    ctx = Context(today=today)
+    `$derived.<name>` and located at the manifest facts that decided them. `keys` gives, per
+    list (`identity.providers`), the fields that identify an element across versions."""
     derived = derived or Derived()
     data = {**doc.data, DERIVED_ROOT: derived.values()} if derived.facts else doc.data
-    findings = [_finding(rule, doc, data, ctx, derived) for rule in rules]
-    findings.sort(key=lambda f: f.sort_key)
+    ctx = Context(today, data)
+    keys = keys or {}
+    findings: list[Finding] = []
+    for rule in rules:
+        try:
+            found = evaluate_rule(rule, data, ctx)[1]
+        except Exception as exc:  # a rule must never crash a batch with a traceback
+            file, _, at_line = rule.source.rpartition(":")
+            raise PackError.single(
+                file,
+                int(at_line) if at_line.isdigit() else 0,
+                0,
+                f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
+            ) from exc
+        findings.extend(_finding(rule, doc, occ, derived, keys) for occ in found)
+    findings.sort(key=lambda f: (*f.sort_key, f.location.line, f.location.column, f.path))
     return findings
 
 
-def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derived) -> Finding:
-    try:
-        outcome, verdict, _ = evaluate_rule(rule, data, ctx)
-    except Exception as exc:  # a rule must never crash a batch with a traceback
-        file, _, at_line = rule.source.rpartition(":")
-        raise PackError.single(
-            file,
-            int(at_line) if at_line.isdigit() else 0,
-            0,
-            f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
-        ) from exc
+def _finding(rule: Rule, doc: Document, occ: Occurrence, derived: Derived, keys: IdentityKeys) -> Finding:
+    outcome, verdict = occ.outcome, occ.verdict
     # A derived fact is named as such in messages, but located at the manifest fact behind it.
     where: PathKey = locate_derived(verdict.path or (), derived)
     if verdict.missing:
@@ -106,24 +230,42 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
     reason: Text | None = None
     shown = format_path(verdict.path or ())
     value = _scalar(verdict.value) if verdict.value is not None else ""
+    element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())
     if outcome is _A_RENSEIGNER:
         facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
         missing = tuple(facts)
         if verdict.missing:
             where = locate_derived(verdict.missing[0][0], derived)
+            element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())
         shown = facts[0] if facts else shown
         message = Text(
             f"Fait à déclarer : {', '.join(facts)}",
             f"Fact to declare: {', '.join(facts)}",
         )
+    elif occ.empty_scope is not None:
+        # for_each with no element in scope: the scope's `empty` outcome, said as such
+        reason = Text(
+            f"aucun élément de {occ.empty_scope} n'est concerné",
+            f"no element of {occ.empty_scope} is concerned",
+        )
+        if outcome is _NON_APPLICABLE:
+            message = Text(f"Non applicable : {reason.fr}", f"Not applicable: {reason.en}")
+        else:
+            message = _fmt(rule.message or rule.title, path=shown, value="", compared="", element="")
+        element = None
     elif outcome is _NON_APPLICABLE:
         reason, message = _not_applicable(shown, value if verdict.value is not None else None)
     elif outcome is _NON_CONFORME:
         template = rule.message or rule.title
         compared = _scalar(verdict.other) if verdict.other is not None else ""
-        message = _fmt(template, path=shown or "(racine)", value=value, compared=compared)
+        message = _fmt(
+            template, path=shown or "(racine)", value=value, compared=compared, element=element or ""
+        )
     else:
         message = rule.title
+        element = None  # a conforme rule speaks of the whole list, not of one element
+    if element and outcome is not _NON_APPLICABLE and "{element}" not in (rule.message or rule.title).fr:
+        message = Text(f"{message.fr} ({element})", f"{message.en} ({element})" if message.en else None)
     line, column, exact = doc.locate(where)
     return Finding(
         rule_id=rule.id,
@@ -141,4 +283,105 @@ def _finding(rule: Rule, doc: Document, data: Any, ctx: Context, derived: Derive
         missing=missing,
         reason=reason,
         value=verdict.value if isinstance(verdict.value, str | int | float | bool) else None,
+        element=element,
+        keyed_path=keyed_path(verdict.path or (), doc.data, keys)
+        if outcome is not _A_RENSEIGNER
+        else keyed_path(where, doc.data, keys, tail=shown),
     )
+
+
+def _star(path: PathKey) -> str:
+    out = format_path(tuple("\x01" if isinstance(p, int) else p for p in path))
+    return out.replace('["\x01"]', "[*]").replace(".\x01", "[*]")
+
+
+def _escape(value: Any) -> str:
+    text = _scalar(value)
+    for ch in "\\],=":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _selector(items: list[Any], index: int, fields: tuple[str, ...]) -> tuple[str, str | None]:
+    """How an element of a list is named: by its identity fields, by its value when it is a
+    scalar, else by its position (1-based for people). Returns (selector, label)."""
+    element = items[index]
+
+    def ident(item: Any) -> tuple[Any, ...] | None:
+        if isinstance(item, dict) and fields:
+            found = tuple((f, item.get(f)) for f in fields if _plain(item.get(f)))
+            return found or None
+        if _plain(item):
+            return (("", item),)
+        return None
+
+    mine = ident(element)
+    if mine is None:
+        return str(index), f"#{index + 1}"
+    twin = sum(1 for other in items[:index] if ident(other) == mine)
+    if mine[0][0] == "":
+        selector = "=" + _escape(mine[0][1])
+        label = _scalar(mine[0][1])
+    else:
+        selector = ",".join(f"{k}={_escape(v)}" for k, v in mine)
+        label = ", ".join(f"{k} = {_scalar(v)}" for k, v in mine)
+    if twin:
+        selector += f"#{twin + 1}"
+        label += f" (#{index + 1})"
+    return selector, label
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def keyed_path(path: PathKey, data: Any, keys: IdentityKeys, tail: str | None = None) -> str:
+    """`path` with each list position replaced by the element's identity (its declared key
+    fields, or its value for a scalar), so reordering a list or inserting into it leaves the
+    path of every other element unchanged. `tail`: the shown path when it goes beyond `path`
+    (a missing fact)."""
+    if not any(isinstance(p, int) for p in path):
+        return tail if tail is not None else format_path(path)
+    out = ""
+    value = data
+    walked: list[str | int] = []
+    for seg in path:
+        if isinstance(seg, int) and isinstance(value, list) and seg < len(value):
+            selector, _ = _selector(value, seg, keys.get(_star(tuple(walked)), ()))
+            out += f"[{selector}]"
+            value = value[seg]
+        else:
+            if isinstance(seg, int):
+                out += f"[{seg}]"
+                value = None
+            else:
+                out += format_path((seg,)) if not out else format_path(("x", seg))[1:]
+                value = value.get(seg) if isinstance(value, dict) else None
+        walked.append(seg)
+    if tail is not None:
+        concrete = format_path(path)
+        if tail.startswith(concrete):
+            out += tail[len(concrete) :]
+    return out
+
+
+def element_label(path: PathKey, data: Any, keys: IdentityKeys, fields: tuple[str, ...] = ()) -> str | None:
+    """A person's name for the innermost list element on `path` ("audience = parents"), or None
+    when the path crosses no list."""
+    last = max((i for i, p in enumerate(path) if isinstance(p, int)), default=None)
+    if last is None:
+        return None
+    value = data
+    for seg in path[:last]:
+        value = (
+            value.get(seg)
+            if isinstance(value, dict)
+            else (
+                value[seg] if isinstance(value, list) and isinstance(seg, int) and seg < len(value) else None
+            )
+        )
+    index = path[last]
+    if not isinstance(value, list) or not isinstance(index, int) or index >= len(value):
+        return None
+    chosen = fields or keys.get(_star(path[:last]), ())
+    return _selector(value, index, chosen)[1]

@@ -20,7 +20,7 @@ from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ManifestError, Problem, UsageError
 from .model import Finding
-from .packs import Pack, Rule, all_derivations, all_metrics, all_rules
+from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import ProfileCheck
 from .scoring import Scores, compute
 from .validation import validate_document
@@ -111,7 +111,7 @@ def lint_document(
     waivers = read_waivers(doc)
     check_known(doc, waivers, {r.id for r in loaded})
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
-    plain = evaluate(doc, rules, today, derived)
+    plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
     waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
     if ignore_derogations:
         findings = plain

@@ -7,6 +7,7 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import lru_cache
@@ -54,6 +55,22 @@ class Outcome(StrEnum):
 
 
 _ZERO_COUNTS = {o.value: 0 for o in Outcome}
+
+# How a rule's occurrences combine into the one outcome it is scored with: the worst wins.
+_WORST_FIRST = {
+    Outcome.NON_CONFORME: 4,
+    Outcome.A_RENSEIGNER: 3,
+    Outcome.DEROGATION: 2,
+    Outcome.CONFORME: 1,
+    Outcome.NON_APPLICABLE: 0,
+}
+
+
+def worst_outcome(outcomes: Iterable[Outcome]) -> Outcome:
+    """A rule's outcome from its occurrences: non conforme if any element fails, else à
+    renseigner if any is undecided, else dérogation if any is waived, else conforme, else non
+    applicable (a rule with no occurrence at all is non applicable)."""
+    return max(outcomes, key=_WORST_FIRST.__getitem__, default=Outcome.NON_APPLICABLE)
 
 
 class Evidence(StrEnum):

@@ -15,24 +15,45 @@ from pathlib import Path
 from typing import Any
 
 from . import packcache
-from .conditions import ConditionError, Evaluator, compile_condition
+from .conditions import Compiler, ConditionError, Evaluator, NamedConditionError
 from .derived import Case, Derivation, Metric, WeightedRatio
 from .document import Document, parse_document, read_text
 from .errors import PackError, Problem
 from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
-from .paths import PathSyntaxError, parse_path
+from .paths import WILDCARD, FieldPath, PathSyntaxError, parse_path
 from .resources import shipped_packs
 from .validation import validate_document
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectedFinding:
+    """An occurrence an example promises: the manifest path it is located at, and its outcome."""
+
+    path: str
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
-    """A manifest fragment and the outcome the rule must give for it."""
+    """A manifest fragment and the outcome the rule must give for it; with `findings`, also
+    exactly which occurrences (non conforme, à renseigner) it reports, by path."""
 
     outcome: Outcome
     manifest: dict[str, Any]
     note: str | None
     line: int
+    findings: tuple[ExpectedFinding, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """`for_each`: the list a rule walks, the filter choosing its elements (relative to each
+    element), the fields that name an element in messages, and the outcome when none is chosen."""
+
+    items: FieldPath  # the list path, ending with [*]
+    where: Evaluator | None
+    label: tuple[str, ...]
+    empty: Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +83,8 @@ class Rule:
     raw_check: Any = None
     waivable: bool = True
     waiver_max_months: int | None = None
+    scope: Scope | None = None
+    raw_scope: Any = None
 
 
 @dataclass(slots=True)
@@ -83,6 +106,9 @@ class Pack:
     examples_date: date | None = None
     derivations: list[Derivation] = field(default_factory=list)
     metrics: list[Metric] = field(default_factory=list)
+    conditions: dict[str, Evaluator] = field(default_factory=dict)  # named, usable by `use:`
+    raw_conditions: dict[str, Any] = field(default_factory=dict)
+    identity_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lineage(self) -> list[Pack]:
         """This pack and every pack it extends, nearest first."""
@@ -162,7 +188,46 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
     )
     chapters = dict(base.chapters) if base else {}
     chapters.update({k: Text.of(v) for k, v in header.get("chapters", {}).items()})
-    problems = []
+    problems: list[Problem] = []
+    raw_conditions = dict(base.raw_conditions) if base else {}
+    own_conditions = data.get("conditions") or {}
+    problems += [
+        doc.problem(
+            ("conditions", name), f"condition nommée « {name} » déjà définie par le pack étendu", key=True
+        )
+        for name in own_conditions
+        if name in raw_conditions
+    ]
+    raw_conditions.update(own_conditions)
+    compiler = Compiler(own_conditions, base.conditions if base else None, trusted=trusted)
+    named: dict[str, Evaluator] = {}
+    try:
+        named = compiler.compile_all()
+    except NamedConditionError as exc:
+        problems.append(
+            doc.problem(("conditions", exc.name, *exc.inner.where), str(exc), key=not exc.inner.where)
+        )
+    identity_keys = dict(base.identity_keys) if base else {}
+    for list_path, fields in (data.get("identity_keys") or {}).items():
+        try:
+            parsed = parse_path(list_path)
+        except PathSyntaxError as exc:
+            problems.append(doc.problem(("identity_keys", list_path), str(exc), key=True))
+            continue
+        if (
+            parsed.rooted
+            or parsed.segments[-1] is WILDCARD
+            or any(isinstance(s, int) for s in parsed.segments)
+        ):
+            problems.append(
+                doc.problem(
+                    ("identity_keys", list_path),
+                    "clé d'identité : nommez la liste elle-même (a.b, a[*].b), sans [*] final ni position",
+                    key=True,
+                )
+            )
+            continue
+        identity_keys[list_path] = tuple(fields)
     inherited: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
     disabled: list[str] = []
     for rule_id, change in (data.get("overrides") or {}).items():
@@ -231,7 +296,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
             continue
         try:
             rules.append(
-                _compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date, trusted)
+                _compile_rule(doc, raw, at, header["id"], referentiel, chapters, examples_date, compiler)
             )
         except PackError as exc:
             problems.extend(exc.problems)
@@ -249,7 +314,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         names.add(raw["name"])
     for i, raw in enumerate(data.get("derive") or []):
         try:
-            derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"], trusted))
+            derivations.append(_compile_derivation(doc, raw, ("derive", i), header["id"], compiler))
         except PackError as exc:
             problems.extend(exc.problems)
     metrics = list(base.metrics) if base else []
@@ -272,11 +337,14 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         examples_date=examples_date,
         derivations=derivations,
         metrics=metrics,
+        conditions=named,
+        raw_conditions=raw_conditions,
+        identity_keys=identity_keys,
     )
 
 
 def _compile_derivation(
-    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str, trusted: bool = False
+    doc: Document, raw: dict[str, Any], at: tuple[str | int, ...], pack_id: str, compiler: Compiler
 ) -> Derivation:
     title = Text.of(raw["title"])
     if "aggregate" in raw:
@@ -303,7 +371,7 @@ def _compile_derivation(
     problems = []
     for j, case in enumerate(raw["cases"]):
         try:
-            cases.append(Case(compile_condition(case["when"], trusted=trusted), case["value"]))
+            cases.append(Case(compiler.compile(case["when"]), case["value"]))
         except ConditionError as exc:
             problems.append(
                 doc.problem((*at, "cases", j, "when", *exc.where), f"{raw['name']} : {exc}", key=True)
@@ -368,7 +436,7 @@ def _compile_rule(
     referentiel: str,
     chapters: dict[str, Text],
     examples_date: date | None,
-    trusted: bool = False,
+    compiler: Compiler,
 ) -> Rule:
     problems: list[Problem] = []
     compiled: dict[str, Evaluator | None] = {"check": None, "applies_when": None}
@@ -376,9 +444,15 @@ def _compile_rule(
         if key not in raw:
             continue
         try:
-            compiled[key] = compile_condition(raw[key], trusted=trusted)
+            compiled[key] = compiler.compile(raw[key])
         except ConditionError as exc:
             problems.append(doc.problem((*at, key, *exc.where), f"{raw['id']} : {exc}", key=True))
+    scope: Scope | None = None
+    if "for_each" in raw:
+        try:
+            scope = _compile_scope(raw["for_each"], compiler)
+        except ConditionError as exc:
+            problems.append(doc.problem((*at, "for_each", *exc.where), f"{raw['id']} : {exc}", key=True))
     if problems:
         raise PackError(problems)
     severity = Severity.from_slug(raw["severity"])
@@ -389,6 +463,9 @@ def _compile_rule(
             ex["manifest"],
             ex.get("note"),
             doc.locate((*at, "examples", j))[0],
+            tuple(ExpectedFinding(f["path"], Outcome(f["outcome"])) for f in ex["findings"])
+            if "findings" in ex
+            else None,
         )
         for j, ex in enumerate(raw["examples"])
     )
@@ -423,6 +500,29 @@ def _compile_rule(
         waiver_max_months=(raw.get("waiver") or {}).get("max_months"),
         raw_applies_when=raw.get("applies_when"),
         raw_check=raw["check"],
+        scope=scope,
+        raw_scope=raw.get("for_each"),
+    )
+
+
+def _compile_scope(raw: dict[str, Any], compiler: Compiler) -> Scope:
+    """`for_each: {path, where?, label?, empty?}`: the list is read at the root; `where` and the
+    rule's `check` are relative to each element."""
+    try:
+        items = parse_path(raw["path"])
+    except PathSyntaxError as exc:
+        raise ConditionError(str(exc), ("path",)) from None
+    if items.segments and items.segments[-1] is not WILDCARD:
+        items = FieldPath(items.text + "[*]", (*items.segments, WILDCARD), items.rooted)
+    if not items.segments or items.segments[0] == "$derived":
+        raise ConditionError("« for_each » parcourt une liste du manifeste", ("path",))
+    where = compiler.compile(raw["where"], ("where",)) if "where" in raw else None
+    label = raw.get("label", ())
+    return Scope(
+        items,
+        where,
+        (label,) if isinstance(label, str) else tuple(label),
+        Outcome(raw.get("empty", "non-applicable")),
     )
 
 
@@ -483,6 +583,16 @@ def all_rules(packs: Iterable[Pack]) -> list[Rule]:
 
 def all_derivations(packs: Iterable[Pack]) -> list[Derivation]:
     return [d for p in packs for d in p.derivations]
+
+
+def all_identity_keys(packs: Iterable[Pack]) -> dict[str, tuple[str, ...]]:
+    """The identity keys of every list, as the packs declare them (the first pack naming a list
+    wins; shipped packs come first)."""
+    keys: dict[str, tuple[str, ...]] = {}
+    for p in packs:
+        for path, fields in p.identity_keys.items():
+            keys.setdefault(path, fields)
+    return keys
 
 
 def all_metrics(packs: Iterable[Pack]) -> list[Metric]:

@@ -41,12 +41,22 @@ class PathSyntaxError(ValueError):
     """A path in a pack is not well formed."""
 
 
+ROOT = "$root"  # anchors a path at the manifest root, also inside an element scope
+SELF = "$self"  # the current element itself (or the manifest, outside an element scope)
+DERIVED = "$derived"  # facts computed by packs: always read at the root
+
+
 @dataclass(frozen=True, slots=True)
 class FieldPath:
-    """A parsed path: its source text and its segments."""
+    """A parsed path: its source text, its segments, and whether it is anchored at the root.
+
+    Inside an element scope (`for_each`, `count.where`), a path is relative to the element unless
+    it starts with `$root.` or `$derived.`; concrete paths found from the root start with
+    `$root` so that the engine can tell them apart from paths inside the element."""
 
     text: str
     segments: tuple[Segment, ...]
+    rooted: bool = False
 
     @property
     def has_wildcard(self) -> bool:
@@ -96,6 +106,15 @@ def parse_path(text: str) -> FieldPath:
         pos = m.end()
     if not segments:
         raise PathSyntaxError("chemin vide")
+    first = segments[0]
+    if isinstance(first, str) and first.startswith("$") and first not in (ROOT, SELF, DERIVED):
+        raise PathSyntaxError(f"chemin « {text} » : préfixe « {first} » inconnu ($root, $self ou $derived)")
+    if first == ROOT:
+        return FieldPath(text, tuple(segments[1:]), rooted=True)
+    if first == SELF:
+        return FieldPath(text, tuple(segments[1:]))
+    if first == DERIVED:
+        return FieldPath(text, tuple(segments), rooted=True)
     return FieldPath(text, tuple(segments))
 
 
@@ -108,9 +127,13 @@ class Resolution:
     facts: list[str]
 
 
-def resolve(data: Any, path: FieldPath) -> Resolution:
-    """Walk `data` along `path`. A null value counts as missing (not declared)."""
-    frontier: list[tuple[PathKey, Any]] = [((), data)]
+def resolve(data: Any, path: FieldPath, root: Any = None) -> Resolution:
+    """Walk `data` along `path` (from `root` when the path is anchored there and a root is
+    given: concrete paths then start with `$root`). A null value counts as missing."""
+    start: PathKey = ()
+    if path.rooted and root is not None and root is not data:
+        data, start = root, (ROOT,)
+    frontier: list[tuple[PathKey, Any]] = [(start, data)]
     missing: list[PathKey] = []
     facts: list[str] = []
     for depth, seg in enumerate(path.segments):
@@ -140,7 +163,7 @@ def resolve(data: Any, path: FieldPath) -> Resolution:
 
 def _fact(where: PathKey, rest: tuple[Segment, ...]) -> str:
     """The fact to declare: the concrete part found so far, then the rest of the pack path."""
-    text = format_path(where)
+    text = format_path(where[1:] if where[:1] == (ROOT,) else where)
     for seg in rest:
         if seg is WILDCARD:
             text += "[*]"

@@ -3,6 +3,9 @@
 score = 100 × Σ weight(conforme) ÷ Σ weight(applicable), where applicable means every outcome
 except *non applicable*: *à renseigner* counts in the denominator and lowers the score. A group
 with a failed *bloquant* rule (non conforme or à renseigner) is *non conforme* whatever its score.
+
+A rule weighs once, however many occurrences it reports: its outcome is the worst of its
+occurrences (`model.worst_outcome`), and the counts are counts of rules.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key
+from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key, worst_outcome
 from .packs import Pack
 
 # Enum members bound once: attribute access on an Enum class is slow on hot paths.
@@ -45,18 +48,41 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 }
 
 
-def _add(line: ScoreLine, f: Finding, waived_as_conforme: bool) -> None:
-    if f.pack_id == "derogations":
-        return  # a waiver's own finding (expired, refused…) is reported, not scored or counted
-    line.counts[f.outcome.value] += 1
-    if f.outcome is _NON_APPLICABLE:
-        line.contributions.append((f.rule_id, f.outcome.value, 0.0, 0.0))
+def per_rule(findings: Iterable[Finding]) -> list[tuple[Finding, Outcome]]:
+    """Each rule once, in order of first appearance: its first finding (for its metadata) and
+    the outcome it is scored with. A waiver's own findings (expired, refused…) are reported,
+    not scored or counted."""
+    first: dict[str, Finding] = {}
+    outcomes: dict[str, list[Outcome]] = {}
+    for f in findings:
+        if f.pack_id == "derogations":
+            continue
+        if f.rule_id in first:
+            outcomes[f.rule_id].append(f.outcome)
+        else:
+            first[f.rule_id] = f
+            outcomes[f.rule_id] = [f.outcome]
+    return [
+        (f, f.outcome if len(outcomes[rid]) == 1 else worst_outcome(outcomes[rid]))
+        for rid, f in first.items()
+    ]
+
+
+def rule_outcomes(findings: Iterable[Finding]) -> dict[str, Outcome]:
+    """The outcome each rule is scored with (the worst of its occurrences), by rule id."""
+    return {f.rule_id: outcome for f, outcome in per_rule(findings)}
+
+
+def _add(line: ScoreLine, f: Finding, outcome: Outcome, waived_as_conforme: bool) -> None:
+    line.counts[outcome.value] += 1
+    if outcome is _NON_APPLICABLE:
+        line.contributions.append((f.rule_id, outcome.value, 0.0, 0.0))
         return
-    earned = f.weight if f.outcome is _CONFORME or (waived_as_conforme and f.outcome is _DEROGATION) else 0.0
+    earned = f.weight if outcome is _CONFORME or (waived_as_conforme and outcome is _DEROGATION) else 0.0
     line.possible += f.weight
     line.earned += earned
-    line.contributions.append((f.rule_id, f.outcome.value, earned, f.weight))
-    if f.severity is _BLOQUANT and f.outcome in (_NON_CONFORME, _A_RENSEIGNER):
+    line.contributions.append((f.rule_id, outcome.value, earned, f.weight))
+    if f.severity is _BLOQUANT and outcome in (_NON_CONFORME, _A_RENSEIGNER):
         line.blocking_failure = True
 
 
@@ -79,12 +105,12 @@ def compute(
     overall = ScoreLine("global", Text("Global", "Overall"))
     refs: dict[str, ScoreLine] = {}
     chapters: dict[tuple[str, str], ScoreLine] = {}
-    for f in findings:
+    for f, outcome in per_rule(findings):
         key = (f.referentiel, f.chapter)
         chap = chapters.get(key)
         if chap is None:
             chap = chapters[key] = ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter)))
-        _add(chap, f, waived_as_conforme)
+        _add(chap, f, outcome, waived_as_conforme)
     # Référentiel and overall lines are sums of chapter lines (contributions stay per chapter).
     for (ref_key, _), chap in chapters.items():
         ref = refs.get(ref_key)

@@ -83,11 +83,18 @@ def check_known(doc: Document, waivers: Sequence[Waiver], known: set[str]) -> No
 
 
 def _covers(w: Waiver, f: Finding) -> bool:
+    """A waiver covers its rule's findings; with a `path`, exactly the findings located at that
+    element or field or below it. The path may name list elements by position
+    (`identity.providers[0]`) or by identity key (`identity.providers[audience=parents]`)."""
     if f.rule_id != w.rule:
         return False
     if not w.path:
         return True
-    return f.path == w.path or f.path.startswith((w.path + ".", w.path + "["))
+    return any(
+        candidate == w.path or candidate.startswith((w.path + ".", w.path + "["))
+        for candidate in (f.path, f.keyed_path)
+        if candidate
+    )
 
 
 def _too_long(w: Waiver, rule: Rule, today: date) -> bool:

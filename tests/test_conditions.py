@@ -14,8 +14,8 @@ from doctrine_lint.conditions import (
     ConditionError,
     Context,
     compile_condition,
-    subtract,
 )
+from doctrine_lint.dates import subtract
 from doctrine_lint.paths import PathSyntaxError, parse_path, resolve
 
 CTX = Context(today=date(2026, 11, 28))

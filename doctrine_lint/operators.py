@@ -1,0 +1,918 @@
+"""The operators of a path test, each defined once: how its argument is checked, how it
+evaluates, the JSON Schema of its argument and its documentation row.
+
+`schemas/rulepack.schema.json` (`$defs/test`) and the operator table of `docs/reference.md` are
+generated from this registry (`tools/sync_language.py`); a test fails when either drifts. Adding
+an operator means adding one `Operator` here, then running that script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .dates import ISO_DATE, as_date, parse_date, subtract
+from .document import PathKey
+from .jsonsubset import compile_schema
+from .logic import (
+    FALSE,
+    TRUE,
+    UNKNOWN,
+    ConditionError,
+    Context,
+    Evaluator,
+    Predicate,
+    Verdict,
+    gaps,
+    list_prefix,
+    reached_list,
+    walk,
+)
+from .model import Text
+from .paths import FieldPath, PathSyntaxError, Resolution, parse_path
+
+if TYPE_CHECKING:
+    from .conditions import Compiler
+
+MAX_REGEX = 500
+MAX_MATCHED = 10_000  # longer manifest values never match a pack's regex
+
+Where = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One use of an operator in a pack: the test's path, its whole mapping, where it is."""
+
+    path: FieldPath
+    spec: dict[str, Any]
+    where: Where
+    quantifier: str
+    compiler: Compiler
+
+    @property
+    def at(self) -> Where:
+        return self.where
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    name: str
+    summary: Text  # what the test checks, for the documentation table
+    argument: Text  # the form of its argument, for the documentation table
+    schema: dict[str, Any]  # JSON Schema of its argument (mirrored in the rulepack schema)
+    build: Callable[[Call], Evaluator]
+    partner: str | None = None  # min and max form one range test
+    quantified: bool = True  # accepts `quantifier` on a [*] path
+
+
+def _same(a: Any, b: Any) -> bool:
+    # True == 1 in Python; a manifest's `true` must never equal a rule's `1`.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a is b
+    return bool(a == b)
+
+
+def _is_scalar(v: Any) -> bool:
+    return isinstance(v, str | int | float | bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def element_test(
+    path: FieldPath, predicate: Predicate, quantifier: str, presence: bool | None = None
+) -> Evaluator:
+    """Apply `predicate` to the value(s) at `path`, three-valued.
+
+    On a [*] path the quantifier decides (all, any, none) and the verdict lists every element
+    behind it (each failing one for `all`, each matching one for `none`). With `presence` set
+    (`exists` on a [*] path), elements lacking the key are judged instead of being unknown.
+    """
+    if not path.has_wildcard and not path.rooted:
+        keys = path.segments
+
+        def run_single(data: Any, ctx: Context) -> Verdict:
+            # Fast walk for the common plain path; the full resolver only explains a miss.
+            value = data
+            for key in keys:
+                if isinstance(value, dict) and isinstance(key, str):
+                    value = value.get(key)
+                elif isinstance(value, list) and isinstance(key, int) and key < len(value):
+                    value = value[key]
+                else:
+                    value = None
+                if value is None:
+                    res = walk(data, path, ctx)
+                    return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            return Verdict(TRUE if predicate(value, ctx) else FALSE, keys, value)  # type: ignore[arg-type]
+
+        return run_single
+
+    if not path.has_wildcard:
+
+        def run_rooted(data: Any, ctx: Context) -> Verdict:
+            res = walk(data, path, ctx)
+            if not res.found:
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            where_, value = res.found[0]
+            return Verdict(TRUE if predicate(value, ctx) else FALSE, where_, value)
+
+        return run_rooted
+
+    def run_many(data: Any, ctx: Context) -> Verdict:
+        res = walk(data, path, ctx)
+        if not res.found and res.missing and not reached_list(res.missing, path):
+            return Verdict(UNKNOWN, res.missing[0], None, gaps(res)[:1])
+        hits: list[tuple[PathKey, Any]] = []
+        misses: list[tuple[PathKey, Any]] = []
+        for where_, value in res.found:
+            (hits if predicate(value, ctx) else misses).append((where_, value))
+        if presence is not None:
+            absent = [(m, None) for m in res.missing]
+            if presence:
+                misses += absent
+            else:
+                hits, misses = absent, hits
+            res = Resolution(res.found, [], [])
+        # The element that decides, or the list itself when no element does (e.g. an empty list).
+        whole: tuple[PathKey, Any] = (list_prefix(path, ctx, data), None)
+        if quantifier == "all":
+            if misses:
+                return Verdict(FALSE, *misses[0], elements=misses)
+            if res.missing:
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            return Verdict(TRUE, *(hits[0] if hits else whole), elements=hits or None)
+        if quantifier == "any":
+            if hits:
+                return Verdict(TRUE, *hits[0], elements=hits)
+            if res.missing:
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            return Verdict(FALSE, *whole)
+        if hits:  # none
+            return Verdict(FALSE, *hits[0], elements=hits)
+        if res.missing:
+            return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+        return Verdict(TRUE, *(misses[0] if misses else whole), elements=misses or None)
+
+    return run_many
+
+
+def _predicate_operator(make: Callable[[Call], Predicate]) -> Callable[[Call], Evaluator]:
+    def build(call: Call) -> Evaluator:
+        return element_test(call.path, make(call), call.quantifier)
+
+    return build
+
+
+def _other_path(raw: Any, at: Where, *, wildcard: bool) -> FieldPath:
+    try:
+        other = parse_path(raw) if isinstance(raw, str) else None
+    except PathSyntaxError as exc:
+        raise ConditionError(str(exc), at) from None
+    if other is None:
+        raise ConditionError("un chemin (texte) est attendu", at)
+    if other.has_wildcard and not wildcard:
+        raise ConditionError("chemin sans [*] attendu ici", at)
+    return other
+
+
+# --- exists ------------------------------------------------------------------------------------
+
+
+def _build_exists(call: Call) -> Evaluator:
+    """Presence test. On a plain path it is never unknown; with [*] it applies the quantifier
+    to each element, and an absent list is unknown like for every other operator."""
+    wanted = call.spec["exists"]
+    path = call.path
+    if not isinstance(wanted, bool):
+        raise ConditionError("« exists » attend true ou false", (*call.where, "exists"))
+    if path.has_wildcard:
+        return element_test(path, lambda v, ctx: True, call.quantifier, presence=wanted)
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        res = walk(data, path, ctx)
+        present = bool(res.found)
+        where_ = res.found[0][0] if res.found else (res.missing[0] if res.missing else None)
+        value = res.found[0][1] if res.found else None
+        return Verdict(TRUE if present is wanted else FALSE, where_, value)
+
+    return run
+
+
+# --- equals, in, not_in, contains, matches -----------------------------------------------------
+
+
+def _scalar_arg(call: Call, op: str) -> Any:
+    arg = call.spec[op]
+    if not _is_scalar(arg):
+        raise ConditionError(
+            f"« {op} » attend une valeur simple (texte, nombre ou booléen)", (*call.where, op)
+        )
+    return arg
+
+
+def _make_equals(call: Call) -> Predicate:
+    arg = _scalar_arg(call, "equals")
+    return lambda v, ctx: _same(v, arg)
+
+
+def _values_arg(call: Call, op: str) -> list[Any]:
+    arg = call.spec[op]
+    if not isinstance(arg, list) or not arg or not all(_is_scalar(x) for x in arg):
+        raise ConditionError(f"« {op} » attend une liste non vide de valeurs simples", (*call.where, op))
+    return list(arg)
+
+
+def _make_in(call: Call) -> Predicate:
+    values = _values_arg(call, "in")
+    return lambda v, ctx: any(_same(v, x) for x in values)
+
+
+def _make_not_in(call: Call) -> Predicate:
+    values = _values_arg(call, "not_in")
+    return lambda v, ctx: not any(_same(v, x) for x in values)
+
+
+def _make_contains(call: Call) -> Predicate:
+    arg = _scalar_arg(call, "contains")
+
+    def contains(v: Any, ctx: Context) -> bool:
+        if isinstance(v, list):
+            return any(_same(item, arg) for item in v)
+        if isinstance(v, str) and isinstance(arg, str):
+            return arg in v
+        return False
+
+    return contains
+
+
+def regex_risk(pattern: str) -> str | None:
+    """Refuse patterns that can backtrack exponentially: a repeat inside a repeat, or an
+    alternation under a repeat (e.g. `(a+)+`, `(a|aa)+`), and backreferences.
+
+    Python's `re` has no time limit, so a pack's regex run on a manifest's text must be safe by
+    construction (the same idea as the safe-regex checks of JavaScript linters).
+    """
+    from re import _parser as sre  # type: ignore[attr-defined]
+
+    try:
+        tree = sre.parse(pattern)
+    except re.error:
+        return None  # reported by re.compile
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
+
+    def visit(items: Any, under_repeat: bool) -> str | None:
+        for op, av in items:
+            if op in repeats:
+                low, high, sub = av
+                if under_repeat and high != low:
+                    return "quantificateurs imbriqués (risque de retour arrière exponentiel)"
+                found = visit(sub, under_repeat or (high != low and high > 1))
+                if found:
+                    return found
+            elif op is sre.BRANCH:
+                if under_repeat:
+                    return "alternative sous un quantificateur (risque de retour arrière exponentiel)"
+                for branch in av[1]:
+                    found = visit(branch, under_repeat)
+                    if found:
+                        return found
+            elif op is sre.SUBPATTERN:
+                found = visit(av[-1], under_repeat)
+                if found:
+                    return found
+            elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
+                return "référence arrière interdite"
+            elif op in (sre.ASSERT, sre.ASSERT_NOT):
+                found = visit(av[1], under_repeat)
+                if found:
+                    return found
+        return None
+
+    return visit(tree, False)
+
+
+def _make_matches(call: Call) -> Predicate:
+    arg = call.spec["matches"]
+    at = (*call.where, "matches")
+    if not isinstance(arg, str):
+        raise ConditionError("« matches » attend une expression régulière", at)
+    if not arg:
+        raise ConditionError("expression régulière vide", at)
+    if len(arg) > MAX_REGEX:
+        raise ConditionError(f"expression régulière trop longue (maximum {MAX_REGEX} caractères)", at)
+    try:
+        regex = re.compile(arg)
+    except re.error as exc:
+        raise ConditionError(f"expression régulière invalide : {exc}", at) from None
+    risk = regex_risk(arg)
+    if risk:
+        raise ConditionError(f"expression régulière refusée : {risk}", at)
+    return lambda v, ctx: (
+        isinstance(v, str | int | float)
+        and len(str(v)) <= MAX_MATCHED
+        and not isinstance(v, bool)
+        and regex.search(str(v)) is not None
+    )
+
+
+# --- min / max ---------------------------------------------------------------------------------
+
+
+def _bound(value: Any, at: Where) -> float | str:
+    if _is_number(value):
+        return float(value)
+    if value == "today" or (isinstance(value, str) and ISO_DATE.fullmatch(value) and parse_date(value)):
+        return str(value)
+    raise ConditionError("borne attendue : nombre, date AAAA-MM-JJ ou « today »", at)
+
+
+def _make_range(call: Call) -> Predicate:
+    lo_raw, hi_raw, where = call.spec.get("min"), call.spec.get("max"), call.where
+    lo = None if lo_raw is None else _bound(lo_raw, (*where, "min"))
+    hi = None if hi_raw is None else _bound(hi_raw, (*where, "max"))
+    if isinstance(lo, str) or isinstance(hi, str):
+        if (lo is not None and not isinstance(lo, str)) or (hi is not None and not isinstance(hi, str)):
+            raise ConditionError("min et max doivent être tous deux des dates ou des nombres", where)
+
+        def resolve_bound(b: str | None, ctx: Context) -> Any:
+            if b is None:
+                return None
+            return ctx.today if b == "today" else parse_date(b)
+
+        def date_in_range(v: Any, ctx: Context) -> bool:
+            d = as_date(v)
+            if d is None:
+                return False
+            low = resolve_bound(lo, ctx) if isinstance(lo, str) else None
+            high = resolve_bound(hi, ctx) if isinstance(hi, str) else None
+            return (low is None or d >= low) and (high is None or d <= high)
+
+        return date_in_range
+
+    def number_in_range(v: Any, ctx: Context) -> bool:
+        if not _is_number(v):
+            return False
+        return (lo is None or bool(v >= lo)) and (hi is None or bool(v <= hi))
+
+    return number_in_range
+
+
+# --- not_older_than ----------------------------------------------------------------------------
+
+
+def _build_not_older_than(call: Call) -> Evaluator:
+    arg = call.spec["not_older_than"]
+    at = (*call.where, "not_older_than")
+    amounts = {k: v for k, v in arg.items() if k != "relative_to"} if isinstance(arg, dict) else {}
+    if (
+        not isinstance(arg, dict)
+        or not amounts
+        or set(arg) - {"days", "months", "years", "relative_to"}
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in amounts.values())
+    ):
+        raise ConditionError(
+            "« not_older_than » attend {days|months|years: entier positif, relative_to?: chemin}", at
+        )
+    years, months, days = (int(amounts.get(k, 0)) for k in ("years", "months", "days"))
+
+    def within(v: Any, reference: Any) -> bool:
+        d = as_date(v)
+        if d is None:
+            return False
+        try:
+            limit = subtract(reference, years, months, days)
+        except (ValueError, OverflowError):
+            return True  # the limit falls before year 1: no date is older than that
+        return d >= limit
+
+    if "relative_to" not in arg:
+        return element_test(call.path, lambda v, ctx: within(v, ctx.today), call.quantifier)
+    other = _other_path(arg["relative_to"], (*at, "relative_to"), wildcard=False)
+    if call.path.has_wildcard:
+        raise ConditionError("« relative_to » ne s'applique pas à un chemin avec [*]", at)
+    path = call.path
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        mine, theirs = walk(data, path, ctx), walk(data, other, ctx)
+        missing = gaps(mine) + gaps(theirs)
+        if missing:
+            return Verdict(UNKNOWN, missing[0][0], None, missing)
+        where_, value = mine.found[0]
+        reference = as_date(theirs.found[0][1])
+        if reference is None:
+            return Verdict(FALSE, theirs.found[0][0], theirs.found[0][1])
+        ok = within(value, reference)
+        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs.found[0][1])
+
+    return run
+
+
+# --- count -------------------------------------------------------------------------------------
+
+
+def _build_count(call: Call) -> Evaluator:
+    bounds = call.spec["count"]
+    at = (*call.where, "count")
+    if (
+        not isinstance(bounds, dict)
+        or not (set(bounds) & {"min", "max"})
+        or set(bounds) - {"min", "max", "where"}
+    ):
+        raise ConditionError("« count » attend {min?: n, max?: n, where?: condition}", at)
+    lo, hi = bounds.get("min"), bounds.get("max")
+    for b in (lo, hi):
+        if b is not None and (not isinstance(b, int) or isinstance(b, bool) or b < 0):
+            raise ConditionError("les bornes de « count » sont des entiers positifs", at)
+    path = call.path
+    if "where" in bounds:
+        matcher = call.compiler.compile(bounds["where"], (*at, "where"))
+        return _count_matching(path, matcher, lo, hi)
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        res = walk(data, path, ctx)
+        if path.has_wildcard:
+            if not res.found and res.missing and not reached_list(res.missing, path):
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res)[:1])
+            n = len(res.found)
+            where_: PathKey | None = list_prefix(path, ctx, data)
+        else:
+            if not res.found:
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            where_, value = res.found[0]
+            n = len(value) if isinstance(value, list | dict | str) else 1
+        ok = (lo is None or n >= lo) and (hi is None or n <= hi)
+        return Verdict(TRUE if ok else FALSE, where_, n)
+
+    return run
+
+
+def _count_matching(path: FieldPath, matcher: Evaluator, lo: int | None, hi: int | None) -> Evaluator:
+    """Count the elements for which `matcher` (relative to the element) holds. An undecided
+    element decides nothing unless it could change the verdict: then the count is unknown."""
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        res = walk(data, path, ctx)
+        if path.has_wildcard:
+            if not res.found and res.missing and not reached_list(res.missing, path):
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res)[:1])
+            items = res.found
+            at: PathKey = list_prefix(path, ctx, data)
+        else:
+            if not res.found:
+                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+            at, value = res.found[0]
+            items = [((*at, i), v) for i, v in enumerate(value)] if isinstance(value, list) else []
+        sure = undecided_elements = 0
+        undecided: list[tuple[PathKey, str]] = []
+        matched: list[tuple[PathKey, Any]] = []
+        inner = Context(ctx.today, ctx.root if ctx.root is not None else data)
+        for where_, item in items:
+            v = matcher(item, inner)
+            if v.state == TRUE:
+                sure += 1
+                matched.append((where_, item))
+            elif v.state == UNKNOWN:
+                undecided_elements += 1
+                undecided += [(_join(where_, p), _join_text(where_, t)) for p, t in v.missing]
+        possible = sure + undecided_elements
+        if (lo is not None and possible < lo) or (hi is not None and sure > hi):
+            return Verdict(FALSE, at, sure, elements=matched if hi is not None and sure > hi else None)
+        if (lo is None or sure >= lo) and (hi is None or possible <= hi):
+            return Verdict(TRUE, at, sure)
+        return Verdict(UNKNOWN, undecided[0][0] if undecided else at, None, undecided)
+
+    return run
+
+
+def _join(prefix: PathKey, path: PathKey) -> PathKey:
+    """An element's relative path made concrete (paths read from the root stay as they are)."""
+    if path[:1] == ("$root",) or path[:1] == ("$derived",):
+        return path
+    return (*prefix, *path)
+
+
+def _join_text(prefix: PathKey, text: str) -> str:
+    from .document import format_path
+
+    if text.startswith("$"):
+        return text
+    head = format_path(prefix)
+    if not text:
+        return head
+    return head + (text if text.startswith("[") else "." + text)
+
+
+# --- compare_to --------------------------------------------------------------------------------
+
+_COMPARISONS: dict[str, Callable[[Any, Any, float], bool]] = {
+    "eq": lambda a, b, tol: abs(a - b) <= tol if _is_number(a) and _is_number(b) else _equal(a, b),
+    "ne": lambda a, b, tol: abs(a - b) > tol if _is_number(a) and _is_number(b) else not _equal(a, b),
+    "lt": lambda a, b, tol: _ordered(a, b, lambda x, y, t: x < y - t, tol),
+    "le": lambda a, b, tol: _ordered(a, b, lambda x, y, t: x <= y + t, tol),
+    "gt": lambda a, b, tol: _ordered(a, b, lambda x, y, t: x > y + t, tol),
+    "ge": lambda a, b, tol: _ordered(a, b, lambda x, y, t: x >= y - t, tol),
+}
+
+
+def _equal(a: Any, b: Any) -> bool:
+    da, db = as_date(a), as_date(b)
+    if da is not None and db is not None:
+        return da == db
+    return _same(a, b)
+
+
+def _ordered(a: Any, b: Any, compare: Callable[[Any, Any, float], bool], tol: float) -> bool:
+    """Numbers compare as numbers (with the tolerance); two dates compare as calendar dates,
+    the tolerance counting days. Anything else is not ordered: the comparison is false."""
+    if _is_number(a) and _is_number(b):
+        return compare(a, b, tol)
+    da, db = as_date(a), as_date(b)
+    if da is not None and db is not None:
+        return compare(da.toordinal(), db.toordinal(), tol)
+    return False
+
+
+def _build_compare_to(call: Call) -> Evaluator:
+    spec = call.spec["compare_to"]
+    at = (*call.where, "compare_to")
+    path = call.path
+    if not isinstance(spec, dict) or set(spec) - {"path", "op", "tolerance"} or "path" not in spec:
+        raise ConditionError("« compare_to » attend {path, op, tolerance?}", at)
+    if path.has_wildcard:
+        raise ConditionError("« compare_to » ne s'applique pas à un chemin avec [*]", at)
+    other = _other_path(spec["path"], (*at, "path"), wildcard=False)
+    compare = _COMPARISONS.get(spec.get("op"))  # type: ignore[arg-type]
+    if compare is None:
+        raise ConditionError(
+            f"comparaison inconnue « {spec.get('op')} » (eq, ne, lt, le, gt, ge)", (*at, "op")
+        )
+    tolerance = spec.get("tolerance", 0)
+    if not _is_number(tolerance) or tolerance < 0:
+        raise ConditionError("« tolerance » attend un nombre positif", (*at, "tolerance"))
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        mine, theirs = walk(data, path, ctx), walk(data, other, ctx)
+        missing = gaps(mine) + gaps(theirs)
+        if missing:
+            return Verdict(UNKNOWN, missing[0][0], None, missing)
+        where_, value = mine.found[0]
+        ok = compare(value, theirs.found[0][1], tolerance)
+        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs.found[0][1])
+
+    return run
+
+
+# --- among (join) ------------------------------------------------------------------------------
+
+
+def _build_among(call: Call) -> Evaluator:
+    """Each value at `path` must be one of the values found at another path (a join: "every
+    declared audience has an identity provider"). Unknown while the other list is not declared."""
+    other = _other_path(call.spec["among"], (*call.where, "among"), wildcard=True)
+    path = call.path
+
+    def pool(data: Any, ctx: Context) -> tuple[list[Any] | None, list[tuple[PathKey, str]]]:
+        res = walk(data, other, ctx)
+        if not res.found and res.missing and (not other.has_wildcard or not reached_list(res.missing, other)):
+            return None, gaps(res)[:1]
+        values: list[Any] = []
+        for _, v in res.found:
+            values.extend(v if isinstance(v, list) else [v])
+        return values, []
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        values, missing = pool(data, ctx)
+        if values is None:
+            return Verdict(UNKNOWN, missing[0][0], None, missing)
+        inner = element_test(path, lambda v, c: any(_same(v, x) for x in values), call.quantifier)
+        return inner(data, ctx)
+
+    return run
+
+
+# --- schema (escape hatch) ---------------------------------------------------------------------
+
+_FORBIDDEN_SCHEMA_KEYS = (
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+)
+
+
+def _make_schema(call: Call) -> Predicate:
+    arg = call.spec["schema"]
+    at = (*call.where, "schema")
+    if not isinstance(arg, dict):
+        raise ConditionError("« schema » attend un schéma JSON (dictionnaire)", at)
+    forbid_external_refs(arg, at)
+    if not call.compiler.trusted:
+        import jsonschema  # meta-validation only when the pack is new to this tool version
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(arg)
+        except jsonschema.SchemaError as exc:
+            raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
+    check = compile_schema(arg)
+    return lambda v, ctx: check(v)
+
+
+def forbid_external_refs(schema: Any, at: Where) -> None:
+    """A pack must not reach files or the network, nor fail at evaluation: only `$ref` to a
+    JSON pointer inside the same schema ("#/…") is allowed, and it must resolve."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in _FORBIDDEN_SCHEMA_KEYS:
+                if key in node:
+                    raise ConditionError(f"mot-clé « {key} » interdit dans « schema »", at)
+            patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+            if isinstance(node.get("patternProperties"), dict):
+                patterns += list(node["patternProperties"])
+            for pattern in patterns:
+                risk = regex_risk(pattern)
+                if risk:
+                    raise ConditionError(f"motif « {pattern} » refusé dans « schema » : {risk}", at)
+            ref = node.get("$ref")
+            if ref is not None:
+                if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+                    raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
+                if not _pointer_resolves(schema, ref):
+                    raise ConditionError(f"référence introuvable dans « schema » : {ref}", at)
+                if _refs_reach(schema, ref, set()):
+                    raise ConditionError(f"référence récursive interdite dans « schema » : {ref}", at)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _refs_reach(root: Any, ref: str, seen: set[str]) -> bool:
+    """True when following `ref` can lead back to a schema already being expanded (a cycle)."""
+    if ref in seen:
+        return True
+    target = _resolve_pointer(root, ref)
+    inner = seen | {ref}
+    if ref == "#" or target is root:
+        return True
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            nested = node.get("$ref")
+            if isinstance(nested, str) and nested.startswith("#") and _refs_reach(root, nested, inner):
+                return True
+            stack.extend(v for k, v in node.items() if k != "$defs")
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _resolve_pointer(root: Any, ref: str) -> Any:
+    target = root
+    for raw in ref[2:].split("/") if ref != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        target = target[int(part)] if isinstance(target, list) else target[part]
+    return target
+
+
+def _pointer_resolves(root: Any, ref: str) -> bool:
+    target = root
+    for raw in ref[2:].split("/") if ref != "#" else []:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and part in target:
+            target = target[part]
+        elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            target = target[int(part)]
+        else:
+            return False
+    return True
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+_SCALAR: dict[str, Any] = {"$ref": "#/$defs/scalar"}
+_PATH: dict[str, Any] = {"$ref": "#/$defs/path"}
+_SCALARS: dict[str, Any] = {"type": "array", "minItems": 1, "items": _SCALAR}
+
+OPERATORS: tuple[Operator, ...] = (
+    Operator(
+        "exists",
+        Text(
+            "le fait est déclaré (true) ou absent (false) ; jamais « à renseigner » sur un chemin sans [*]",
+            "the fact is declared (true) or absent (false); never undecided on a path without [*]",
+        ),
+        Text("`true` ou `false`", "`true` or `false`"),
+        {"type": "boolean"},
+        _build_exists,
+    ),
+    Operator(
+        "equals",
+        Text(
+            "la valeur est égale à l'argument (`true` n'est jamais égal à `1`)",
+            "the value equals the argument",
+        ),
+        Text("valeur simple", "scalar"),
+        _SCALAR,
+        _predicate_operator(_make_equals),
+    ),
+    Operator(
+        "in",
+        Text("la valeur est l'une de celles de la liste", "the value is one of the list"),
+        Text("liste de valeurs simples", "list of scalars"),
+        _SCALARS,
+        _predicate_operator(_make_in),
+    ),
+    Operator(
+        "not_in",
+        Text("la valeur n'est aucune de celles de la liste", "the value is none of the list"),
+        Text("liste de valeurs simples", "list of scalars"),
+        _SCALARS,
+        _predicate_operator(_make_not_in),
+    ),
+    Operator(
+        "matches",
+        Text(
+            "le texte contient une correspondance de l'expression régulière (sans retour arrière exponentiel)",
+            "the text contains a match of the regular expression (no exponential backtracking)",
+        ),
+        Text("expression régulière (≤ 500 caractères)", "regular expression (≤ 500 characters)"),
+        {"type": "string", "minLength": 1, "maxLength": MAX_REGEX},
+        _predicate_operator(_make_matches),
+    ),
+    Operator(
+        "min",
+        Text(
+            "nombre ou date au moins égal à la borne (avec `max` : dans l'intervalle)",
+            "number or date at least the bound (with `max`: within the range)",
+        ),
+        Text("nombre, date AAAA-MM-JJ ou `today`", "number, YYYY-MM-DD date or `today`"),
+        {"$ref": "#/$defs/dateOrToday"},
+        _predicate_operator(_make_range),
+        partner="max",
+    ),
+    Operator(
+        "max",
+        Text(
+            "nombre ou date au plus égal à la borne (avec `min` : dans l'intervalle)",
+            "number or date at most the bound (with `min`: within the range)",
+        ),
+        Text("nombre, date AAAA-MM-JJ ou `today`", "number, YYYY-MM-DD date or `today`"),
+        {"$ref": "#/$defs/dateOrToday"},
+        _predicate_operator(_make_range),
+        partner="min",
+    ),
+    Operator(
+        "not_older_than",
+        Text(
+            "date qui n'a pas plus de N jours, mois ou années (mois du calendrier) à la date "
+            "d'évaluation, ou à la date lue à `relative_to`",
+            "date at most N days, months or years old at the evaluation date, or at the date read at `relative_to`",
+        ),
+        Text(
+            "`{days|months|years: n, relative_to?: chemin}`", "`{days|months|years: n, relative_to?: path}`"
+        ),
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": {
+                "days": {"type": "integer", "minimum": 0},
+                "months": {"type": "integer", "minimum": 0},
+                "years": {"type": "integer", "minimum": 0},
+                "relative_to": _PATH,
+            },
+            "anyOf": [{"required": ["days"]}, {"required": ["months"]}, {"required": ["years"]}],
+        },
+        _build_not_older_than,
+    ),
+    Operator(
+        "contains",
+        Text(
+            "la liste contient la valeur, ou le texte contient le texte donné",
+            "the list contains the value, or the text contains the given text",
+        ),
+        Text("valeur simple", "scalar"),
+        _SCALAR,
+        _predicate_operator(_make_contains),
+    ),
+    Operator(
+        "count",
+        Text(
+            "nombre d'éléments (d'une liste, d'un dictionnaire, ou des éléments `[*]`), ou avec "
+            "`where` nombre d'éléments qui satisfont une condition relative à l'élément ; "
+            "« à renseigner » seulement si un élément indécis pourrait changer le résultat",
+            "number of elements, or with `where` the number of elements satisfying a condition "
+            "relative to the element; undecided only when an undecided element could change the result",
+        ),
+        Text("`{min?: n, max?: n, where?: condition}`", "`{min?: n, max?: n, where?: condition}`"),
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "min": {"type": "integer", "minimum": 0},
+                "max": {"type": "integer", "minimum": 0},
+                "where": {"$ref": "#/$defs/condition"},
+            },
+            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
+        },
+        _build_count,
+        quantified=False,
+    ),
+    Operator(
+        "compare_to",
+        Text(
+            "compare la valeur à celle d'un autre chemin : nombres (tolérance en unités) ou dates "
+            "(tolérance en jours) ordonnés, égalité pour le reste",
+            "compares the value with another path's: numbers (tolerance in units) or dates "
+            "(tolerance in days) are ordered, anything else is compared for equality",
+        ),
+        Text("`{path, op: eq|ne|lt|le|gt|ge, tolerance?}`", "`{path, op: eq|ne|lt|le|gt|ge, tolerance?}`"),
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["path", "op"],
+            "properties": {
+                "path": _PATH,
+                "op": {"enum": ["eq", "ne", "lt", "le", "gt", "ge"]},
+                "tolerance": {"type": "number", "minimum": 0},
+            },
+        },
+        _build_compare_to,
+        quantified=False,
+    ),
+    Operator(
+        "among",
+        Text(
+            "la valeur figure parmi celles trouvées à un autre chemin (jointure entre deux listes) ; "
+            "« à renseigner » tant que l'autre liste n'est pas déclarée",
+            "the value is among those found at another path (a join between two lists); "
+            "undecided while the other list is not declared",
+        ),
+        Text("chemin (avec `[*]` possible)", "path (may use `[*]`)"),
+        _PATH,
+        _build_among,
+    ),
+    Operator(
+        "schema",
+        Text(
+            "échappatoire : la valeur est valide selon un schéma JSON (verdict à deux valeurs, "
+            "références externes interdites) ; à justifier par un commentaire",
+            "escape hatch: the value is valid against a JSON Schema (two-valued, no external "
+            "references); justify each use in a comment",
+        ),
+        Text("schéma JSON", "JSON Schema"),
+        {
+            "description": "Échappatoire : la valeur doit être valide selon ce schéma JSON (les références $ref externes sont interdites).",
+            "type": "object",
+        },
+        _predicate_operator(_make_schema),
+    ),
+)
+
+REGISTRY: dict[str, Operator] = {op.name: op for op in OPERATORS}
+
+
+def schema_of_path_tests() -> dict[str, Any]:
+    """The rulepack schema's `$defs/test`, generated from the registry."""
+    one_of: list[dict[str, Any]] = []
+    for op in OPERATORS:
+        if op.partner is not None:
+            if op.partner in REGISTRY and OPERATORS.index(REGISTRY[op.partner]) < OPERATORS.index(op):
+                continue
+            one_of.append({"anyOf": [{"required": [op.name]}, {"required": [op.partner]}]})
+        else:
+            one_of.append({"required": [op.name]})
+    return {
+        "description": "Un test sur un chemin : path et exactement un opérateur (min et max vont ensemble).",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["path"],
+        "properties": {
+            "path": _PATH,
+            "quantifier": {
+                "description": "Pour un chemin avec [*] : all (tous les éléments, par défaut), any (au moins un), none (aucun).",
+                "enum": ["all", "any", "none"],
+            },
+            **{op.name: op.schema for op in OPERATORS},
+        },
+        "oneOf": one_of,
+    }
+
+
+def operator_table(lang: str) -> str:
+    """The Markdown table of operators for the pack reference."""
+    head = (
+        "| opérateur | argument | vrai quand |\n| --- | --- | --- |"
+        if lang == "fr"
+        else "| operator | argument | true when |\n| --- | --- | --- |"
+    )
+    rows = [f"| `{op.name}` | {op.argument.get(lang)} | {op.summary.get(lang)} |" for op in OPERATORS]
+    return "\n".join([head, *rows]) + "\n"
