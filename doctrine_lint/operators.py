@@ -572,25 +572,70 @@ def _build_compare_to(call: Call) -> Evaluator:
 
 def _build_among(call: Call) -> Evaluator:
     """Each value at `path` must be one of the values found at another path (a join: "every
-    declared audience has an identity provider"). Unknown while the other list is not declared."""
-    other = _other_path(call.spec["among"], (*call.where, "among"), wildcard=True)
+    declared audience has an identity provider"). The long form keeps only the elements of a
+    list that satisfy `where` (relative to each element) and takes their `field`: "every
+    declared audience has an ÉduConnect provider". Unknown while the other list is not
+    declared, or while an element that might supply the value is undecided."""
+    raw = call.spec["among"]
+    at = (*call.where, "among")
+    if isinstance(raw, dict):
+        if set(raw) - {"path", "where", "field"} or "path" not in raw:
+            raise ConditionError("« among » attend un chemin, ou {path, where?, field?}", at)
+        other = _other_path(raw["path"], (*at, "path"), wildcard=True)
+        if not other.has_wildcard:
+            raise ConditionError("« among.path » désigne les éléments d'une liste ([*])", (*at, "path"))
+        where = call.compiler.compile(raw["where"], (*at, "where")) if "where" in raw else None
+        field_path = _other_path(raw["field"], (*at, "field"), wildcard=False) if "field" in raw else None
+    else:
+        other = _other_path(raw, at, wildcard=True)
+        where, field_path = None, None
     path = call.path
 
-    def pool(data: Any, ctx: Context) -> tuple[list[Any] | None, list[tuple[PathKey, str]]]:
+    def pool(data: Any, ctx: Context) -> tuple[list[Any], list[Any], list[tuple[PathKey, str]]] | None:
+        """(values surely in the pool, values maybe in it, facts that would decide the maybes),
+        or None when the other list itself is not declared."""
         res = walk(data, other, ctx)
         if not res.found and res.missing and (not other.has_wildcard or not reached_list(res.missing, other)):
-            return None, gaps(res)[:1]
-        values: list[Any] = []
-        for _, v in res.found:
-            values.extend(v if isinstance(v, list) else [v])
-        return values, []
+            return None
+        sure: list[Any] = []
+        maybe: list[Any] = []
+        facts: list[tuple[PathKey, str]] = []
+        inner = Context(ctx.today, ctx.root if ctx.root is not None else data)
+        for where_, item in res.found:
+            state = TRUE
+            if where is not None:
+                verdict = where(item, inner)
+                state = verdict.state
+                if state == FALSE:
+                    continue
+                if state == UNKNOWN:
+                    facts += [(_join(where_, p), _join_text(where_, t)) for p, t in verdict.missing]
+            if field_path is not None:
+                found = walk(item, field_path, inner).found
+                if not found:
+                    continue
+                item = found[0][1]
+            values = item if isinstance(item, list) else [item]
+            (sure if state == TRUE else maybe).extend(values)
+        return sure, maybe, facts
 
     def run(data: Any, ctx: Context) -> Verdict:
-        values, missing = pool(data, ctx)
-        if values is None:
+        found = pool(data, ctx)
+        if found is None:
+            res = walk(data, other, ctx)
+            missing = gaps(res)[:1]
             return Verdict(UNKNOWN, missing[0][0], None, missing)
-        inner = element_test(path, lambda v, c: any(_same(v, x) for x in values), call.quantifier)
-        return inner(data, ctx)
+        sure, maybe, facts = found
+
+        def member(v: Any, c: Context) -> bool:
+            return any(_same(v, x) for x in sure)
+
+        verdict = element_test(path, member, call.quantifier)(data, ctx)
+        if verdict.state != TRUE and facts and maybe:
+            values = [v for _, v in verdict.elements] if verdict.elements else [verdict.value]
+            if all(any(_same(v, x) for x in maybe) for v in values):
+                return Verdict(UNKNOWN, facts[0][0], None, facts)
+        return verdict
 
     return run
 
@@ -851,13 +896,29 @@ OPERATORS: tuple[Operator, ...] = (
     Operator(
         "among",
         Text(
-            "la valeur figure parmi celles trouvées à un autre chemin (jointure entre deux listes) ; "
-            "« à renseigner » tant que l'autre liste n'est pas déclarée",
-            "the value is among those found at another path (a join between two lists); "
-            "undecided while the other list is not declared",
+            "la valeur figure parmi celles trouvées à un autre chemin (jointure entre deux listes), "
+            "ou parmi le champ `field` des éléments de cette liste qui satisfont `where` ; "
+            "« à renseigner » tant que l'autre liste n'est pas déclarée ou qu'un élément indécis "
+            "pourrait fournir la valeur",
+            "the value is among those found at another path (a join between two lists), or among "
+            "the `field` of the elements of that list satisfying `where`; undecided while the other "
+            "list is not declared or an undecided element might supply the value",
         ),
-        Text("chemin (avec `[*]` possible)", "path (may use `[*]`)"),
-        _PATH,
+        Text(
+            "chemin (avec `[*]` possible), ou `{path: liste[*], where?: condition, field?: champ}`",
+            "path (may use `[*]`), or `{path: list[*], where?: condition, field?: field}`",
+        ),
+        {
+            "oneOf": [
+                _PATH,
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["path"],
+                    "properties": {"path": _PATH, "where": {"$ref": "#/$defs/condition"}, "field": _PATH},
+                },
+            ]
+        },
         _build_among,
     ),
     Operator(
