@@ -59,14 +59,14 @@ def _split(values: Iterable[str]) -> list[str]:
 
 
 def _parse_date(value: str | None) -> date:
+    from .dates import parse_day
+
     if value is None:
         return date.today()
-    try:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date") from None
+    day = parse_day(value)
+    if day is None:
+        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date")
+    return day
 
 
 def pack_options(func: F) -> F:

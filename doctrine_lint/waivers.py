@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import add_months
+from .dates import add_months, validated_date
 from .document import Document
 from .errors import ManifestError
 from .model import Finding, Location, Outcome, Text
@@ -67,8 +67,8 @@ def read_waivers(doc: Document) -> list[Waiver]:
                 raw.get("path"),
                 raw["justification"],
                 raw.get("approver"),
-                date.fromisoformat(raw["granted"]) if raw.get("granted") else None,
-                date.fromisoformat(raw["expires"]),
+                validated_date(raw["granted"]) if raw.get("granted") else None,
+                validated_date(raw["expires"]),
                 raw.get("clause"),
                 Location(doc.file, line, column),
             )
