@@ -105,3 +105,29 @@ def compute(
         ),
     )
     return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])
+
+
+# Per-rule outcome when a rule gives several findings (one per failing list element): the
+# worst occurrence decides, in this order.
+_RULE_OUTCOME_ORDER = (_NON_CONFORME, _A_RENSEIGNER, _DEROGATION, _CONFORME, _NON_APPLICABLE)
+
+
+def rule_outcomes(findings: Iterable[Finding]) -> dict[str, Outcome]:
+    """One outcome per rule id: non conforme if any occurrence is, else à renseigner if any,
+    else dérogation if any, else conforme if any, else non applicable."""
+    seen: dict[str, set[Outcome]] = {}
+    for f in findings:
+        seen.setdefault(f.rule_id, set()).add(f.outcome)
+    return {
+        rule_id: next(o for o in _RULE_OUTCOME_ORDER if o in outcomes) for rule_id, outcomes in seen.items()
+    }
+
+
+_EPSILON = 1e-9  # 100 × 29/100 is 28.999…: a threshold met exactly must hold
+
+
+def meets_minimum(line: ScoreLine | None, minimum: float) -> bool:
+    """Whether a score reaches `minimum` percent (--fail-under, profile minimum scores). A group
+    with no applicable rule has no score: nothing in it can fall short."""
+    ratio = line.ratio if line is not None else None
+    return ratio is None or 100.0 * ratio + _EPSILON >= minimum
