@@ -23,6 +23,10 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[misc]
             return
         root = Path(self.root)
         out = Path(tempfile.mkdtemp(prefix="doctrine-lint-packcache-"))
+        # the cache must be on while building, even if the builder's environment turns it off
+        saved = {
+            name: os.environ.pop(name, None) for name in ("DOCTRINE_LINT_CACHE", "DOCTRINE_LINT_CACHE_DIR")
+        }
         os.environ["DOCTRINE_LINT_CACHE_DIR"] = str(out)
         sys.path.insert(0, str(root))
         try:
@@ -32,5 +36,6 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[misc]
         finally:
             sys.path.remove(str(root))
             del os.environ["DOCTRINE_LINT_CACHE_DIR"]
+            os.environ.update({name: value for name, value in saved.items() if value is not None})
         for entry in sorted(out.glob("*.json")):
             build_data["force_include"][str(entry)] = f"doctrine_lint/_data/packcache/{entry.name}"

@@ -9,6 +9,8 @@ is new.
 Format 2 (this version). Format 1 (doctrine-lint 0.x before per-occurrence findings) dropped list
 positions, assuming one finding per rule: it is still read, matching each failing element of a
 rule at the same path, with a warning asking to write the baseline again.
+
+This module works on findings and file names only; `linter` applies it to a run's results.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import UsageError
-from .linter import Report
 from .model import Finding, Outcome
 
 FORMAT_VERSION = 2
@@ -79,33 +82,35 @@ LEGACY_WARNING = (
 )
 
 
-def build(report: Report) -> dict[str, Any]:
-    """The baseline document for a report: every failing finding of every manifest."""
+def build(manifests: Iterable[tuple[str, Iterable[Finding]]], today: date) -> dict[str, Any]:
+    """The baseline document for a run: every failing finding of every (file, findings) pair."""
     items = [
         {
-            "fingerprint": fingerprint(r.file, f),
-            "file": stable_file(r.file),
+            "fingerprint": fingerprint(file, f),
+            "file": stable_file(file),
             "rule_id": f.rule_id,
             "path": f.path,
             "keyed_path": f.keyed_path or f.path,
             "outcome": f.outcome.value,
         }
-        for r in report.results
-        for f in r.findings
+        for file, findings in manifests
+        for f in findings
         if f.outcome in _FAILING
     ]
     items.sort(key=lambda i: (i["file"], i["rule_id"], i["path"]))
     return {
         "format_version": FORMAT_VERSION,
         "tool_version": __version__,
-        "evaluation_date": report.today.isoformat(),
+        "evaluation_date": today.isoformat(),
         "findings": items,
     }
 
 
-def write(report: Report, path: Path) -> None:
+def write(path: Path, manifests: Iterable[tuple[str, Iterable[Finding]]], today: date) -> None:
+    """Write the baseline of a run (see `build`); an unwritable path is a usage error."""
+    text = json.dumps(build(manifests, today), ensure_ascii=False, indent=2) + "\n"
     try:
-        path.write_text(json.dumps(build(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError.single(str(path), 0, 0, f"écriture impossible : {exc.strerror}") from None
 
@@ -149,23 +154,25 @@ def load(path: Path) -> Baseline:
     return Baseline(entries, data["format_version"])
 
 
-def apply(report: Report, baseline: Baseline) -> None:
-    """Mark findings already in the baseline as known; record baseline entries now fixed.
+def apply(
+    file: str, findings: Sequence[Finding], baseline: Baseline, evaluated: Collection[str]
+) -> list[dict[str, Any]]:
+    """Mark the findings of manifest `file` already in the baseline as known; return the
+    baseline entries of that file now fixed.
 
-    Fixed means: the rule was evaluated this time and no longer fails. A finding now covered by
-    a dérogation is still there underneath, and a rule left out by --select says nothing."""
-    evaluated = {r.id for r in report.rules}
-    for result in report.results:
-        present: set[str] = set()
-        for f in result.findings:
-            fp = baseline.identify(result.file, f)
-            if f.outcome in _FAILING or f.waived_from is not None:
-                present.add(fp)
-            if f.outcome in _FAILING and fp in baseline.entries:
-                f.known = True
-        name = stable_file(result.file)
-        result.fixed = [
-            item
-            for fp, item in sorted(baseline.entries.items())
-            if item["file"] == name and fp not in present and item["rule_id"] in evaluated
-        ]
+    Fixed means: the rule was evaluated this time (`evaluated` rule ids) and no longer fails. A
+    finding now covered by a dérogation is still there underneath, and a rule left out by
+    --select says nothing."""
+    present: set[str] = set()
+    for f in findings:
+        fp = baseline.identify(file, f)
+        if f.outcome in _FAILING or f.waived_from is not None:
+            present.add(fp)
+        if f.outcome in _FAILING and fp in baseline.entries:
+            f.known = True
+    name = stable_file(file)
+    return [
+        item
+        for fp, item in sorted(baseline.entries.items())
+        if item["file"] == name and fp not in present and item["rule_id"] in evaluated
+    ]

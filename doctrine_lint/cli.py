@@ -1,5 +1,8 @@
 """Command line: thin click glue over the library (`linter`, `packs`, `explain`, `ruletest`).
 
+It parses arguments, calls the library, prints or writes the reports and exits with the code the
+library decided (`Report.exit_code`); scoring, baselines and profiles live in the library.
+
 Exit codes: 0 nothing at or above the fail level is non conforme or à renseigner and the
 thresholds hold; 1 otherwise; 2 usage, input or pack error; 3 internal error (a bug).
 """
@@ -10,25 +13,17 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
-from .errors import DoctrineLintError, UsageError
+from .errors import DoctrineLintError, ExitCode, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FAIL_LEVELS = ("bloquant", "majeur", "mineur", "info", "aucun")
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    FINDINGS = 1
-    ERROR = 2
-    INTERNAL = 3
 
 
 EXIT_HELP = """\b
@@ -59,14 +54,14 @@ def _split(values: Iterable[str]) -> list[str]:
 
 
 def _parse_date(value: str | None) -> date:
+    from .dates import parse_day
+
     if value is None:
         return date.today()
-    try:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date") from None
+    day = parse_day(value)
+    if day is None:
+        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date")
+    return day
 
 
 def pack_options(func: F) -> F:
@@ -261,16 +256,13 @@ def lint(
     no_derogations: bool,
 ) -> None:
     """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
-    from .baseline import apply as apply_baseline
     from .baseline import load as load_baseline
-    from .baseline import write as write_baseline
     from .formats import RenderOptions, get_formatter
-    from .linter import expand_manifests
+    from .linter import LintOptions, expand_manifests, write_baseline
     from .linter import lint as run_lint
     from .model import Severity
-    from .profiles import check as check_profile
+    from .packs import all_rules
     from .profiles import load_profile
-    from .selection import at_least, select_rules
 
     if not manifests:
         raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
@@ -279,22 +271,22 @@ def lint(
     try:
         files = expand_manifests(manifests)
         loaded = _load(packs, only_packs)
-        from .packs import all_rules
-
-        rules = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
-        profile = load_profile(profile_file, all_rules(loaded)) if profile_file else None
-        known = load_baseline(Path(baseline_file)) if baseline_file else None
-        if known is not None and known.legacy:
+        options = LintOptions(
+            select=tuple(_split(select)),
+            ignore=tuple(_split(ignore)),
+            min_evidence=min_evidence,
+            today=today,
+            ignore_derogations=no_derogations,
+            baseline=load_baseline(Path(baseline_file)) if baseline_file else None,
+            profile=load_profile(profile_file, all_rules(loaded)) if profile_file else None,
+            fail_on=None if fail_on == "aucun" else Severity.from_slug(fail_on),
+            fail_under=fail_under,
+        )
+        if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
 
             click.echo(f"doctrine-lint: avertissement: {baseline_file}: {LEGACY_WARNING}", err=True)
-        report = run_lint(files, loaded, rules=rules, today=today, ignore_derogations=no_derogations)
-        report.min_evidence = min_evidence
-        if known is not None:
-            apply_baseline(report, known)
-        if profile is not None:
-            for result in report.results:
-                result.profile = check_profile(profile, result)
+        report = run_lint(files, loaded, options)
         if write_baseline_file:
             write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
@@ -314,23 +306,9 @@ def lint(
             click.echo(text, nl=False)
     for name, target in targets:
         _write(target, get_formatter(name)(report, opts))
-    if report.errors:
-        for problem in report.errors:
-            click.echo(f"doctrine-lint: erreur: {problem}", err=True)
-        sys.exit(ExitCode.ERROR)
-    threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
-    failed = False
-    for result in report.results:
-        if threshold is not None and any(
-            f.outcome.failing and not f.known and f.severity >= threshold for f in result.findings
-        ):
-            failed = True
-        if any(not c.ok for c in result.profile):
-            failed = True
-        ratio = result.scores.overall.ratio
-        if fail_under is not None and ratio is not None and 100.0 * ratio + 1e-9 < fail_under:
-            failed = True
-    sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
+    for problem in report.errors:
+        click.echo(f"doctrine-lint: erreur: {problem}", err=True)
+    sys.exit(report.exit_code)
 
 
 @cli.group(invoke_without_command=True)

@@ -59,3 +59,13 @@ def subtract(day: date, years: int = 0, months: int = 0, days: int = 0) -> date:
 def add_months(day: date, months: int) -> date:
     """Calendar addition: 31 January plus one month is the last day of February."""
     return subtract(day, months=-months)
+
+
+def validated_date(value: Any) -> date:
+    """A value the schema has already checked to be a date (a waiver's `expires`…).
+
+    Raises ValueError if it is not one after all: that would be a schema bug, not bad input."""
+    day = as_date(value)
+    if day is None:
+        raise ValueError(f"not an ISO date: {value!r}")
+    return day

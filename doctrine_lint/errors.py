@@ -1,4 +1,5 @@
-"""Error types: everything the library raises for bad input, with a position when it has one.
+"""Error types: everything the library raises for bad input, with a position when it has one,
+and the exit codes a run ends with.
 
 The CLI turns every `DoctrineLintError` into a one-line message per problem and exit code 2.
 """
@@ -6,6 +7,16 @@ The CLI turns every `DoctrineLintError` into a one-line message per problem and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The process exit codes of doctrine-lint (the library decides them, the CLI exits with them)."""
+
+    OK = 0
+    FINDINGS = 1  # a finding at or above --fail-on, a --fail-under or profile threshold missed
+    ERROR = 2  # usage, input or pack error
+    INTERNAL = 3  # a bug in doctrine-lint
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,30 +1,85 @@
-"""The library entry point: lint manifests with packs and return a `Report`, without click.
+"""The library entry point: one whole run, without click — lint manifests with packs and return a
+complete `Report`.
+
+The run is: choose the rules (selection, minimum evidence), evaluate each manifest (derived
+facts, rules, dérogations, scores, metrics), mark what a loaded baseline already knows, check a
+loaded acceptance profile, then decide the exit code and say why (`Report.exit_code`,
+`Report.reasons`). The command line only turns arguments into `LintOptions` and prints.
 
 A manifest that cannot be read or validated does not stop a batch: its problems are kept in
-`Report.errors` and the others are still evaluated.
+`Report.errors` (exit code 2) and the others are still evaluated.
 """
 
 from __future__ import annotations
 
 import glob
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from . import baseline as baselines
+from .baseline import Baseline
 from .conditions import Context
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
-from .errors import DoctrineLintError, ManifestError, Problem, UsageError
-from .model import Finding
+from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
+from .model import Finding, Severity, Text
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
-from .profiles import ProfileCheck
-from .scoring import Scores, compute
+from .profiles import Profile, ProfileCheck
+from .profiles import check as check_profile
+from .scoring import Scores, compute, meets_minimum, rule_outcomes
+from .selection import at_least, select_rules
 from .validation import validate_document
 from .waivers import WaiverStatus, apply_waivers, check_known, read_waivers, without_waivers
+
+
+@dataclass(frozen=True, slots=True)
+class LintOptions:
+    """Everything a run needs besides the manifests and the packs.
+
+    `rules` is the starting set (default: every rule of the packs); `select`, `ignore` and
+    `min_evidence` narrow it as the command-line options do. `fail_on` is the lowest severity
+    whose new non conforme / à renseigner finding fails the run (None: none does, « aucun »);
+    `fail_under` the minimum overall score in percent."""
+
+    rules: Sequence[Rule] | None = None
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    min_evidence: str | None = None
+    today: date | None = None
+    ignore_derogations: bool = False
+    baseline: Baseline | None = None
+    profile: Profile | None = None
+    fail_on: Severity | None = Severity.MINEUR
+    fail_under: float | None = None
+
+
+class ReasonKind(StrEnum):
+    """What made a manifest fail the run."""
+
+    FAIL_ON = "fail-on"  # a new finding at or above the --fail-on severity
+    FAIL_UNDER = "fail-under"  # the overall score below --fail-under
+    PROFILE = "profile"  # a requirement of the acceptance profile not met
+    UNREADABLE = "unreadable"  # the manifest could not be read or validated (exit code 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the run does not exit 0: which manifest, what failed, and the items concerned
+    (rule ids for fail-on, the profile requirements, the input problems)."""
+
+    file: str
+    kind: ReasonKind
+    message: Text
+    items: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message.fr}"
 
 
 @dataclass(slots=True)
@@ -57,6 +112,15 @@ class Report:
     errors: list[Problem] = field(default_factory=list)
     min_evidence: str | None = None
     derogations_ignored: bool = False
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """2 when a manifest could not be read, else 1 when any manifest failed (see `reasons`),
+        else 0."""
+        if self.errors:
+            return ExitCode.ERROR
+        return ExitCode.FINDINGS if self.reasons else ExitCode.OK
 
 
 def expand_manifests(arguments: Sequence[str]) -> list[str]:
@@ -134,21 +198,126 @@ def lint_document(
 def lint(
     manifests: Sequence[Path | str],
     packs: Sequence[Pack],
+    options: LintOptions | None = None,
     *,
     rules: Sequence[Rule] | None = None,
     today: date | None = None,
-    ignore_derogations: bool = False,
+    ignore_derogations: bool | None = None,
 ) -> Report:
-    """Lint each manifest with `rules` (default: every rule of `packs`) at date `today`."""
-    today = today or date.today()
-    chosen = list(rules) if rules is not None else all_rules(packs)
-    report = Report([], list(packs), chosen, today, derogations_ignored=ignore_derogations)
+    """Lint each manifest and decide the run's exit code (see the module docstring).
+
+    `rules`, `today` and `ignore_derogations` are shortcuts for the `LintOptions` fields of the
+    same name (kept for existing callers); when given they take precedence over `options`.
+    An unknown --select/--ignore token raises UsageError before any manifest is read."""
+    opts = options or LintOptions()
+    if rules is not None:
+        opts = replace(opts, rules=rules)
+    if today is not None:
+        opts = replace(opts, today=today)
+    if ignore_derogations is not None:
+        opts = replace(opts, ignore_derogations=ignore_derogations)
+    day = opts.today or date.today()
+    start = list(opts.rules) if opts.rules is not None else all_rules(packs)
+    chosen = at_least(select_rules(start, opts.select, opts.ignore), opts.min_evidence)
+    report = Report(
+        [],
+        list(packs),
+        chosen,
+        day,
+        min_evidence=opts.min_evidence,
+        derogations_ignored=opts.ignore_derogations,
+    )
+    evaluated = {r.id for r in chosen}
     for path in manifests:
         try:
             doc = load_manifest(path)
-            report.results.append(
-                lint_document(doc, packs, chosen, today, ignore_derogations=ignore_derogations)
-            )
+            result = lint_document(doc, packs, chosen, day, ignore_derogations=opts.ignore_derogations)
         except DoctrineLintError as exc:
             report.errors.extend(exc.problems)
+            report.reasons.append(_unreadable(str(path), exc.problems))
+            continue
+        if opts.baseline is not None:
+            result.fixed = baselines.apply(result.file, result.findings, opts.baseline, evaluated)
+        if opts.profile is not None:
+            result.profile = check_profile(opts.profile, result.scores, rule_outcomes(result.findings))
+        report.results.append(result)
+        report.reasons += failures(result, opts)
     return report
+
+
+def failures(result: ManifestResult, options: LintOptions) -> list[Reason]:
+    """Why one manifest's result fails the run under `options` (empty: it passes)."""
+    out: list[Reason] = []
+    threshold = options.fail_on
+    if threshold is not None:
+        # a failure already recorded in the baseline is not new: it does not fail the run
+        failing = [
+            f for f in result.findings if f.outcome.failing and not f.known and f.severity >= threshold
+        ]
+        if failing:
+            ids = tuple(sorted({f.rule_id for f in failing}))
+            listed = ", ".join(ids)
+            out.append(
+                Reason(
+                    result.file,
+                    ReasonKind.FAIL_ON,
+                    Text(
+                        f"{len(failing)} constat(s) non conforme(s) ou à renseigner de sévérité "
+                        f"{threshold.slug} ou plus (--fail-on) : {listed}",
+                        f"{len(failing)} non-compliant or missing finding(s) of severity "
+                        f"{threshold.slug} or above (--fail-on): {listed}",
+                    ),
+                    ids,
+                )
+            )
+    overall = result.scores.overall
+    if options.fail_under is not None and not meets_minimum(overall, options.fail_under):
+        out.append(
+            Reason(
+                result.file,
+                ReasonKind.FAIL_UNDER,
+                Text(
+                    f"score global {overall.score:.1f} % inférieur au seuil --fail-under {options.fail_under:g} %",
+                    f"overall score {overall.score:.1f} % below the --fail-under threshold {options.fail_under:g} %",
+                ),
+            )
+        )
+    unmet = [c for c in result.profile if not c.ok]
+    if unmet:
+        name = options.profile.id if options.profile is not None else "?"
+        out.append(
+            Reason(
+                result.file,
+                ReasonKind.PROFILE,
+                Text(
+                    f"profil {name} : {len(unmet)} exigence(s) non atteinte(s) : "
+                    + "; ".join(
+                        f"{c.requirement.fr} ({c.actual.fr}, attendu {c.expected.fr})" for c in unmet
+                    ),
+                    f"profile {name}: {len(unmet)} requirement(s) not met: "
+                    + "; ".join(
+                        f"{c.requirement.get('en')} ({c.actual.get('en')}, expected {c.expected.get('en')})"
+                        for c in unmet
+                    ),
+                ),
+                tuple(c.requirement.fr for c in unmet),
+            )
+        )
+    return out
+
+
+def _unreadable(file: str, problems: Sequence[Problem]) -> Reason:
+    return Reason(
+        file,
+        ReasonKind.UNREADABLE,
+        Text(
+            f"manifeste illisible ou invalide ({len(problems)} problème(s))",
+            f"manifest unreadable or invalid ({len(problems)} problem(s))",
+        ),
+        tuple(str(p) for p in problems),
+    )
+
+
+def write_baseline(report: Report, path: Path) -> None:
+    """Record the run's failing findings as the baseline at `path` (UsageError if unwritable)."""
+    baselines.write(path, ((r.file, r.findings) for r in report.results), report.today)

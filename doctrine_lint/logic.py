@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from .document import PathKey
 from .paths import FieldPath, Resolution, resolve
@@ -46,6 +46,15 @@ class Context:
 
 Evaluator = Callable[[Any, Context], Verdict]
 Predicate = Callable[[Any, Context], bool]
+
+
+class SubConditions(Protocol):
+    """What an operator needs to compile a condition nested in its argument (`count.where`,
+    `among.where`): implemented by `conditions.Compiler`."""
+
+    trusted: bool
+
+    def compile(self, spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator: ...
 
 
 class ConditionError(ValueError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .dates import ISO_DATE, as_date, parse_date, subtract
 from .document import PathKey
@@ -24,6 +24,7 @@ from .logic import (
     Context,
     Evaluator,
     Predicate,
+    SubConditions,
     Verdict,
     gaps,
     list_prefix,
@@ -32,9 +33,6 @@ from .logic import (
 )
 from .model import Text
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path
-
-if TYPE_CHECKING:
-    from .conditions import Compiler
 
 MAX_REGEX = 500
 MAX_MATCHED = 10_000  # longer manifest values never match a pack's regex
@@ -50,7 +48,7 @@ class Call:
     spec: dict[str, Any]
     where: Where
     quantifier: str
-    compiler: Compiler
+    compiler: SubConditions
 
     @property
     def at(self) -> Where:

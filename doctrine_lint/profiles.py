@@ -1,25 +1,25 @@
 """Acceptance profiles: a buyer's minimum scores and rules that must be conforme.
 
 A profile is YAML, validated by schemas/profile.schema.json and reported at its own positions.
-Applying it gives one check per requirement; any failed check makes the exit code 1.
+Applying it to a manifest's scores and per-rule outcomes gives one check per requirement; the
+linter turns any failed check into a reason for exit code 1. This module does not know the
+linter's result types, so that `linter` can depend on it and not the other way round.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import i18n
 from .document import load_document
 from .errors import UsageError
 from .model import Outcome, ScoreLine, Text
+from .packs import Rule
+from .scoring import Scores, meets_minimum
 from .validation import validate_document
-
-if TYPE_CHECKING:
-    from .linter import ManifestResult
-    from .packs import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,25 +69,20 @@ def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
     return Profile(head["id"], Text.of(head["title"]), doc.data, doc.file)
 
 
-_EPSILON = 1e-9  # 100 × 29/100 is 28.999…: a threshold met exactly must hold
-
-
 def _pct(value: float | None) -> Text:
     if value is None:
         return Text("sans objet (aucune règle applicable)", "not applicable (no applicable rule)")
     return Text(f"{value:.1f} %")
 
 
-def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
-    """Every requirement of `profile` against one manifest's result."""
+def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> list[ProfileCheck]:
+    """Every requirement of `profile` against one manifest's scores and per-rule outcomes
+    (`scoring.rule_outcomes`: a rule evaluated on several list elements has one outcome)."""
     out: list[ProfileCheck] = []
-    scores = result.scores
     mins = profile.data.get("min_scores") or {}
 
     def score_check(fr: str, en: str, line: ScoreLine | None, minimum: float) -> None:
-        ratio = line.ratio if line else None
-        # a group with no applicable rule has no score: nothing in it can fall short
-        ok = ratio is None or 100.0 * ratio + _EPSILON >= minimum
+        ok = meets_minimum(line, minimum)
         out.append(
             ProfileCheck(Text(fr, en), Text(f"≥ {minimum:g} %"), _pct(line.score if line else None), ok)
         )
@@ -101,7 +96,6 @@ def check(profile: Profile, result: ManifestResult) -> list[ProfileCheck]:
         score_check(
             f"Score §{chapter} ({ref})", f"§{chapter} score ({ref})", scores.chapter(ref, chapter), minimum
         )
-    outcomes = {f.rule_id: f.outcome for f in result.findings}
     for rule_id in profile.data.get("required_rules") or []:
         outcome = outcomes.get(rule_id)
         ok = outcome in (Outcome.CONFORME, Outcome.NON_APPLICABLE)

@@ -131,3 +131,15 @@ def compute(
         ),
     )
     return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])
+
+
+# Per-rule outcome when a rule gives several findings (one per failing list element): the
+# worst occurrence decides, in this order.
+_EPSILON = 1e-9  # 100 × 29/100 is 28.999…: a threshold met exactly must hold
+
+
+def meets_minimum(line: ScoreLine | None, minimum: float) -> bool:
+    """Whether a score reaches `minimum` percent (--fail-under, profile minimum scores). A group
+    with no applicable rule has no score: nothing in it can fall short."""
+    ratio = line.ratio if line is not None else None
+    return ratio is None or 100.0 * ratio + _EPSILON >= minimum

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from .dates import parse_day
 from .document import Document, format_path
 from .errors import Problem
 from .jsonsubset import Check, compile_schema
@@ -22,21 +23,12 @@ if TYPE_CHECKING:  # jsonschema is imported only to explain invalid input (start
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _is_date(value: object) -> bool:
-    from datetime import date
-
-    if isinstance(value, str):
-        if not _ISO_DATE.fullmatch(value):
-            return False
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            return False
-    return True
+    # the schemas' "date" format is the bare day, as on the command line: no time part
+    return not isinstance(value, str) or parse_day(value) is not None
 
 
 def _is_uri(value: object) -> bool:

@@ -4,7 +4,7 @@ A waiver turns a failing finding (non conforme, à renseigner) of its rule into 
 keeping the original outcome. Dates are calendar dates: a waiver is valid up to and including its
 `expires` day; it is expired from the next day on, and "expiring soon" within 30 days. An expired
 waiver, one the pack forbids, or one longer than the pack allows is not applied and becomes a
-finding of its own; one naming an unknown rule is an input error.
+finding of its own (built by `synthetic`); one naming an unknown rule is an input error.
 """
 
 from __future__ import annotations
@@ -14,11 +14,19 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from .dates import add_months
-from .document import Document, format_path
+from .dates import add_months, validated_date
+from .document import Document
 from .errors import ManifestError
-from .model import Finding, Location, Outcome, Severity, Text
+from .model import Finding, Location, Outcome, Text
 from .packs import Rule
+from .synthetic import (
+    DEROGATIONS_PACK,
+    derogation_expired,
+    derogation_expiring,
+    derogation_invalid,
+    derogation_refused,
+    derogation_too_long,
+)
 
 SOON = timedelta(days=30)
 _FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
@@ -59,8 +67,8 @@ def read_waivers(doc: Document) -> list[Waiver]:
                 raw.get("path"),
                 raw["justification"],
                 raw.get("approver"),
-                date.fromisoformat(raw["granted"]) if raw.get("granted") else None,
-                date.fromisoformat(raw["expires"]),
+                validated_date(raw["granted"]) if raw.get("granted") else None,
+                validated_date(raw["expires"]),
                 raw.get("clause"),
                 Location(doc.file, line, column),
             )
@@ -105,23 +113,6 @@ def _too_long(w: Waiver, rule: Rule, today: date) -> bool:
     return w.expires > add_months(start, rule.waiver_max_months)
 
 
-def _synthetic(w: Waiver, rule: Rule, kind: str, severity: Severity, fr: str, en: str) -> Finding:
-    return Finding(
-        rule_id=kind,
-        outcome=Outcome.NON_CONFORME,
-        severity=severity,
-        weight=0.0,
-        message=Text(fr, en),
-        path=format_path(("derogations", w.index)),
-        location=w.location,
-        chapter=rule.chapter,
-        referentiel=rule.referentiel,
-        pack_id="derogations",
-        references=rule.references,
-        evidence=rule.provenance.evidence,
-    )
-
-
 def apply_waivers(
     findings: list[Finding],
     waivers: Sequence[Waiver],
@@ -160,16 +151,7 @@ def apply_waivers(
                     ),
                 )
             )
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-REFUSEE",
-                    Severity.MAJEUR,
-                    f"Dérogation à {w.rule} refusée : le pack ne permet pas de déroger à cette règle",
-                    f"Waiver of {w.rule} refused: the pack does not allow waiving this rule",
-                )
-            )
+            extra.append(derogation_refused(rule, w.index, w.location))
             continue
         if _too_long(w, rule, today):
             note = Text(
@@ -177,16 +159,7 @@ def apply_waivers(
                 f"longer than {rule.waiver_max_months} months",
             )
             statuses.append(WaiverStatus(w, "refused", [], note))
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-TROP-LONGUE",
-                    Severity.MAJEUR,
-                    f"Dérogation à {w.rule} refusée : {rule.waiver_max_months} mois au plus (expire le {w.expires.isoformat()})",
-                    f"Waiver of {w.rule} refused: at most {rule.waiver_max_months} months (expires {w.expires.isoformat()})",
-                )
-            )
+            extra.append(derogation_too_long(rule, w.index, w.location, w.expires))
             continue
         if w.granted is not None and (w.granted > w.expires or w.granted > today):
             why = (
@@ -195,16 +168,7 @@ def apply_waivers(
                 else Text("accordée après la date d'évaluation", "granted after the evaluation date")
             )
             statuses.append(WaiverStatus(w, "refused", [], why))
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-INVALIDE",
-                    Severity.MAJEUR,
-                    f"Dérogation à {w.rule} invalide : {why.fr}",
-                    f"Waiver of {w.rule} invalid: {why.get('en')}",
-                )
-            )
+            extra.append(derogation_invalid(rule, w.index, w.location, why))
             continue
         if w.expires < today:
             statuses.append(
@@ -242,29 +206,11 @@ def apply_waivers(
             )
         )
         if state == "expiring":
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-BIENTOT-EXPIREE",
-                    Severity.INFO,
-                    f"Dérogation à {w.rule} expirant le {w.expires.isoformat()} (dans {(w.expires - today).days} jours)",
-                    f"Waiver of {w.rule} expires on {w.expires.isoformat()} (in {(w.expires - today).days} days)",
-                )
-            )
+            extra.append(derogation_expiring(rule, w.index, w.location, w.expires, today))
     # An expired waiver matters only if its rule still fails and no valid waiver took over.
     for w, rule in expired:
         if any(f.outcome in _FAILING and _covers(w, f) for f in out):
-            extra.append(
-                _synthetic(
-                    w,
-                    rule,
-                    "DEROGATION-EXPIREE",
-                    Severity.MAJEUR,
-                    f"Dérogation à {w.rule} expirée le {w.expires.isoformat()} : la règle s'applique de nouveau",
-                    f"Waiver of {w.rule} expired on {w.expires.isoformat()}: the rule applies again",
-                )
-            )
+            extra.append(derogation_expired(rule, w.index, w.location, w.expires))
     return sorted([*out, *extra], key=lambda f: f.sort_key), statuses
 
 
@@ -273,7 +219,7 @@ def without_waivers(findings: Sequence[Finding]) -> list[Finding]:
     return [
         replace(f, outcome=f.waived_from, waived_from=None) if f.waived_from is not None else f
         for f in findings
-        if f.pack_id != "derogations"
+        if f.pack_id != DEROGATIONS_PACK
     ]
 
 

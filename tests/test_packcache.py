@@ -16,6 +16,8 @@ from .test_packs import HEADER, RULE
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("DOCTRINE_LINT_CACHE_DIR", str(folder))
+    # these tests are about the cache itself: on even when the suite runs with it turned off
+    monkeypatch.delenv("DOCTRINE_LINT_CACHE", raising=False)
     monkeypatch.setattr(packcache, "_MEMORY", {})
     return folder
 

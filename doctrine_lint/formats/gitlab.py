@@ -18,8 +18,9 @@ from ..baseline import fingerprint, stable_file
 from ..linter import ManifestResult, Report
 from ..model import Severity
 from ..packs import Rule
+from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, synthetic_rule
 from . import RenderOptions
-from .sarif import PROFILE_RULE, SYNTHETIC_RULES, digest, reported, synthetic_rule
+from .sarif import digest, reported
 
 SEVERITIES: dict[Severity, str] = {
     Severity.BLOQUANT: "blocker",

@@ -21,8 +21,9 @@ from ..i18n import t
 from ..linter import ManifestResult, Report
 from ..model import Finding, Outcome
 from ..packs import Rule
+from ..synthetic import synthetic_rule
 from . import RenderOptions
-from .sarif import covering_waiver, synthetic_rule
+from .sarif import covering_waiver
 
 # characters XML 1.0 cannot carry, even escaped
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

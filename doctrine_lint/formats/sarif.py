@@ -20,7 +20,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -30,9 +29,10 @@ from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
 from ..linter import ManifestResult, Report
-from ..model import Finding, Outcome, Severity, Text
+from ..model import Finding, Outcome, Severity
 from ..packs import Rule
 from ..profiles import ProfileCheck
+from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, SyntheticRule, synthetic_rule
 from ..waivers import Waiver
 from . import RenderOptions
 
@@ -58,113 +58,6 @@ _KINDS: dict[Outcome, str] = {
     Outcome.CONFORME: "pass",
     Outcome.NON_APPLICABLE: "notApplicable",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class SyntheticRule:
-    """A rule that is not in any pack: the findings dérogations and profiles give of their own."""
-
-    id: str
-    title: Text
-    description: Text
-    remediation: Text
-    severity: Severity
-
-
-PROFILE_RULE = "PROFIL-EXIGENCE"
-
-SYNTHETIC_RULES: dict[str, SyntheticRule] = {
-    r.id: r
-    for r in (
-        SyntheticRule(
-            "DEROGATION-EXPIREE",
-            Text("Dérogation expirée", "Expired waiver"),
-            Text(
-                "Une dérogation déclarée dans le manifeste a dépassé sa date d'expiration : elle ne "
-                "s'applique plus et la règle dérogée compte de nouveau.",
-                "A waiver declared in the manifest is past its expiry date: it no longer applies "
-                "and the waived rule counts again.",
-            ),
-            Text(
-                "Mettre le service en conformité avec la règle dérogée, ou faire approuver une "
-                "nouvelle dérogation et mettre à jour `derogations` dans le manifeste.",
-                "Bring the service into line with the waived rule, or have a new waiver approved "
-                "and update `derogations` in the manifest.",
-            ),
-            Severity.MAJEUR,
-        ),
-        SyntheticRule(
-            "DEROGATION-BIENTOT-EXPIREE",
-            Text("Dérogation bientôt expirée", "Waiver expiring soon"),
-            Text(
-                "Une dérogation déclarée dans le manifeste expire dans les 30 jours.",
-                "A waiver declared in the manifest expires within 30 days.",
-            ),
-            Text(
-                "Préparer la mise en conformité avec la règle dérogée, ou le renouvellement "
-                "approuvé de la dérogation, avant son échéance.",
-                "Prepare compliance with the waived rule, or an approved renewal of the waiver, "
-                "before it expires.",
-            ),
-            Severity.INFO,
-        ),
-        SyntheticRule(
-            "DEROGATION-REFUSEE",
-            Text("Dérogation refusée", "Waiver refused"),
-            Text(
-                "Le pack de règles interdit de déroger à cette règle : la dérogation déclarée "
-                "n'est pas appliquée.",
-                "The rule pack forbids waiving this rule: the declared waiver is not applied.",
-            ),
-            Text(
-                "Mettre le service en conformité avec la règle et retirer la dérogation du manifeste.",
-                "Bring the service into line with the rule and remove the waiver from the manifest.",
-            ),
-            Severity.MAJEUR,
-        ),
-        SyntheticRule(
-            "DEROGATION-TROP-LONGUE",
-            Text("Dérogation trop longue", "Waiver too long"),
-            Text(
-                "La durée de la dérogation dépasse le maximum que le pack fixe pour cette règle : "
-                "elle n'est pas appliquée.",
-                "The waiver lasts longer than the pack allows for this rule: it is not applied.",
-            ),
-            Text(
-                "Ramener la date d'expiration dans la durée autorisée à compter de la date "
-                "d'octroi, ou mettre le service en conformité avec la règle.",
-                "Bring the expiry date within the allowed duration from the date granted, or bring "
-                "the service into line with the rule.",
-            ),
-            Severity.MAJEUR,
-        ),
-        SyntheticRule(
-            PROFILE_RULE,
-            Text("Exigence du profil d'acceptation non atteinte", "Acceptance profile requirement not met"),
-            Text(
-                "Le profil d'acceptation (--profile) fixe des scores minimaux et des règles qui "
-                "doivent être conformes ; ce manifeste ne satisfait pas l'une de ces exigences.",
-                "The acceptance profile (--profile) sets minimum scores and rules that must be "
-                "compliant; this manifest does not meet one of these requirements.",
-            ),
-            Text(
-                "Corriger les constats qui font baisser le score concerné, ou mettre en conformité "
-                "la règle exigée.",
-                "Fix the findings that lower the score concerned, or bring the required rule into line.",
-            ),
-            Severity.MAJEUR,
-        ),
-    )
-}
-
-
-def synthetic_rule(rule_id: str, severity: Severity) -> SyntheticRule:
-    """The description of a rule absent from the packs (an unknown id gets a bare one)."""
-    known = SYNTHETIC_RULES.get(rule_id)
-    if known is not None:
-        return known
-    bare = Text(rule_id)
-    return SyntheticRule(rule_id, bare, bare, Text(""), severity)
 
 
 def digest(*parts: str) -> str:

@@ -1,0 +1,236 @@
+"""Synthetic rules: the findings doctrine-lint gives of its own, outside any rule pack.
+
+A dérogation that is expired, expiring soon, refused by the pack, too long or invalid becomes a
+finding about the waiver itself; an acceptance profile requirement that is not met is reported
+under PROFIL-EXIGENCE. Their ids, severities, titles, descriptions and remediations live here,
+with the functions that build the dérogation findings, so that `waivers` (which raises them)
+and the CI formatters (which describe them) agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .document import format_path
+from .model import Finding, Location, Outcome, Severity, Text
+from .packs import Rule
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticRule:
+    """A rule that is not in any pack: the findings dérogations and profiles give of their own."""
+
+    id: str
+    title: Text
+    description: Text
+    remediation: Text
+    severity: Severity
+
+
+DEROGATION_EXPIREE = "DEROGATION-EXPIREE"
+DEROGATION_BIENTOT_EXPIREE = "DEROGATION-BIENTOT-EXPIREE"
+DEROGATION_REFUSEE = "DEROGATION-REFUSEE"
+DEROGATION_TROP_LONGUE = "DEROGATION-TROP-LONGUE"
+DEROGATION_INVALIDE = "DEROGATION-INVALIDE"
+PROFILE_RULE = "PROFIL-EXIGENCE"
+
+# The pseudo pack id of a dérogation's own findings: scoring skips them (they are reported,
+# not scored) and `without_waivers` drops them.
+DEROGATIONS_PACK = "derogations"
+
+SYNTHETIC_RULES: dict[str, SyntheticRule] = {
+    r.id: r
+    for r in (
+        SyntheticRule(
+            DEROGATION_EXPIREE,
+            Text("Dérogation expirée", "Expired waiver"),
+            Text(
+                "Une dérogation déclarée dans le manifeste a dépassé sa date d'expiration : elle ne "
+                "s'applique plus et la règle dérogée compte de nouveau.",
+                "A waiver declared in the manifest is past its expiry date: it no longer applies "
+                "and the waived rule counts again.",
+            ),
+            Text(
+                "Mettre le service en conformité avec la règle dérogée, ou faire approuver une "
+                "nouvelle dérogation et mettre à jour `derogations` dans le manifeste.",
+                "Bring the service into line with the waived rule, or have a new waiver approved "
+                "and update `derogations` in the manifest.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            DEROGATION_BIENTOT_EXPIREE,
+            Text("Dérogation bientôt expirée", "Waiver expiring soon"),
+            Text(
+                "Une dérogation déclarée dans le manifeste expire dans les 30 jours.",
+                "A waiver declared in the manifest expires within 30 days.",
+            ),
+            Text(
+                "Préparer la mise en conformité avec la règle dérogée, ou le renouvellement "
+                "approuvé de la dérogation, avant son échéance.",
+                "Prepare compliance with the waived rule, or an approved renewal of the waiver, "
+                "before it expires.",
+            ),
+            Severity.INFO,
+        ),
+        SyntheticRule(
+            DEROGATION_REFUSEE,
+            Text("Dérogation refusée", "Waiver refused"),
+            Text(
+                "Le pack de règles interdit de déroger à cette règle : la dérogation déclarée "
+                "n'est pas appliquée.",
+                "The rule pack forbids waiving this rule: the declared waiver is not applied.",
+            ),
+            Text(
+                "Mettre le service en conformité avec la règle et retirer la dérogation du manifeste.",
+                "Bring the service into line with the rule and remove the waiver from the manifest.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            DEROGATION_TROP_LONGUE,
+            Text("Dérogation trop longue", "Waiver too long"),
+            Text(
+                "La durée de la dérogation dépasse le maximum que le pack fixe pour cette règle : "
+                "elle n'est pas appliquée.",
+                "The waiver lasts longer than the pack allows for this rule: it is not applied.",
+            ),
+            Text(
+                "Ramener la date d'expiration dans la durée autorisée à compter de la date "
+                "d'octroi, ou mettre le service en conformité avec la règle.",
+                "Bring the expiry date within the allowed duration from the date granted, or bring "
+                "the service into line with the rule.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            DEROGATION_INVALIDE,
+            Text("Dérogation invalide", "Invalid waiver"),
+            Text(
+                "La dérogation est datée de façon incohérente (accordée après son expiration, ou "
+                "après la date d'évaluation) : elle n'est pas appliquée.",
+                "The waiver's dates are inconsistent (granted after it expires, or after the "
+                "evaluation date): it is not applied.",
+            ),
+            Text(
+                "Corriger les dates `granted` et `expires` de la dérogation dans le manifeste.",
+                "Correct the waiver's `granted` and `expires` dates in the manifest.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            PROFILE_RULE,
+            Text("Exigence du profil d'acceptation non atteinte", "Acceptance profile requirement not met"),
+            Text(
+                "Le profil d'acceptation (--profile) fixe des scores minimaux et des règles qui "
+                "doivent être conformes ; ce manifeste ne satisfait pas l'une de ces exigences.",
+                "The acceptance profile (--profile) sets minimum scores and rules that must be "
+                "compliant; this manifest does not meet one of these requirements.",
+            ),
+            Text(
+                "Corriger les constats qui font baisser le score concerné, ou mettre en conformité "
+                "la règle exigée.",
+                "Fix the findings that lower the score concerned, or bring the required rule into line.",
+            ),
+            Severity.MAJEUR,
+        ),
+    )
+}
+
+
+def synthetic_rule(rule_id: str, severity: Severity) -> SyntheticRule:
+    """The description of a rule absent from the packs (an unknown id gets a bare one)."""
+    known = SYNTHETIC_RULES.get(rule_id)
+    if known is not None:
+        return known
+    bare = Text(rule_id)
+    return SyntheticRule(rule_id, bare, bare, Text(""), severity)
+
+
+def _derogation_finding(kind: str, rule: Rule, index: int, location: Location, message: Text) -> Finding:
+    """A finding about the dérogation at `derogations[index]`, filed under the waived rule's
+    chapter and references so that reports show it next to that rule."""
+    return Finding(
+        rule_id=kind,
+        outcome=Outcome.NON_CONFORME,
+        severity=SYNTHETIC_RULES[kind].severity,
+        weight=0.0,
+        message=message,
+        path=format_path(("derogations", index)),
+        location=location,
+        chapter=rule.chapter,
+        referentiel=rule.referentiel,
+        pack_id=DEROGATIONS_PACK,
+        references=rule.references,
+        evidence=rule.provenance.evidence,
+    )
+
+
+def derogation_refused(rule: Rule, index: int, location: Location) -> Finding:
+    """The pack forbids waiving `rule`."""
+    return _derogation_finding(
+        DEROGATION_REFUSEE,
+        rule,
+        index,
+        location,
+        Text(
+            f"Dérogation à {rule.id} refusée : le pack ne permet pas de déroger à cette règle",
+            f"Waiver of {rule.id} refused: the pack does not allow waiving this rule",
+        ),
+    )
+
+
+def derogation_too_long(rule: Rule, index: int, location: Location, expires: date) -> Finding:
+    """The waiver lasts longer than the pack's `waiver_max_months` for `rule`."""
+    months = rule.waiver_max_months
+    return _derogation_finding(
+        DEROGATION_TROP_LONGUE,
+        rule,
+        index,
+        location,
+        Text(
+            f"Dérogation à {rule.id} refusée : {months} mois au plus (expire le {expires.isoformat()})",
+            f"Waiver of {rule.id} refused: at most {months} months (expires {expires.isoformat()})",
+        ),
+    )
+
+
+def derogation_invalid(rule: Rule, index: int, location: Location, why: Text) -> Finding:
+    """The waiver's dates do not hold together (`why` says how)."""
+    return _derogation_finding(
+        DEROGATION_INVALIDE,
+        rule,
+        index,
+        location,
+        Text(f"Dérogation à {rule.id} invalide : {why.fr}", f"Waiver of {rule.id} invalid: {why.get('en')}"),
+    )
+
+
+def derogation_expiring(rule: Rule, index: int, location: Location, expires: date, today: date) -> Finding:
+    """A waiver still valid that expires soon (a note, not a failure of the rule)."""
+    days = (expires - today).days
+    return _derogation_finding(
+        DEROGATION_BIENTOT_EXPIREE,
+        rule,
+        index,
+        location,
+        Text(
+            f"Dérogation à {rule.id} expirant le {expires.isoformat()} (dans {days} jours)",
+            f"Waiver of {rule.id} expires on {expires.isoformat()} (in {days} days)",
+        ),
+    )
+
+
+def derogation_expired(rule: Rule, index: int, location: Location, expires: date) -> Finding:
+    """An expired waiver whose rule still fails: the rule applies again."""
+    return _derogation_finding(
+        DEROGATION_EXPIREE,
+        rule,
+        index,
+        location,
+        Text(
+            f"Dérogation à {rule.id} expirée le {expires.isoformat()} : la règle s'applique de nouveau",
+            f"Waiver of {rule.id} expired on {expires.isoformat()}: the rule applies again",
+        ),
+    )
