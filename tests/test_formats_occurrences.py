@@ -147,3 +147,118 @@ def test_gitlab_one_issue_per_occurrence(report: Report) -> None:
     for issue, (_, audience) in zip(issues, FAILING, strict=True):
         assert f"audience = {audience}" in issue["description"]
     _distinct_fingerprints(report, [i["fingerprint"] for i in issues])
+
+
+# --- human presenters --------------------------------------------------------------------------
+
+
+def _terminal(report: Report, opts: RenderOptions | None = None) -> str:
+    import io
+
+    from rich.console import Console
+
+    from doctrine_lint.console import present
+
+    buffer = io.StringIO()
+    present(report, Console(file=buffer, width=400, no_color=True, highlight=False), opts or RenderOptions())
+    return buffer.getvalue()
+
+
+def test_text_and_terminal_show_each_occurrence(report: Report) -> None:
+    text = get_formatter("text")(report, RenderOptions())
+    terminal = _terminal(report)
+    for out in (text, terminal):
+        for line, (_, audience) in zip(_lines(report), FAILING, strict=True):
+            row = next(r for r in out.splitlines() if f"{MANIFEST}:{line}:" in r)
+            assert RULE in row
+            assert (
+                f"Élément : audience = {audience} (identity.providers[audience={audience}].audience)" in row
+            )
+
+
+def test_markdown_shows_each_occurrence(report: Report) -> None:
+    from doctrine_lint.formats.markdown import md
+
+    text = get_formatter("markdown")(report, RenderOptions())
+    for line, (_, audience) in zip(_lines(report), FAILING, strict=True):
+        row = next(r for r in text.splitlines() if md(f"{MANIFEST}:{line}:") in r)
+        assert row.startswith(f"| {md(RULE)} |")
+        assert md(f"identity.providers[audience={audience}].audience") in row
+        assert f"**{md(f'audience = {audience}')}**" in row
+
+
+def test_html_shows_each_occurrence(report: Report) -> None:
+    page = get_formatter("html")(report, RenderOptions(lang="en"))
+    articles = page.split('<article class="finding')[1:]
+    assert len(articles) == 3
+    for article, line, (_, audience) in zip(articles, _lines(report), FAILING, strict=True):
+        assert f'<p class="loc">{MANIFEST}:{line}:' in article
+        assert f"Element : <strong>audience = {audience}</strong>" in article
+        assert f"identity.providers[audience={audience}].audience" in article
+        assert f'<mark><span class="ln">{line}</span>' in article  # the excerpt marks its line
+
+
+# --- one order, one summary --------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_report(monkeypatch: pytest.MonkeyPatch) -> Report:
+    """A report where every section has something: profile, dérogation, baseline, facts."""
+    from doctrine_lint.profiles import check, load_profile
+
+    monkeypatch.chdir(REPO)
+    packs = load_packs()
+    report = lint(["examples/ressource-gar.yaml"], packs, today=date.fromisoformat(PINNED_DATE))
+    (result,) = report.results
+    profile = load_profile("examples/profils/marche-ent-colleges.yaml", all_rules(packs))
+    result.profile = check(profile, result)
+    failing = [f for f in result.findings if f.outcome is Outcome.NON_CONFORME]
+    failing[0].known = True
+    result.fixed = [{"rule_id": "RI-6.1-SSO", "path": "identity.sso"}]
+    waived = replace(failing[1], outcome=Outcome.DEROGATION, waived_from=Outcome.NON_CONFORME)
+    result.findings[result.findings.index(failing[1])] = waived
+    result.scores_other = result.scores
+    return report
+
+
+HEADINGS = {
+    "scores": "Scores",
+    "profile": "Exigences du profil",
+    "findings": "Constats",
+    "facts_to_declare": "Faits à déclarer",
+    "derogations": "Dérogations",
+    "baseline": "Référence (baseline)",
+    "computed": "Faits calculés",
+    "summary": "Résumé",
+}
+
+
+def _positions(out: str, pattern: str) -> list[int]:
+    import re
+
+    found = []
+    for key, title in HEADINGS.items():
+        match = re.search(pattern.format(re.escape(title)), out, flags=re.MULTILINE)
+        assert match is not None, (key, pattern)
+        found.append(match.start())
+    return found
+
+
+def test_presenters_share_section_order_and_summary(full_report: Report) -> None:
+    from doctrine_lint.formats.view import SECTIONS
+
+    assert list(HEADINGS) == [s for s in SECTIONS if s != "header"]
+    outputs = {
+        "text": (get_formatter("text")(full_report, RenderOptions()), r"^\s*{}( :|$)"),
+        "terminal": (_terminal(full_report), r"^\s*{}( :|\s*$)"),
+        "markdown": (get_formatter("markdown")(full_report, RenderOptions()), r"^(### |\*\*){}"),
+        "html": (get_formatter("html")(full_report, RenderOptions()), r"<(h3|strong)>{}</"),
+    }
+    counts = full_report.results[0].scores.overall.counts
+    summary = f"{counts['conforme']} conforme, {counts['non-conforme']} non conforme"
+    for name, (out, pattern) in outputs.items():
+        positions = _positions(out, pattern)
+        assert positions == sorted(positions), name
+        assert summary in out, name
+        assert "1 constat(s) déjà connu(s), non repris" in out, name
+        assert "Score global sans dérogations" in out, name
