@@ -12,6 +12,7 @@ from functools import partial
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
@@ -33,17 +34,29 @@ _STATUS_STYLE = {"conforme": "green", "partiellement-conforme": "yellow", "non-c
 
 Print = Callable[[str], None]
 
+_WIDE = 110  # below this many columns the bars are halved and chapter titles cut shorter
+
+
+def _indented(out: Print, console: Console, markup: str, indent: int = 4) -> None:
+    """One bulleted line of markup; wrapped continuation lines hang under its text, so that an
+    80-column terminal still shows where each finding starts."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=1)
+    grid.add_column()
+    grid.add_row("•", RichText.from_markup(markup))
+    console.print(Padding(grid, (0, 0, 0, indent)), highlight=False)
+
 
 def _heading(out: Print, key: str, lang: str) -> None:
     out(f"\n[bold]{t(key, lang)}[/bold]")
 
 
-def _row(table: Table, row: ScoreRow) -> None:
+def _row(table: Table, row: ScoreRow, width: int) -> None:
     colour = _STATUS_STYLE.get(row.status or "", "dim")
     table.add_row(
         RichText(("  " if row.level == 2 else "") + row.label, style="" if row.level == 2 else "bold"),
         row.percent,
-        RichText(bar(row.score, 20, "█", "░"), style=colour),
+        RichText(bar(row.score, width, "█", "░"), style=colour),
         RichText(row.status_label, style=colour),
     )
 
@@ -53,15 +66,22 @@ def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
 
 
 def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    bar_width = 20 if console.width >= _WIDE else 10
+    # every column but the label is no_wrap and fixed: the label gets what is left (13 columns
+    # of borders and padding), so that the table never runs past the terminal's edge
+    label_width = max(16, min(44, console.width - 13 - 7 - bar_width - 22))
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
     table.add_column(
-        f"{t('referentiel', lang)} / {t('chapter', lang)}", no_wrap=True, overflow="ellipsis", max_width=44
+        f"{t('referentiel', lang)} / {t('chapter', lang)}",
+        no_wrap=True,
+        overflow="ellipsis",
+        max_width=label_width,
     )
     table.add_column(t("score", lang), justify="right", no_wrap=True, min_width=7)
-    table.add_column("", no_wrap=True, min_width=20)
+    table.add_column("", no_wrap=True, min_width=bar_width)
     table.add_column(t("status", lang), no_wrap=True, min_width=22)
     for row in m.scores.rows():
-        _row(table, row)
+        _row(table, row, bar_width)
     console.print(table)
 
 
@@ -80,13 +100,16 @@ def _findings(m: ManifestView, out: Print, console: Console, lang: str) -> None:
     if not m.findings:
         out("  " + t("nothing_to_report", lang))
     for g in m.findings:
-        out(f"  [bold]§{escape(g.chapter)} {escape(g.chapter_title)}[/bold]")
+        heading = RichText.from_markup(f"[bold]§{escape(g.chapter)} {escape(g.chapter_title)}[/bold]")
+        console.print(Padding(heading, (0, 0, 0, 2)), highlight=False)
         for f in g.findings:
             style = _SEVERITY_STYLE[f.severity]
-            out(
-                f"    [dim]{escape(f.position)}[/dim] "
+            _indented(
+                out,
+                console,
+                f"[dim]{escape(f.position)}[/dim] "
                 f"[{style}]{f.severity_label}[/{style}] {f.outcome_label} "
-                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message)}{escape(occurrence(f, lang))}"
+                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message)}{escape(occurrence(f, lang))}",
             )
 
 
@@ -95,11 +118,13 @@ def _to_declare(m: ManifestView, out: Print, console: Console, lang: str) -> Non
         return
     _heading(out, "facts_to_declare", lang)
     for f in m.to_declare:
-        out(
-            f"    [dim]{escape(f.position)}[/dim] "
+        _indented(
+            out,
+            console,
+            f"[dim]{escape(f.position)}[/dim] "
             f"[{_SEVERITY_STYLE[f.severity]}]{f.severity_label}[/] "
             f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
-            f"{escape(occurrence(f, lang))}"
+            f"{escape(occurrence(f, lang))}",
         )
 
 
