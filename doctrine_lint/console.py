@@ -1,31 +1,28 @@
 """The rich terminal view for people: score table with bars, findings grouped by chapter.
 
 Only used when stdout is a terminal and the text format is asked for; pipes get the plain,
-stable text of `formats.text`.
+stable text of `formats.text`. Laid out from `formats.view` in `view.SECTIONS` order, like the
+other human presenters; styling and rich markup escaping are this module's only additions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
 from .formats import RenderOptions
-from .formats.shared import (
-    bar,
-    baseline_lines,
-    computed_lines,
-    evidence_line,
-    findings_by_chapter,
-    profile_lines,
-    waiver_lines,
-)
-from .i18n import outcome, severity, status, t
-from .linter import ManifestResult, Report
-from .model import Outcome, ScoreLine, Severity
+from .formats.shared import bar
+from .formats.text import occurrence
+from .formats.view import SECTIONS, ManifestView, ScoreRow, build
+from .i18n import t
+from .linter import Report
+from .model import Severity
 
 _SEVERITY_STYLE = {
     Severity.BLOQUANT: "bold red",
@@ -35,88 +32,157 @@ _SEVERITY_STYLE = {
 }
 _STATUS_STYLE = {"conforme": "green", "partiellement-conforme": "yellow", "non-conforme": "red"}
 
+Print = Callable[[str], None]
 
-def _row(table: Table, label: str, line: ScoreLine, lang: str, style: str = "") -> None:
-    score = "—" if line.score is None else f"{line.score:.1f} %"
-    colour = _STATUS_STYLE.get(line.status or "", "dim")
+_WIDE = 110  # below this many columns the bars are halved and chapter titles cut shorter
+
+
+def _indented(out: Print, console: Console, markup: str, indent: int = 4) -> None:
+    """One bulleted line of markup; wrapped continuation lines hang under its text, so that an
+    80-column terminal still shows where each finding starts."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(width=1)
+    grid.add_column()
+    grid.add_row("•", RichText.from_markup(markup))
+    console.print(Padding(grid, (0, 0, 0, indent)), highlight=False)
+
+
+def _heading(out: Print, key: str, lang: str) -> None:
+    out(f"\n[bold]{t(key, lang)}[/bold]")
+
+
+def _row(table: Table, row: ScoreRow, width: int) -> None:
+    colour = _STATUS_STYLE.get(row.status or "", "dim")
     table.add_row(
-        RichText(label, style=style),
-        score,
-        RichText(bar(line.score, 20, "█", "░"), style=colour),
-        RichText(status(line.status, lang), style=colour),
+        RichText(("  " if row.level == 2 else "") + row.label, style="" if row.level == 2 else "bold"),
+        row.percent,
+        RichText(bar(row.score, width, "█", "░"), style=colour),
+        RichText(row.status_label, style=colour),
     )
 
 
-def _present_result(result: ManifestResult, console: Console, opts: RenderOptions) -> None:
-    lang = opts.lang
-    out = partial(console.print, highlight=False)  # manifest text must not be recoloured
-    console.rule(f"[bold]{escape(result.file)}")
+def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    console.rule(f"[bold]{escape(m.file)}")
+
+
+def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    bar_width = 20 if console.width >= _WIDE else 10
+    # every column but the label is no_wrap and fixed: the label gets what is left (13 columns
+    # of borders and padding), so that the table never runs past the terminal's edge
+    label_width = max(16, min(44, console.width - 13 - 7 - bar_width - 22))
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
     table.add_column(
-        f"{t('referentiel', lang)} / {t('chapter', lang)}", no_wrap=True, overflow="ellipsis", max_width=44
+        f"{t('referentiel', lang)} / {t('chapter', lang)}",
+        no_wrap=True,
+        overflow="ellipsis",
+        max_width=label_width,
     )
     table.add_column(t("score", lang), justify="right", no_wrap=True, min_width=7)
-    table.add_column("", no_wrap=True, min_width=20)
+    table.add_column("", no_wrap=True, min_width=bar_width)
     table.add_column(t("status", lang), no_wrap=True, min_width=22)
-    scores = result.scores
-    _row(table, t("overall", lang), scores.overall, lang, "bold")
-    for ref in scores.referentiels:
-        _row(table, ref.title.get(lang), ref, lang, "bold")
-        for ref_key, chap in scores.chapters:
-            if ref_key == ref.key:
-                _row(table, f"  §{chap.key} {chap.title.get(lang)}", chap, lang)
-    out(table)
+    for row in m.scores.rows():
+        _row(table, row, bar_width)
+    console.print(table)
 
-    for key, lines in (
-        ("derogations", waiver_lines(result, lang)),
-        ("profile", profile_lines(result, lang)),
-        ("baseline", baseline_lines(result, lang)),
-    ):
-        if lines:
-            out(f"\n[bold]{t(key, lang)}[/bold]")
-            for line in lines:
-                out(f"  {escape(line)}")
-    computed = computed_lines(result, lang)
-    if computed:
-        out(f"\n[bold]{t('computed', lang)}[/bold]")
-        for line in computed:
-            out(f"  {escape(line)}")
-    groups = findings_by_chapter(result, opts.show_all)
-    out(f"\n[bold]{t('findings', lang)}[/bold]")
-    if not groups:
+
+def _profile(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.profile:
+        return
+    _heading(out, "profile", lang)
+    expected = "expected" if lang == "en" else "attendu"
+    for c in m.profile:
+        mark = "[green]✓[/green]" if c.ok else "[red]✗[/red]"
+        out(f"  {mark} {escape(f'{c.requirement} : {c.actual} ({expected} {c.expected})')}")
+
+
+def _findings(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    _heading(out, "findings", lang)
+    if not m.findings:
         out("  " + t("nothing_to_report", lang))
-    for g in groups:
-        chapter_title = g.chapter_line.title.get(lang) if g.chapter_line else ""
-        out(f"  [bold]§{escape(g.chapter)} {escape(chapter_title)}[/bold]")
+    for g in m.findings:
+        heading = RichText.from_markup(f"[bold]§{escape(g.chapter)} {escape(g.chapter_title)}[/bold]")
+        console.print(Padding(heading, (0, 0, 0, 2)), highlight=False)
         for f in g.findings:
-            loc = f.location
             style = _SEVERITY_STYLE[f.severity]
-            out(
-                f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
-                f"[{style}]{severity(f.severity, lang)}[/{style}] {outcome(f.outcome, lang)} "
-                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message.get(lang))}"
+            _indented(
+                out,
+                console,
+                f"[dim]{escape(f.position)}[/dim] "
+                f"[{style}]{f.severity_label}[/{style}] {f.outcome_label} "
+                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message)}{escape(occurrence(f, lang))}",
             )
-    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
-    if todo:
-        out(f"\n[bold]{t('facts_to_declare', lang)}[/bold]")
-        for f in todo:
-            loc = f.location
-            out(
-                f"    [dim]{escape(loc.file)}:{loc.line}:{loc.column}[/dim] "
-                f"[{_SEVERITY_STYLE[f.severity]}]{severity(f.severity, lang)}[/] "
-                f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
-            )
-    counts = scores.overall.counts
-    summary = ", ".join(
-        f"{counts[o.value]} {outcome(o, lang)}"
-        for o in Outcome
-        if o is not Outcome.DEROGATION or counts[o.value]
-    )
-    out(f"\n{t('summary', lang)} : {summary}")
-    out(f"[dim]{escape(evidence_line(result.findings, lang))}[/dim]\n")
+
+
+def _to_declare(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.to_declare:
+        return
+    _heading(out, "facts_to_declare", lang)
+    for f in m.to_declare:
+        _indented(
+            out,
+            console,
+            f"[dim]{escape(f.position)}[/dim] "
+            f"[{_SEVERITY_STYLE[f.severity]}]{f.severity_label}[/] "
+            f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
+            f"{escape(occurrence(f, lang))}",
+        )
+
+
+def _waivers(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.waivers and m.other_score is None:
+        return
+    _heading(out, "derogations", lang)
+    for w in m.waivers:
+        who = f", {w.approver}" if w.approver else ""
+        out(
+            f"  [dim]{escape(w.position)}[/dim] [bold]{escape(w.rule)}[/bold] {escape(w.state_label)} — "
+            f"{escape(w.note)}{escape(who)} — {escape(w.justification)}"
+        )
+    if m.other_score is not None:
+        o = m.other_score
+        out(f"  {escape(o.label)} : [bold]{o.percent}[/bold] ({escape(o.here)})")
+
+
+def _baseline(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    b = m.baseline
+    if b is None:
+        return
+    _heading(out, "baseline", lang)
+    out(f"  {escape(b.known_label)}")
+    for rule, path in b.fixed:
+        out(f"  {escape(b.fixed_label)} : [bold]{escape(rule)}[/bold] {escape(path)}")
+
+
+def _computed(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.computed:
+        return
+    _heading(out, "computed", lang)
+    for line in m.computed:
+        out(f"  {escape(line.text)}")
+
+
+def _summary(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    out(f"\n{t('summary', lang)} : {escape(m.summary.text)}")
+    out(f"[dim]{escape(m.summary.evidence_text)}[/dim]\n")
+
+
+_SECTIONS: dict[str, Callable[[ManifestView, Print, Console, str], None]] = {
+    "header": _header,
+    "scores": _scores,
+    "profile": _profile,
+    "findings": _findings,
+    "facts_to_declare": _to_declare,
+    "derogations": _waivers,
+    "baseline": _baseline,
+    "computed": _computed,
+    "summary": _summary,
+}
 
 
 def present(report: Report, console: Console, opts: RenderOptions) -> None:
     """Print the report for a person reading a terminal."""
-    for result in report.results:
-        _present_result(result, console, opts)
+    view = build(report, opts)
+    out = partial(console.print, highlight=False)  # manifest text must not be recoloured
+    for m in view.manifests:
+        for key in SECTIONS:
+            _SECTIONS[key](m, out, console, view.lang)

@@ -74,6 +74,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "description": ("Description", "Description"),
     "state": ("État", "State"),
     "path": ("Chemin", "Path"),
+    "element": ("Élément", "Element"),
     "justification": ("Justification", "Justification"),
     "approver": ("Approbateur", "Approver"),
     "granted": ("Accordée le", "Granted on"),

@@ -54,14 +54,18 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return _run_all(EXAMPLE_ARGS, REPO, tmp_path_factory.mktemp("ci"))
 
 
-def _failing(json_report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(manifest file, rule id) -> finding, for failing findings of the JSON report."""
-    return {
-        (m["file"], f["rule_id"]): f
-        for m in json_report["manifests"]
-        for f in m["findings"]
-        if f["outcome"] in FAILING
-    }
+def _failing(json_report: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(manifest file, rule id) -> its failing findings (one per occurrence) in the JSON report."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for m in json_report["manifests"]:
+        for f in m["findings"]:
+            if f["outcome"] in FAILING:
+                out.setdefault((m["file"], f["rule_id"]), []).append(f)
+    return out
+
+
+def _count(failing: dict[tuple[str, str], list[dict[str, Any]]]) -> int:
+    return sum(len(items) for items in failing.values())
 
 
 def test_each_format_from_format_option_matches_the_report_option(examples: dict[str, str]) -> None:
@@ -143,11 +147,13 @@ def test_sarif_rules_results_and_regions(examples: dict[str, str]) -> None:
     _check_sarif_structure(doc)
     (run,) = doc["runs"]
     failing = _failing(json.loads(examples["json"]))
-    assert len(run["results"]) == len(failing) > 0
+    assert len(run["results"]) == _count(failing) > 0
     for result in run["results"]:
         physical = result["locations"][0]["physicalLocation"]
         uri = physical["artifactLocation"]["uri"]
-        finding = failing[(uri, result["ruleId"])]
+        (finding,) = [
+            f for f in failing[(uri, result["ruleId"])] if f["path"] == result["properties"]["path"]
+        ]
         assert result["level"] == SARIF_LEVELS[finding["severity"]]
         assert result["message"]["text"] == finding["message"]
         loc = finding["location"]
@@ -258,8 +264,10 @@ def test_junit_counts_match_the_findings(examples: dict[str, str]) -> None:
     assert sorted(per_file) == sorted(m["file"] for m in report["manifests"])
     for m in report["manifests"]:
         outcomes = Counter(f["outcome"] for f in m["findings"])
+        # one test case per finding: per rule, or per occurrence for a rule that walks a list
+        assert len({f["rule_id"] for f in m["findings"]}) == report["stamp"]["rules_evaluated"]
         assert per_file[m["file"]] == Counter(
-            tests=report["stamp"]["rules_evaluated"],
+            tests=len(m["findings"]),
             failures=outcomes["non-conforme"] + outcomes["a-renseigner"],
             skipped=outcomes["non-applicable"],
         )
@@ -317,12 +325,15 @@ def test_gitlab_code_quality_issues(examples: dict[str, str]) -> None:
     issues = json.loads(examples["gitlab"])
     _check_gitlab(issues)
     failing = _failing(json.loads(examples["json"]))
-    assert len(issues) == len(failing)
+    assert len(issues) == _count(failing)
     for issue in issues:
-        finding = failing[(issue["location"]["path"], issue["check_name"])]
+        (finding,) = [
+            f
+            for f in failing[(issue["location"]["path"], issue["check_name"])]
+            if f["message"] in issue["description"]
+            and issue["location"]["lines"]["begin"] == f["location"]["line"]
+        ]
         assert issue["severity"] == GITLAB_SEVERITIES[finding["severity"]]
-        assert issue["location"]["lines"]["begin"] == finding["location"]["line"]
-        assert finding["message"] in issue["description"]
     assert {i["severity"] for i in issues} >= {"blocker", "major", "minor"}
 
 

@@ -143,11 +143,20 @@ def test_a_waiver_of_an_unknown_rule_is_an_input_error(write: Callable[..., Path
 
 
 def test_a_waiver_scoped_to_a_path_covers_only_that_element(write: Callable[..., Path]) -> None:
-    findings, result = _run(write, _waiver("W-1-PROTO", "2027-06-30", ', path: "identity.providers[0]"'))
-    # the first failing element is waived; the rule's finding points at it
-    assert findings["W-1-PROTO"].outcome is Outcome.DEROGATION
-    findings, result = _run(write, _waiver("W-1-PROTO", "2027-06-30", ', path: "identity.providers[1]"'))
-    assert findings["W-1-PROTO"].outcome is Outcome.NON_CONFORME
+    _, result = _run(write, _waiver("W-1-PROTO", "2027-06-30", ', path: "identity.providers[0]"'))
+    # each failing element is its own finding: only the waived one becomes a dérogation
+    protos = {f.path: f.outcome for f in result.findings if f.rule_id == "W-1-PROTO"}
+    assert protos == {
+        "identity.providers[0].protocol": Outcome.DEROGATION,
+        "identity.providers[1].protocol": Outcome.NON_CONFORME,
+    }
+    assert result.waivers[0].state == "applied"
+    # a path that names no failing element covers nothing
+    _, result = _run(write, _waiver("W-1-PROTO", "2027-06-30", ', path: "identity.providers[5]"'))
+    assert {f.outcome for f in result.findings if f.rule_id == "W-1-PROTO"} == {Outcome.NON_CONFORME}
+    assert result.waivers[0].state == "unused"
+    # a prefix of a key is not the key: providers[1] does not cover providers[10]
+    _, result = _run(write, _waiver("W-1-PROTO", "2027-06-30", ', path: "identity.provider"'))
     assert result.waivers[0].state == "unused"
 
 

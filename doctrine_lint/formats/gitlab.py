@@ -1,7 +1,7 @@
 """GitLab Code Quality report (`artifacts:reports:codequality`): a JSON list of issues.
 
 Only what needs attention becomes an issue: *non conforme* and *à renseigner* findings that are
-not already in the `--baseline`, the findings dérogations give of their own (expired, refused…),
+not already in the `--baseline` (one issue per occurrence of a rule that walks a list), the findings dérogations give of their own (expired, refused…),
 unmet acceptance-profile requirements and manifests that could not be read. Each issue has a
 `description`, the rule id as `check_name`, a `severity` mapped from the rule's (bloquant →
 blocker, majeur → major, mineur → minor, info → info), a `location` (manifest path and 1-based
@@ -63,6 +63,8 @@ def _issues(result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[d
             lang
         )
         message = f.message.get(lang).strip() or (rule.title.get(lang) if rule else f.rule_id)
+        if f.element and f.element not in message:  # occurrences of one rule must read apart
+            message += f" ({f.element})"
         out.append(
             _issue(
                 f.rule_id,

@@ -1,9 +1,11 @@
 """HTML report: one self-contained, printable page (inline CSS and SVG, no script, no external asset).
 
-The page carries the reproducibility stamp, then per manifest the scores per référentiel and
-chapter as inline SVG bar charts computed here plus an exact table, computed facts, findings grouped
-by chapter with severity colours and a short excerpt of the manifest around each, dérogations and
-facts to declare. Manifests and packs are untrusted: every text taken from them goes through
+The page carries the reproducibility stamp and input errors, then per manifest the sections of
+`formats.view` in `view.SECTIONS` order: header, scores per référentiel and chapter (inline SVG
+bar charts computed here plus an exact table), --profile requirements, findings grouped by chapter
+with severity colours, each occurrence with its element and path and a short excerpt of the
+manifest around it, facts to declare, dérogations, the --baseline summary, computed facts and the
+summary. Manifests and packs are untrusted: every text taken from them goes through
 `html.escape` (text and attributes, always double-quoted), capped at `MAX_CHARS` characters; only
 http(s) reference URLs become links. The manifest text is not kept after linting: excerpts re-read
 the file, bounded in size, and only when its SHA-256 still matches the linted one.
@@ -14,28 +16,24 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from ..document import MAX_BYTES
-from ..i18n import evidence, outcome, severity, status, t
-from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, Reference, ScoreLine
-from ..packs import Rule
+from ..i18n import t
+from ..linter import Report
+from ..model import Reference
 from . import RenderOptions
-from .json_report import pack_stamp
-from .shared import (
-    MAX_CHARS,
-    SHORT_SHA,
-    WAIVER_STATES,
-    baseline_lines,
-    clip,
-    computed_lines,
-    evidence_line,
-    findings_by_chapter,
-    percent,
-    waiver_lines,
+from .shared import MAX_CHARS, SHORT_SHA, clip
+from .view import (
+    SECTIONS,
+    FindingView,
+    ManifestView,
+    ReferentielScores,
+    ReportView,
+    ScoreRow,
+    StampView,
+    build,
 )
 
 EXCERPT_CONTEXT = 2  # lines shown before and after the finding's line
@@ -152,35 +150,33 @@ def _td(content: str, cls: str = "") -> str:
 # --- stamp -------------------------------------------------------------------------------------
 
 
-def _stamp(report: Report, lang: str) -> str:
-    counts = {e: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence}
-    by_evidence = ", ".join(f"{n} {esc(evidence(e, lang))}" for e, n in counts.items())
+def _stamp(stamp: StampView, lang: str) -> str:
+    by_evidence = ", ".join(f"{n} {esc(label)}" for _, n, label in stamp.rules_by_evidence)
     meta = [
-        (t("tool", lang), f"doctrine-lint {esc(report.tool_version)}"),
-        (t("evaluation_date", lang), f"<time>{report.today.isoformat()}</time>"),
-        (t("rules_count", lang).capitalize(), f"{len(report.rules)} ({by_evidence})"),
+        (t("tool", lang), f"doctrine-lint {esc(stamp.tool_version)}"),
+        (t("evaluation_date", lang), f"<time>{stamp.date}</time>"),
+        (t("rules_count", lang).capitalize(), f"{stamp.rules_count} ({by_evidence})"),
     ]
-    if report.min_evidence:
-        meta.append((t("min_evidence", lang), esc(report.min_evidence)))
-    if report.derogations_ignored:
+    if stamp.min_evidence:
+        meta.append((t("min_evidence", lang), esc(stamp.min_evidence)))
+    if stamp.derogations_ignored:
         meta.append((t("derogations", lang), esc(t("derogations_ignored", lang))))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
     rows = []
-    for pack in report.packs:
-        s: dict[str, Any] = pack_stamp(pack)
+    for pack in stamp.packs:
         extends = "".join(
-            f'<br><span class="muted">{esc(t("extends", lang))} {esc(b["id"])} {esc(b["version"])} '
-            f"{_short(b['sha256'])}</span>"
-            for b in s["extends"]
+            f'<br><span class="muted">{esc(t("extends", lang))} {esc(pid)} {esc(version)} '
+            f"{_short(sha)}</span>"
+            for pid, version, sha in pack.extends
         )
         rows.append(
             _tr(
                 [
-                    _td(esc(s["id"]) + extends, "key"),
-                    _td(esc(s["version"]), "key"),
-                    _td(esc(s["referentiel"]), "key"),
-                    _td(f'<span class="muted">{esc(s["doctrine_version"])}</span>'),
-                    _td(_short(s["sha256"]), "key"),
+                    _td(esc(pack.id) + extends, "key"),
+                    _td(esc(pack.version), "key"),
+                    _td(esc(pack.referentiel), "key"),
+                    _td(f'<span class="muted">{esc(pack.doctrine_version)}</span>'),
+                    _td(_short(pack.sha256), "key"),
                 ]
             )
         )
@@ -194,7 +190,17 @@ def _stamp(report: Report, lang: str) -> str:
     )
 
 
-# --- scores ------------------------------------------------------------------------------------
+# --- header and scores -------------------------------------------------------------------------
+
+
+def _header(m: ManifestView, lang: str, n: int) -> str:
+    meta = [(t("manifest", lang), f'<span class="loc">{esc(m.file)}</span> (SHA-256 {_short(m.sha256)})')]
+    for key, label, value in m.service:
+        # a URL is shown as text, never as a link: the manifest is untrusted
+        meta.append((label, f'<span class="loc">{esc(value)}</span>' if key == "url" else esc(value)))
+    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
+    return f'<h2 id="manifest-{n}">{esc(m.title)}</h2>\n<dl class="meta">{dl}</dl>'
+
 
 _ROW_H = 22
 _LABEL_W = 330
@@ -203,78 +209,71 @@ _BAR_W = 280
 _CHART_W = _BAR_X + _BAR_W + 70
 
 
-def _chart(ref: ScoreLine, chapters: list[ScoreLine], lang: str, ident: str) -> str:
+def _chart(ref: ReferentielScores, lang: str, ident: str) -> str:
     """One référentiel and its chapters as a horizontal SVG bar chart (full labels in <title>)."""
-    rows = [(ref.title.get(lang), ref, True)] + [
-        (f"§{c.key} {c.title.get(lang)}", c, False) for c in chapters
-    ]
+    rows = [ref.row, *ref.chapters]
     height = _ROW_H * len(rows) + 6
-    caption = f"{t('chart', lang)} — {ref.title.get(lang)}"
+    caption = f"{t('chart', lang)} — {ref.row.label}"
     parts = [
         f'<figure class="chart" aria-labelledby="{ident}">',
-        f'<figcaption id="{ident}">{esc(caption)} : {percent(ref.score).strip()} '
-        f'<span class="{_status_class(ref.status)}">{esc(status(ref.status, lang))}</span></figcaption>',
+        f'<figcaption id="{ident}">{esc(caption)} : {ref.row.percent} '
+        f'<span class="{_status_class(ref.row.status)}">{esc(ref.row.status_label)}</span></figcaption>',
         f'<svg viewBox="0 0 {_CHART_W} {height}" width="{_CHART_W}" height="{height}" role="img" '
         f'aria-labelledby="{ident}">',
     ]
-    for i, (label, line, strong) in enumerate(rows):
+    for i, row in enumerate(rows):
         y = 3 + i * _ROW_H
-        pct = percent(line.score).strip()
-        cls = "row ref" if strong else "row"
+        cls = "row ref" if row.level < 2 else "row"
         parts.append(
-            f'<g class="{cls}"><title>{esc(label)} : {pct} {esc(status(line.status, lang))}</title>'
-            f'<text x="0" y="{y + 15}">{esc(label, CHART_LABEL_CHARS)}</text>'
+            f'<g class="{cls}"><title>{esc(row.label)} : {row.percent} {esc(row.status_label)}</title>'
+            f'<text x="0" y="{y + 15}">{esc(row.label, CHART_LABEL_CHARS)}</text>'
             f'<rect class="track" x="{_BAR_X}" y="{y + 4}" width="{_BAR_W}" height="14" rx="2"/>'
         )
-        if line.score:
-            filled = round(_BAR_W * line.score / 100.0, 1)
+        if row.score:
+            filled = round(_BAR_W * row.score / 100.0, 1)
             parts.append(
-                f'<rect class="{_status_class(line.status)}" x="{_BAR_X}" y="{y + 4}" '
+                f'<rect class="{_status_class(row.status)}" x="{_BAR_X}" y="{y + 4}" '
                 f'width="{filled:g}" height="14" rx="2"/>'
             )
-        parts.append(f'<text x="{_BAR_X + _BAR_W + 8}" y="{y + 15}">{pct}</text></g>')
+        parts.append(f'<text x="{_BAR_X + _BAR_W + 8}" y="{y + 15}">{row.percent}</text></g>')
     parts += ["</svg>", "</figure>"]
     return "\n".join(parts)
 
 
-def _score_tr(label: str, line: ScoreLine, lang: str, cls: str) -> str:
+def _score_tr(row: ScoreRow) -> str:
     return _tr(
         [
-            _td(label),
-            _td(percent(line.score).strip(), "num"),
-            _td(f'<span class="{_status_class(line.status)}">{esc(status(line.status, lang))}</span>'),
-            _td(f"{line.earned:g} / {line.possible:g}", "num"),
+            _td(esc(row.label)),
+            _td(row.percent, "num"),
+            _td(f'<span class="{_status_class(row.status)}">{esc(row.status_label)}</span>'),
+            _td(f"{row.earned:g} / {row.possible:g}", "num"),
         ],
-        cls,
+        "chap" if row.level == 2 else "ref",
     )
 
 
-def _scores(result: ManifestResult, lang: str, n: int) -> str:
-    scores = result.scores
-    charts = []
-    rows = [_score_tr(esc(t("overall", lang)), scores.overall, lang, "ref")]
-    for i, ref in enumerate(scores.referentiels):
-        chapters = [c for key, c in scores.chapters if key == ref.key]
-        charts.append(_chart(ref, chapters, lang, f"chart-{n}-{i}"))
-        rows.append(_score_tr(esc(ref.title.get(lang)), ref, lang, "ref"))
-        rows += [_score_tr(f"§{esc(c.key)} {esc(c.title.get(lang))}", c, lang, "chap") for c in chapters]
+def _scores(m: ManifestView, lang: str, n: int) -> str:
+    charts = [_chart(ref, lang, f"chart-{n}-{i}") for i, ref in enumerate(m.scores.referentiels)]
     head = [esc(t(k, lang)) for k in ("scope", "score", "status", "weight")]
-    overall = scores.overall
+    overall = m.scores.overall
     return (
         f"<h3>{esc(t('scores', lang))}</h3>\n"
-        f"<p><strong>{esc(t('overall', lang))} : {percent(overall.score).strip()}</strong> "
-        f'<span class="{_status_class(overall.status)}">{esc(status(overall.status, lang))}</span></p>\n'
-        f'<div class="charts">\n' + "\n".join(charts) + "\n</div>\n" + _table(head, rows, "scores")
+        f"<p><strong>{esc(overall.label)} : {overall.percent}</strong> "
+        f'<span class="{_status_class(overall.status)}">{esc(overall.status_label)}</span></p>\n'
+        f'<div class="charts">\n'
+        + "\n".join(charts)
+        + "\n</div>\n"
+        + _table(head, [_score_tr(row) for row in m.scores.rows()], "scores")
     )
 
 
 # --- manifest excerpts -------------------------------------------------------------------------
 
 
-def source_lines(result: ManifestResult) -> list[str] | None:
+def source_lines(file: str, sha256: str) -> list[str] | None:
     """The linted manifest's lines, re-read from disk; None when it is gone, not a regular file,
     larger than the loader accepts, or no longer the file that was linted (digest differs)."""
-    path = Path(result.document.file)
+    path = Path(file)
     try:
         if not path.is_file():
             return None
@@ -282,7 +281,7 @@ def source_lines(result: ManifestResult) -> list[str] | None:
             raw = fh.read(MAX_BYTES + 1)
     except OSError:
         return None
-    if len(raw) > MAX_BYTES or hashlib.sha256(raw).hexdigest() != result.sha256:
+    if len(raw) > MAX_BYTES or hashlib.sha256(raw).hexdigest() != sha256:
         return None
     return _YAML_BREAKS.split(raw.decode("utf-8-sig", errors="replace"))
 
@@ -316,25 +315,28 @@ def _reference(ref: Reference) -> str:
     return esc(f"{label} ({ref.url})" if label != ref.url else label)
 
 
-def _location(f: Finding) -> str:
-    loc = f.location
-    return esc(f"{loc.file}:{loc.line}:{loc.column}")
+def _location(f: FindingView) -> str:
+    return esc(f.position)
 
 
-def _finding(f: Finding, rules: dict[str, Rule], lines: list[str] | None, lang: str) -> str:
-    rule = rules.get(f.rule_id)
-    title = f" — {esc(rule.title.get(lang))}" if rule else ""
+def _finding(f: FindingView, lines: list[str] | None, lang: str) -> str:
+    title = f" — {esc(f.rule_title)}" if f.rule_title else ""
     parts = [
         f'<article class="finding sev-{f.severity.slug}">',
-        f'<p><span class="badge severity">{esc(severity(f.severity, lang))}</span> '
-        f'<span class="badge outcome o-{f.outcome.value}">{esc(outcome(f.outcome, lang))}</span> '
+        f'<p><span class="badge severity">{esc(f.severity_label)}</span> '
+        f'<span class="badge outcome o-{f.outcome.value}">{esc(f.outcome_label)}</span> '
         f'<span class="rule">{esc(f.rule_id)}</span>{title}</p>',
         f'<p class="loc">{_location(f)}</p>',
-        f'<p class="message">{esc(f.message.get(lang))}</p>',
     ]
+    if f.element:
+        parts.append(
+            f'<p class="element">{esc(t("element", lang))} : <strong>{esc(f.element)}</strong> '
+            f'<span class="loc">{esc(f.where)}</span></p>'
+        )
+    parts.append(f'<p class="message">{esc(f.message)}</p>')
     if f.reason is not None:
-        parts.append(f'<p class="muted">{esc(f.reason.get(lang))}</p>')
-    excerpt = _excerpt(lines, f.location.line, lang)
+        parts.append(f'<p class="muted">{esc(f.reason)}</p>')
+    excerpt = _excerpt(lines, f.line, lang)
     if excerpt:
         parts.append(excerpt)
     if f.references:
@@ -344,105 +346,38 @@ def _finding(f: Finding, rules: dict[str, Rule], lines: list[str] | None, lang: 
     return "\n".join(parts)
 
 
-def _findings(result: ManifestResult, report: Report, opts: RenderOptions) -> str:
-    lang = opts.lang
-    groups = findings_by_chapter(result, opts.show_all)
+def _findings(m: ManifestView, lang: str) -> str:
     out = [f"<h3>{esc(t('findings', lang))}</h3>"]
-    if not groups:
+    if not m.findings:
         out.append(f"<p>{esc(t('nothing_to_report', lang))}</p>")
         return "\n".join(out)
-    lines = source_lines(result)
-    rules = {r.id: r for r in report.rules}
-    for g in groups:
-        title = f" {esc(g.chapter_line.title.get(lang))}" if g.chapter_line else ""
-        ref_title = esc(g.ref_line.title.get(lang) if g.ref_line else g.referentiel)
-        out.append(f'<h4>§{esc(g.chapter)}{title} <span class="muted">({ref_title})</span></h4>')
-        out += [_finding(f, rules, lines, lang) for f in g.findings]
+    lines = source_lines(m.source, m.sha256)
+    for g in m.findings:
+        title = f" {esc(g.chapter_title)}" if g.chapter_title else ""
+        out.append(
+            f'<h4>§{esc(g.chapter)}{title} <span class="muted">({esc(g.referentiel_title)})</span></h4>'
+        )
+        out += [_finding(f, lines, lang) for f in g.findings]
     return "\n".join(out)
 
 
-def _waivers(result: ManifestResult, lang: str) -> str:
-    if not result.waivers:
-        return ""
-    rows = []
-    for s in result.waivers:
-        w = s.waiver
-        state = WAIVER_STATES[s.state][1 if lang == "en" else 0]
-        clause = (
-            f'<br><span class="muted">{esc(t("clause", lang))} : {esc(w.clause)}</span>' if w.clause else ""
-        )
-        path = f"<br><code>{esc(w.path)}</code>" if w.path else ""
-        rows.append(
-            _tr(
-                [
-                    _td(f'<span class="rule">{esc(w.rule)}</span>{path}'),
-                    _td(f"<strong>{esc(state)}</strong><br>{esc(s.note.get(lang))}"),
-                    _td(
-                        f'<span class="loc">{esc(f"{w.location.file}:{w.location.line}:{w.location.column}")}</span>'
-                    ),
-                    _td(esc(w.approver or "—")),
-                    _td(w.granted.isoformat() if w.granted else "—", "num"),
-                    _td(w.expires.isoformat(), "num"),
-                    _td(esc(w.justification) + clause),
-                ],
-                f"w-{s.state}",
-            )
-        )
-    head = [
-        esc(t(k, lang))
-        for k in ("rule", "state", "location", "approver", "granted", "expires", "justification")
-    ]
-    # after one line per waiver, waiver_lines adds the score under the other waiver policy
-    extra = "".join(f"<p>{esc(line)}</p>\n" for line in waiver_lines(result, lang)[len(result.waivers) :])
-    return f"<h3>{esc(t('derogations', lang))}</h3>\n" + _table(head, rows) + "\n" + extra
-
-
-def _profile(result: ManifestResult, lang: str) -> str:
-    """Each requirement of the --profile, met or not (a failed one makes the exit code 1)."""
-    if not result.profile:
-        return ""
-    rows = [
-        _tr(
-            [
-                _td(esc(c.requirement.get(lang))),
-                _td(esc(c.expected.get(lang)), "num"),
-                _td(esc(c.actual.get(lang)), "num"),
-                _td(
-                    f'<span class="st-conforme">{esc(t("requirement_met", lang))}</span>'
-                    if c.ok
-                    else f'<strong class="st-non-conforme">{esc(t("requirement_failed", lang))}</strong>'
-                ),
-            ]
-        )
-        for c in result.profile
-    ]
-    head = [esc(t(k, lang)) for k in ("requirement", "expected", "actual", "met")]
-    return f"<h3>{esc(t('profile', lang))}</h3>\n" + _table(head, rows)
-
-
-def _baseline(result: ManifestResult, lang: str) -> str:
-    lines = baseline_lines(result, lang)
-    if not lines:
-        return ""
-    items = "".join(f"<li>{esc(line)}</li>" for line in lines[:500])
-    return f"<h3>{esc(t('baseline', lang))}</h3>\n<ul>{items}</ul>"
-
-
-def _to_declare(result: ManifestResult, lang: str) -> str:
-    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
-    if not todo:
+def _to_declare(m: ManifestView, lang: str) -> str:
+    if not m.to_declare:
         return ""
     rows = [
         _tr(
             [
                 _td(f'<span class="rule">{esc(f.rule_id)}</span>'),
-                _td(f'<span class="badge severity">{esc(severity(f.severity, lang))}</span>'),
-                _td(f'<span class="loc">{_location(f)}</span>'),
-                _td("<br>".join(f"<code>{esc(m)}</code>" for m in f.missing[:50])),
+                _td(f'<span class="badge severity">{esc(f.severity_label)}</span>'),
+                _td(
+                    f'<span class="loc">{_location(f)}</span>'
+                    + (f"<br>{esc(f.element)} <code>{esc(f.where)}</code>" if f.element else "")
+                ),
+                _td("<br>".join(f"<code>{esc(x)}</code>" for x in f.missing[:50])),
             ],
             f"sev-{f.severity.slug}",
         )
-        for f in todo
+        for f in m.to_declare
     ]
     head = [
         esc(x)
@@ -451,70 +386,118 @@ def _to_declare(result: ManifestResult, lang: str) -> str:
     return f"<h3>{esc(t('facts_to_declare', lang))}</h3>\n" + _table(head, rows)
 
 
-def _service(result: ManifestResult) -> dict[str, Any]:
-    data = result.document.data
-    service = data.get("service") if isinstance(data, dict) else None
-    return service if isinstance(service, dict) else {}
-
-
-def _result(result: ManifestResult, report: Report, opts: RenderOptions, n: int) -> str:
-    lang = opts.lang
-    service = _service(result)
-    name = service.get("name") or result.file
-    meta = [
-        (
-            t("manifest", lang),
-            f'<span class="loc">{esc(result.file)}</span> (SHA-256 {_short(result.sha256)})',
+def _waivers(m: ManifestView, lang: str) -> str:
+    if not m.waivers and m.other_score is None:
+        return ""
+    rows = []
+    for w in m.waivers:
+        clause = (
+            f'<br><span class="muted">{esc(t("clause", lang))} : {esc(w.clause)}</span>' if w.clause else ""
         )
+        path = f"<br><code>{esc(w.path)}</code>" if w.path else ""
+        rows.append(
+            _tr(
+                [
+                    _td(f'<span class="rule">{esc(w.rule)}</span>{path}'),
+                    _td(f"<strong>{esc(w.state_label)}</strong><br>{esc(w.note)}"),
+                    _td(f'<span class="loc">{esc(w.position)}</span>'),
+                    _td(esc(w.approver or "—")),
+                    _td(w.granted or "—", "num"),
+                    _td(w.expires, "num"),
+                    _td(esc(w.justification) + clause),
+                ],
+                f"w-{w.state}",
+            )
+        )
+    head = [
+        esc(t(k, lang))
+        for k in ("rule", "state", "location", "approver", "granted", "expires", "justification")
     ]
-    meta += [
-        (t(key, lang), esc(service[key])) for key in ("editor", "version", "description") if service.get(key)
+    o = m.other_score
+    extra = f"<p>{esc(f'{o.label} : {o.percent} ({o.here})')}</p>\n" if o is not None else ""
+    return f"<h3>{esc(t('derogations', lang))}</h3>\n" + _table(head, rows) + "\n" + extra
+
+
+def _profile(m: ManifestView, lang: str) -> str:
+    """Each requirement of the --profile, met or not (a failed one makes the exit code 1)."""
+    if not m.profile:
+        return ""
+    rows = [
+        _tr(
+            [
+                _td(esc(c.requirement)),
+                _td(esc(c.expected), "num"),
+                _td(esc(c.actual), "num"),
+                _td(
+                    f'<span class="st-conforme">{esc(t("requirement_met", lang))}</span>'
+                    if c.ok
+                    else f'<strong class="st-non-conforme">{esc(t("requirement_failed", lang))}</strong>'
+                ),
+            ]
+        )
+        for c in m.profile
     ]
-    if service.get("url"):
-        meta.append(("URL", f'<span class="loc">{esc(service["url"])}</span>'))  # text, not a link
-    dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
-    computed = "".join(f"<li>{esc(line)}</li>" for line in computed_lines(result, lang))
-    sections = [
-        _scores(result, lang, n),
-        _profile(result, lang),
-        f"<h3>{esc(t('computed', lang))}</h3>\n<ul>{computed}</ul>" if computed else "",
-        _baseline(result, lang),
-        _findings(result, report, opts),
-        _waivers(result, lang),
-        _to_declare(result, lang),
-    ]
-    parts = [
-        f'<section class="manifest" aria-labelledby="manifest-{n}">',
-        f'<h2 id="manifest-{n}">{esc(name)}</h2>',
-        f'<dl class="meta">{dl}</dl>',
-        *(s for s in sections if s),
-    ]
-    counts = result.scores.overall.counts
-    summary = ", ".join(
-        f"{counts[o.value]} {outcome(o, lang)}"
-        for o in Outcome
-        if o is not Outcome.DEROGATION or counts[o.value]
+    head = [esc(t(k, lang)) for k in ("requirement", "expected", "actual", "met")]
+    return f"<h3>{esc(t('profile', lang))}</h3>\n" + _table(head, rows)
+
+
+def _baseline(m: ManifestView, lang: str) -> str:
+    b = m.baseline
+    if b is None:
+        return ""
+    lines = [b.known_label, *(f"{b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed)]
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines[:500])
+    return f"<h3>{esc(t('baseline', lang))}</h3>\n<ul>{items}</ul>"
+
+
+def _computed(m: ManifestView, lang: str) -> str:
+    if not m.computed:
+        return ""
+    items = "".join(f"<li>{esc(line.text)}</li>" for line in m.computed)
+    return f"<h3>{esc(t('computed', lang))}</h3>\n<ul>{items}</ul>"
+
+
+def _summary(m: ManifestView, lang: str) -> str:
+    return (
+        f"<p><strong>{esc(t('summary', lang))}</strong> : {esc(m.summary.text)}</p>\n"
+        f'<p class="muted">{esc(m.summary.evidence_text)}</p>'
     )
-    parts += [
-        f"<p><strong>{esc(t('summary', lang))}</strong> : {esc(summary)}</p>",
-        f'<p class="muted">{esc(evidence_line(result.findings, lang))}</p>',
-        "</section>",
-    ]
-    return "\n".join(parts)
 
 
-def render(report: Report, opts: RenderOptions) -> str:
-    lang = "en" if opts.lang == "en" else "fr"
-    title = t("report_title", lang)
-    if len(report.results) == 1:
-        name = _service(report.results[0]).get("name")
-        if name:
-            title = f"{title} — {clip(str(name), 120)}"
-    body = [f"<h1>{esc(t('report_title', lang))}</h1>", _stamp(report, lang)]
-    if report.errors:
-        items = "".join(f"<li>{esc(str(p))}</li>" for p in report.errors[:200])
+_SECTIONS: dict[str, Callable[[ManifestView, str, int], str]] = {
+    "header": _header,
+    "scores": _scores,
+    "profile": lambda m, lang, n: _profile(m, lang),
+    "findings": lambda m, lang, n: _findings(m, lang),
+    "facts_to_declare": lambda m, lang, n: _to_declare(m, lang),
+    "derogations": lambda m, lang, n: _waivers(m, lang),
+    "baseline": lambda m, lang, n: _baseline(m, lang),
+    "computed": lambda m, lang, n: _computed(m, lang),
+    "summary": lambda m, lang, n: _summary(m, lang),
+}
+
+
+def _manifest(m: ManifestView, lang: str, n: int) -> str:
+    sections = (_SECTIONS[key](m, lang, n) for key in SECTIONS)
+    return "\n".join(
+        [
+            f'<section class="manifest" aria-labelledby="manifest-{n}">',
+            *(s for s in sections if s),
+            "</section>",
+        ]
+    )
+
+
+def render_view(view: ReportView) -> str:
+    lang = view.lang
+    title = view.title
+    if len(view.manifests) == 1 and view.manifests[0].name:
+        title = f"{title} — {clip(view.manifests[0].name, 120)}"
+    body = [f"<h1>{esc(view.title)}</h1>", _stamp(view.stamp, lang)]
+    if view.errors:
+        items = "".join(f"<li>{esc(p)}</li>" for p in view.errors[:200])
         body.append(f"<section><h2>{esc(t('errors', lang))}</h2>\n<ul>{items}</ul></section>")
-    body += [_result(r, report, opts, i) for i, r in enumerate(report.results, 1)]
+    body += [_manifest(m, lang, i) for i, m in enumerate(view.manifests, 1)]
     head = (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
@@ -522,11 +505,15 @@ def render(report: Report, opts: RenderOptions) -> str:
         # nothing to load and nothing to run: a manifest that slipped past escaping could do neither
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"
-        f'<meta name="generator" content="doctrine-lint {esc(report.tool_version)}">\n'
+        f'<meta name="generator" content="doctrine-lint {esc(view.stamp.tool_version)}">\n'
         f"<title>{esc(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n"
     )
     footer = (
-        f"<footer>{esc(t('generated_by', lang))} doctrine-lint {esc(report.tool_version)}, "
-        f"{report.today.isoformat()}.</footer>\n"
+        f"<footer>{esc(t('generated_by', lang))} doctrine-lint {esc(view.stamp.tool_version)}, "
+        f"{view.stamp.date}.</footer>\n"
     )
     return head + "\n".join(body) + "\n</main>\n" + footer + "</body>\n</html>\n"
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return render_view(build(report, opts))

@@ -11,7 +11,9 @@ from ..packs import Pack
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
-REPORT_FORMAT_VERSION = 1
+# 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`.
+# Reports are kept for years: any change of shape bumps this and is described in the schema.
+REPORT_FORMAT_VERSION = 2
 
 
 def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
@@ -35,6 +37,8 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         "weight": f.weight,
         "message": f.message.get(lang),
         "path": f.path,
+        "element": f.element,
+        "keyed_path": f.keyed_path,
         "location": {
             "file": f.location.file,
             "line": f.location.line,

@@ -1,6 +1,7 @@
 """JUnit XML report, for CI test dashboards (GitLab `artifacts:reports:junit`, Jenkins…).
 
-One `<testsuite>` per manifest and chapter, one `<testcase>` per evaluated rule: *non conforme*
+One `<testsuite>` per manifest and chapter, one `<testcase>` per evaluated rule, or per
+occurrence for a rule that walks a list (named with the occurrence's path): *non conforme*
 and *à renseigner* are `<failure>`s (type = severity), *non applicable* is `<skipped>` with its
 reason, *conforme* passes, and a *dérogation* passes with a `<system-out>` note saying who waived
 it and until when. A failure already in the `--baseline` passes with a note too. The findings
@@ -74,9 +75,31 @@ def _remediation(f: Finding, rules: dict[str, Rule], lang: str) -> str:
     return text.get(lang).strip()
 
 
+def _case_names(items: list[Finding], rules: dict[str, Rule], lang: str) -> list[str]:
+    """Test case names, unique within the suite: the rule id and title, plus the occurrence's
+    path when the rule has several occurrences (CI dashboards merge cases of the same name)."""
+    per_rule: dict[str, int] = {}
+    for f in items:
+        per_rule[f.rule_id] = per_rule.get(f.rule_id, 0) + 1
+    names: list[str] = []
+    seen: set[str] = set()
+    for f in items:
+        where = f" [{f.keyed_path or f.path}]" if per_rule[f.rule_id] > 1 else ""
+        name = base = f"{f.rule_id}{where} — {_title(f, rules, lang)}"
+        n = 1
+        while name in seen:  # same rule and path twice: still one case each
+            n += 1
+            name = f"{base} ({n})"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
 def _failure_body(f: Finding, rules: dict[str, Rule], lang: str) -> str:
     loc = f.location
     lines = [f"{loc.file}:{loc.line}:{loc.column}: {outcome_name(f.outcome, lang)} — {f.message.get(lang)}"]
+    if f.element:
+        lines.append(f"{t('element', lang)} : {f.element}")
     if f.path:
         lines.append(f"{'path' if lang == 'en' else 'chemin'} : {f.path}")
     if f.missing:
@@ -120,8 +143,8 @@ def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], 
         _el(props, "property", name="chapter", value=chapter)
         if chap_line is not None and chap_line.score is not None:
             _el(props, "property", name="score", value=f"{chap_line.score:.1f}")
-        for f in items:
-            case = suite.case(f"{ref}.{chapter}", f"{f.rule_id} — {_title(f, rules, lang)}")
+        for f, name in zip(items, _case_names(items, rules, lang), strict=True):
+            case = suite.case(f"{ref}.{chapter}", name)
             if f.outcome.failing and f.known:
                 known = "already in the baseline" if lang == "en" else "déjà dans la référence (baseline)"
                 _el(case, "system-out", f"{known} : {f.message.get(lang)}")

@@ -1,37 +1,27 @@
 """Markdown report: fit for a merge-request comment or a tender annex.
 
-The stamp (tool, date, packs with version and short SHA-256), then per manifest a score table per
-référentiel and chapter, the --profile requirements, computed facts and metrics, the --baseline
-summary, findings grouped by chapter, dérogations and facts to declare. Manifests (and packs given with --pack) are untrusted: every text taken from them is put on
-one line, capped in length, and escaped so that it cannot open a Markdown link, an image, raw
-HTML, a code span, a mention or a new table cell. (A bare URL may still be autolinked by GitHub or
-GitLab: it is shown as text, never turned into a link by this report.)
+The stamp (tool, date, packs with version and short SHA-256) and input errors, then per manifest
+the sections of `formats.view` in `view.SECTIONS` order: header, scores per référentiel and
+chapter, --profile requirements, findings grouped by chapter (each occurrence of a rule with its
+element and path), facts to declare, dérogations, the --baseline summary, computed facts and
+metrics, and the summary.
+
+Manifests (and packs given with --pack) are untrusted: every text taken from them is put on one
+line, capped in length, and escaped so that it cannot open a Markdown link, an image, raw HTML, a
+code span, a mention or a new table cell. (A bare URL may still be autolinked by GitHub or GitLab:
+it is shown as text, never turned into a link by this report.)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
-from ..i18n import evidence, outcome, severity, status, t
-from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, ScoreLine
+from ..i18n import t
+from ..linter import Report
 from . import RenderOptions
-from .json_report import pack_stamp
-from .shared import (
-    MAX_CHARS,
-    SHORT_SHA,
-    WAIVER_STATES,
-    bar,
-    baseline_lines,
-    clip,
-    computed_lines,
-    evidence_line,
-    findings_by_chapter,
-    percent,
-    waiver_lines,
-)
+from .shared import MAX_CHARS, SHORT_SHA, bar, clip
+from .view import SECTIONS, FindingView, ManifestView, ReportView, ScoreRow, StampView, build
 
 # Characters with a meaning in CommonMark, GFM tables or GitLab/GitHub comments (mentions,
 # math, references); `&`, `<` and `>` become entities, the others get a backslash.
@@ -69,209 +59,192 @@ def _bar(score: float | None) -> str:
     return "" if score is None else f"`{bar(score, 20, '█', '░')}`"
 
 
-def _score_row(label: str, line: ScoreLine, lang: str) -> list[str]:
-    return [label, percent(line.score).strip(), md(status(line.status, lang)), _bar(line.score)]
+def _score_row(row: ScoreRow) -> list[str]:
+    label = f"&emsp;{md(row.label)}" if row.level == 2 else f"**{md(row.label)}**"
+    return [label, row.percent, md(row.status_label), _bar(row.score)]
 
 
-def stamp_lines(report: Report, lang: str) -> list[str]:
+def stamp_lines(stamp: StampView, lang: str) -> list[str]:
     """The reproducibility stamp: tool version, date, rule count, options, packs and digests."""
-    counts = {e: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence}
     out = [
         f"## {t('stamp', lang)}",
         "",
-        f"- **{t('tool', lang)}** : doctrine-lint {md(report.tool_version)}",
-        f"- **{t('evaluation_date', lang)}** : {report.today.isoformat()}",
-        f"- **{t('rules_count', lang).capitalize()}** : {len(report.rules)} ("
-        + ", ".join(f"{n} {evidence(e, lang)}" for e, n in counts.items())
+        f"- **{t('tool', lang)}** : doctrine-lint {md(stamp.tool_version)}",
+        f"- **{t('evaluation_date', lang)}** : {stamp.date}",
+        f"- **{t('rules_count', lang).capitalize()}** : {stamp.rules_count} ("
+        + ", ".join(f"{n} {label}" for _, n, label in stamp.rules_by_evidence)
         + ")",
     ]
-    if report.min_evidence:
-        out.append(f"- **{t('min_evidence', lang)}** : {md(report.min_evidence)}")
-    if report.derogations_ignored:
+    if stamp.min_evidence:
+        out.append(f"- **{t('min_evidence', lang)}** : {md(stamp.min_evidence)}")
+    if stamp.derogations_ignored:
         out.append(f"- **{t('derogations', lang)}** : {t('derogations_ignored', lang)}")
     out.append("")
     rows = []
-    for pack in report.packs:
-        s: dict[str, Any] = pack_stamp(pack)
+    for pack in stamp.packs:
         extends = ", ".join(
-            f"{t('extends', lang)} {md(b['id'])} {md(b['version'])} {short_sha(b['sha256'])}"
-            for b in s["extends"]
+            f"{t('extends', lang)} {md(pid)} {md(version)} {short_sha(sha)}"
+            for pid, version, sha in pack.extends
         )
         rows.append(
             [
-                md(s["id"]) + (f" ({extends})" if extends else ""),
-                md(s["version"]),
-                md(s["referentiel"]),
-                short_sha(s["sha256"]),
+                md(pack.id) + (f" ({extends})" if extends else ""),
+                md(pack.version),
+                md(pack.referentiel),
+                short_sha(pack.sha256),
             ]
         )
     # the doctrine edition of each pack is in the JSON stamp: too long for a comment
     return out + table([t("pack", lang), t("version", lang), t("referentiel", lang), "SHA-256"], rows)
 
 
-def _service(result: ManifestResult) -> dict[str, Any]:
-    data = result.document.data
-    service = data.get("service") if isinstance(data, dict) else None
-    return service if isinstance(service, dict) else {}
+def _header(m: ManifestView, lang: str) -> list[str]:
+    out = [
+        f"## {md(m.title)}",
+        "",
+        f"- **{t('manifest', lang)}** : {md(m.file)} (SHA-256 {short_sha(m.sha256)})",
+    ]
+    # the URL is left out: a forge would turn it into a link
+    out += [f"- **{label}** : {md(value)}" for key, label, value in m.service if key != "url"]
+    return [*out, ""]
 
 
-def _scores(result: ManifestResult, lang: str) -> list[str]:
-    scores = result.scores
-    rows = [_score_row(f"**{t('overall', lang)}**", scores.overall, lang)]
-    for ref in scores.referentiels:
-        rows.append(_score_row(f"**{md(ref.title.get(lang))}**", ref, lang))
-        rows += [
-            _score_row(f"&emsp;§{md(chap.key)} {md(chap.title.get(lang))}", chap, lang)
-            for ref_key, chap in scores.chapters
-            if ref_key == ref.key
-        ]
+def _scores(m: ManifestView, lang: str) -> list[str]:
     return [
         f"### {t('scores', lang)}",
         "",
-        *table([t("scope", lang), t("score", lang), t("status", lang), " "], rows, "lrll"),
+        *table(
+            [t("scope", lang), t("score", lang), t("status", lang), " "],
+            [_score_row(row) for row in m.scores.rows()],
+            "lrll",
+        ),
     ]
 
 
-def location(f: Finding) -> str:
-    loc = f.location
-    return md(f"{loc.file}:{loc.line}:{loc.column}")
+def location(f: FindingView) -> str:
+    """Where an occurrence is: file, line and column, then its path when it is a list element."""
+    return md(f.position) + (f" — {md(f.where)}" if f.element else "")
 
 
-def _findings(result: ManifestResult, opts: RenderOptions) -> list[str]:
-    lang = opts.lang
-    groups = findings_by_chapter(result, opts.show_all)
+def _message(f: FindingView) -> str:
+    return (f"**{md(f.element)}** : " if f.element else "") + md(f.message)
+
+
+def _findings(m: ManifestView, lang: str) -> list[str]:
     out = [f"### {t('findings', lang)}", ""]
-    if not groups:
+    if not m.findings:
         return [*out, t("nothing_to_report", lang), ""]
     head = [t("rule", lang), t("severity", lang), t("outcome", lang), t("location", lang), t("message", lang)]
-    for g in groups:
-        items = g.findings
-        title = f" {md(g.chapter_line.title.get(lang))}" if g.chapter_line else ""
-        ref_title = md(g.ref_line.title.get(lang) if g.ref_line else g.referentiel)
-        out += [f"#### §{md(g.chapter)}{title} ({ref_title})", ""]
+    for g in m.findings:
+        title = f" {md(g.chapter_title)}" if g.chapter_title else ""
+        out += [f"#### §{md(g.chapter)}{title} ({md(g.referentiel_title)})", ""]
         rows = [
-            [
-                md(f.rule_id),
-                md(severity(f.severity, lang)),
-                md(outcome(f.outcome, lang)),
-                location(f),
-                md(f.message.get(lang)),
-            ]
-            for f in items
+            [md(f.rule_id), md(f.severity_label), md(f.outcome_label), location(f), _message(f)]
+            for f in g.findings
         ]
         out += table(head, rows)
     return out
 
 
-def _waivers(result: ManifestResult, lang: str) -> list[str]:
-    if not result.waivers:
+def _waivers(m: ManifestView, lang: str) -> list[str]:
+    if not m.waivers and m.other_score is None:
         return []
-    rows = []
-    for s in result.waivers:
-        w = s.waiver
-        state = WAIVER_STATES[s.state][1 if lang == "en" else 0]
-        rows.append(
+    out = [f"### {t('derogations', lang)}", ""]
+    if m.waivers:
+        rows = [
             [
                 md(w.rule) + (f" ({md(w.path)})" if w.path else ""),
-                f"{md(state)} — {md(s.note.get(lang))}",
-                md(f"{w.location.file}:{w.location.line}:{w.location.column}"),
+                f"{md(w.state_label)} — {md(w.note)}",
+                md(w.position),
                 md(w.approver or "—"),
-                w.granted.isoformat() if w.granted else "—",
-                w.expires.isoformat(),
+                w.granted or "—",
+                w.expires,
                 md(w.justification) + (f" ({t('clause', lang)} : {md(w.clause)})" if w.clause else ""),
             ]
-        )
-    head = [
-        t("rule", lang),
-        t("state", lang),
-        t("location", lang),
-        t("approver", lang),
-        t("granted", lang),
-        t("expires", lang),
-        t("justification", lang),
-    ]
-    # after one line per waiver, waiver_lines adds the score under the other waiver policy
-    out = [f"### {t('derogations', lang)}", "", *table(head, rows)]
-    for line in waiver_lines(result, lang)[len(result.waivers) :]:
-        out += [md(line), ""]
+            for w in m.waivers
+        ]
+        head = [
+            t(k, lang)
+            for k in ("rule", "state", "location", "approver", "granted", "expires", "justification")
+        ]
+        out += table(head, rows)
+    if m.other_score is not None:
+        o = m.other_score
+        out += [md(f"{o.label} : {o.percent} ({o.here})"), ""]
     return out
 
 
-def _profile(result: ManifestResult, lang: str) -> list[str]:
+def _profile(m: ManifestView, lang: str) -> list[str]:
     """Each requirement of the --profile, met or not (a failed one makes the exit code 1)."""
-    if not result.profile:
+    if not m.profile:
         return []
     rows = [
         [
-            md(c.requirement.get(lang)),
-            md(c.expected.get(lang)),
-            md(c.actual.get(lang)),
+            md(c.requirement),
+            md(c.expected),
+            md(c.actual),
             t("requirement_met", lang) if c.ok else f"**{t('requirement_failed', lang)}**",
         ]
-        for c in result.profile
+        for c in m.profile
     ]
     head = [t("requirement", lang), t("expected", lang), t("actual", lang), t("met", lang)]
     return [f"### {t('profile', lang)}", "", *table(head, rows)]
 
 
-def _baseline(result: ManifestResult, lang: str) -> list[str]:
-    lines = baseline_lines(result, lang)
-    if not lines:
+def _baseline(m: ManifestView, lang: str) -> list[str]:
+    b = m.baseline
+    if b is None:
         return []
-    return [f"### {t('baseline', lang)}", "", *(f"- {md(line)}" for line in lines), ""]
+    items = [b.known_label, *(f"{b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed)]
+    return [f"### {t('baseline', lang)}", "", *(f"- {md(line)}" for line in items), ""]
 
 
-def _to_declare(result: ManifestResult, lang: str) -> list[str]:
-    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
-    if not todo:
+def _to_declare(m: ManifestView, lang: str) -> list[str]:
+    if not m.to_declare:
         return []
     rows = [
-        [md(f.rule_id), md(severity(f.severity, lang)), location(f), ", ".join(md(m) for m in f.missing)]
-        for f in todo
+        [md(f.rule_id), md(f.severity_label), location(f), ", ".join(md(x) for x in f.missing)]
+        for f in m.to_declare
     ]
     head = [t("rule", lang), t("severity", lang), t("location", lang), t("add", lang).capitalize()]
     return [f"### {t('facts_to_declare', lang)}", "", *table(head, rows)]
 
 
-def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
-    lang = opts.lang
-    service = _service(result)
-    name = service.get("name")
-    out = [f"## {md(name) if name else md(result.file)}", ""]
-    facts = [f"- **{t('manifest', lang)}** : {md(result.file)} (SHA-256 {short_sha(result.sha256)})"]
-    if service.get("editor"):
-        facts.append(f"- **{t('editor', lang)}** : {md(service['editor'])}")
-    if service.get("version"):
-        facts.append(f"- **{t('version', lang)}** : {md(service['version'])}")
-    if service.get("description"):
-        facts.append(f"- **{t('description', lang)}** : {md(service['description'])}")
-    out += [*facts, ""]
-    out += _scores(result, lang)
-    out += _profile(result, lang)
-    computed = computed_lines(result, lang)
-    if computed:
-        out += [f"### {t('computed', lang)}", "", *(f"- {md(line)}" for line in computed), ""]
-    out += _baseline(result, lang)
-    out += _findings(result, opts)
-    out += _waivers(result, lang)
-    out += _to_declare(result, lang)
-    counts = result.scores.overall.counts
-    summary = ", ".join(
-        f"{counts[o.value]} {outcome(o, lang)}"
-        for o in Outcome
-        if o is not Outcome.DEROGATION or counts[o.value]
-    )
-    out += [f"**{t('summary', lang)}** : {md(summary)}", "", md(evidence_line(result.findings, lang)), ""]
-    return out
+def _computed(m: ManifestView, lang: str) -> list[str]:
+    if not m.computed:
+        return []
+    return [f"### {t('computed', lang)}", "", *(f"- {md(line.text)}" for line in m.computed), ""]
 
 
-def render(report: Report, opts: RenderOptions) -> str:
-    lang = opts.lang
-    lines = [f"# {t('report_title', lang)}", "", *stamp_lines(report, lang)]
-    if report.errors:
-        lines += [f"## {t('errors', lang)}", "", *(f"- {md(str(p))}" for p in report.errors), ""]
-    for result in report.results:
-        lines += _result(result, opts)
+def _summary(m: ManifestView, lang: str) -> list[str]:
+    return [f"**{t('summary', lang)}** : {md(m.summary.text)}", "", md(m.summary.evidence_text), ""]
+
+
+_SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
+    "header": _header,
+    "scores": _scores,
+    "profile": _profile,
+    "findings": _findings,
+    "facts_to_declare": _to_declare,
+    "derogations": _waivers,
+    "baseline": _baseline,
+    "computed": _computed,
+    "summary": _summary,
+}
+
+
+def render_view(view: ReportView) -> str:
+    lang = view.lang
+    lines = [f"# {view.title}", "", *stamp_lines(view.stamp, lang)]
+    if view.errors:
+        lines += [f"## {t('errors', lang)}", "", *(f"- {md(p)}" for p in view.errors), ""]
+    for m in view.manifests:
+        for key in SECTIONS:
+            lines += _SECTIONS[key](m, lang)
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return render_view(build(report, opts))

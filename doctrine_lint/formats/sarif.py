@@ -5,7 +5,8 @@ rules of dérogations and acceptance profiles), sorted by id; each result points
 `ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
 *à renseigner* — and waived findings (*dérogation*), which carry an external `suppression` with
 the waiver's justification; with `show_all`, passing and non-applicable rules are added as
-`pass` / `notApplicable` results of level `none`.
+`pass` / `notApplicable` results of level `none`. A rule that walks a list gives one result per
+occurrence, its logical location naming the element.
 
 Manifest paths are URIs relative to `SRCROOT` (the directory doctrine-lint ran in); lines and
 columns are 1-based and counted in Unicode code points, as PyYAML counts them. Each result has a
@@ -203,7 +204,10 @@ def _finding_result(
     loc = f.location
     location = _location(loc.file or result.file, artifact, loc.line, loc.column)
     if f.path:
-        location["logicalLocations"] = [{"fullyQualifiedName": f.path}]
+        logical: dict[str, str] = {"fullyQualifiedName": f.keyed_path or f.path}
+        if f.element:
+            logical["name"] = f.element
+        location["logicalLocations"] = [logical]
     kind = _KINDS[f.outcome]
     props: dict[str, Any] = {
         "outcome": f.outcome.value,
@@ -213,6 +217,10 @@ def _finding_result(
         "path": f.path,
         "exactLocation": loc.exact,
     }
+    if f.element:
+        props["element"] = f.element
+    if f.keyed_path:
+        props["keyedPath"] = f.keyed_path
     if f.missing:
         props["missing"] = list(f.missing)
     if f.waived_from is not None:

@@ -1,91 +1,136 @@
-"""Plain, stable text: the format for pipes, logs and golden files (no colour, no terminal width)."""
+"""Plain, stable text: the format for pipes, logs and golden files (no colour, no terminal width).
+
+Laid out from `formats.view`, section by section in `view.SECTIONS` order. The reproducibility
+stamp and input errors are not printed here: the stamp belongs to archived reports (JSON,
+Markdown, HTML) and errors go to stderr, so stdout stays a clean report.
+"""
 
 from __future__ import annotations
 
-from ..i18n import outcome, severity, status, t
-from ..linter import ManifestResult, Report
-from ..model import Outcome, ScoreLine
+from collections.abc import Callable
+
+from ..i18n import t
+from ..linter import Report
 from . import RenderOptions
-from .shared import (
-    bar,
-    baseline_lines,
-    computed_lines,
-    evidence_line,
-    findings_by_chapter,
-    percent,
-    profile_lines,
-    waiver_lines,
-)
+from .shared import bar, percent
+from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
 
 
-def _score_row(label: str, line: ScoreLine, lang: str, indent: int) -> str:
-    pad = " " * indent
-    name = pad + label
+def _score_row(row: ScoreRow) -> str:
+    name = ("    " if row.level == 2 else "  ") + row.label
     name = (name if len(name) <= 60 else name[:59] + "…").ljust(60)
-    return f"{name} {percent(line.score)} [{bar(line.score)}] {status(line.status, lang)}".rstrip()
+    return f"{name} {percent(row.score)} [{bar(row.score)}] {row.status_label}".rstrip()
 
 
-def _result(result: ManifestResult, opts: RenderOptions) -> list[str]:
-    lang = opts.lang
-    out = [f"== {result.file}", "", t("scores", lang)]
-    scores = result.scores
-    out.append(_score_row(t("overall", lang), scores.overall, lang, 2))
-    for ref in scores.referentiels:
-        out.append(_score_row(ref.title.get(lang), ref, lang, 2))
-        for ref_key, chap in scores.chapters:
-            if ref_key == ref.key:
-                out.append(_score_row(f"§{chap.key} {chap.title.get(lang)}", chap, lang, 4))
-    computed = computed_lines(result, lang)
-    if computed:
-        out += ["", t("computed", lang), *(f"  {line}" for line in computed)]
-    waivers = waiver_lines(result, lang)
-    if waivers:
-        out += ["", t("derogations", lang), *(f"  {line}" for line in waivers)]
-    for key, lines in (("profile", profile_lines(result, lang)), ("baseline", baseline_lines(result, lang))):
-        if lines:
-            out += ["", t(key, lang), *(f"  {line}" for line in lines)]
-    groups = findings_by_chapter(result, opts.show_all)
-    out += ["", t("findings", lang)]
-    if not groups:
-        out.append("  " + t("nothing_to_report", lang))
-    for g in groups:
-        ref_title = g.ref_line.title.get(lang) if g.ref_line else g.referentiel
-        chapter_title = g.chapter_line.title.get(lang) if g.chapter_line else ""
-        out.append(f"  §{g.chapter} {chapter_title} ({ref_title})")
-        for f in g.findings:
-            loc = f.location
-            out.append(
-                f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} "
-                f"{outcome(f.outcome, lang)} [{f.rule_id}] {f.message.get(lang)}"
-            )
-    todo = [f for f in result.findings if f.outcome is Outcome.A_RENSEIGNER]
-    if todo:
-        out += ["", t("facts_to_declare", lang)]
-        for f in todo:
-            loc = f.location
-            out.append(
-                f"    {loc.file}:{loc.line}:{loc.column}: {severity(f.severity, lang)} [{f.rule_id}] "
-                f"{t('add', lang)} : {', '.join(f.missing)}"
-            )
-    counts = scores.overall.counts
-    out += [
+def occurrence(f: FindingView, lang: str) -> str:
+    """The element an occurrence is about and its path; empty for a rule on a single field."""
+    return f" — {t('element', lang)} : {f.element} ({f.where})" if f.element else ""
+
+
+def _header(m: ManifestView, lang: str) -> list[str]:
+    return [f"== {m.file}"]
+
+
+def _scores(m: ManifestView, lang: str) -> list[str]:
+    return ["", t("scores", lang), *(_score_row(row) for row in m.scores.rows())]
+
+
+def _profile(m: ManifestView, lang: str) -> list[str]:
+    if not m.profile:
+        return []
+    expected = "expected" if lang == "en" else "attendu"
+    return [
         "",
-        f"{t('summary', lang)} : "
-        + ", ".join(
-            f"{counts[o.value]} {outcome(o, lang)}"
-            for o in Outcome
-            if o is not Outcome.DEROGATION or counts[o.value]
+        t("profile", lang),
+        *(
+            f"  {'✓' if c.ok else '✗'} {c.requirement} : {c.actual} ({expected} {c.expected})"
+            for c in m.profile
         ),
-        evidence_line(result.findings, lang),
     ]
+
+
+def _findings(m: ManifestView, lang: str) -> list[str]:
+    out = ["", t("findings", lang)]
+    if not m.findings:
+        out.append("  " + t("nothing_to_report", lang))
+    for g in m.findings:
+        out.append(f"  §{g.chapter} {g.chapter_title} ({g.referentiel_title})")
+        out += [
+            f"    {f.position}: {f.severity_label} {f.outcome_label} [{f.rule_id}] {f.message}"
+            + occurrence(f, lang)
+            for f in g.findings
+        ]
     return out
 
 
+def _to_declare(m: ManifestView, lang: str) -> list[str]:
+    if not m.to_declare:
+        return []
+    return [
+        "",
+        t("facts_to_declare", lang),
+        *(
+            f"    {f.position}: {f.severity_label} [{f.rule_id}] {t('add', lang)} : {', '.join(f.missing)}"
+            + occurrence(f, lang)
+            for f in m.to_declare
+        ),
+    ]
+
+
+def _waivers(m: ManifestView, lang: str) -> list[str]:
+    if not m.waivers and m.other_score is None:
+        return []
+    out = ["", t("derogations", lang)]
+    for w in m.waivers:
+        who = f", {w.approver}" if w.approver else ""
+        out.append(f"  {w.position}: [{w.rule}] {w.state_label} — {w.note}{who} — {w.justification}")
+    if m.other_score is not None:
+        o = m.other_score
+        out.append(f"  {o.label} : {o.percent} ({o.here})")
+    return out
+
+
+def _baseline(m: ManifestView, lang: str) -> list[str]:
+    b = m.baseline
+    if b is None:
+        return []
+    return [
+        "",
+        t("baseline", lang),
+        f"  {b.known_label}",
+        *(f"  {b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed),
+    ]
+
+
+def _computed(m: ManifestView, lang: str) -> list[str]:
+    if not m.computed:
+        return []
+    return ["", t("computed", lang), *(f"  {line.text}" for line in m.computed)]
+
+
+def _summary(m: ManifestView, lang: str) -> list[str]:
+    return ["", f"{t('summary', lang)} : {m.summary.text}", m.summary.evidence_text]
+
+
+_SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
+    "header": _header,
+    "scores": _scores,
+    "profile": _profile,
+    "findings": _findings,
+    "facts_to_declare": _to_declare,
+    "derogations": _waivers,
+    "baseline": _baseline,
+    "computed": _computed,
+    "summary": _summary,
+}
+
+
 def render(report: Report, opts: RenderOptions) -> str:
+    view = build(report, opts)
     lines: list[str] = []
-    for result in report.results:
+    for m in view.manifests:
         if lines:
             lines.append("")
-        lines += _result(result, opts)
-    # Input errors go to stderr (see cli), so stdout stays a clean report.
+        for key in SECTIONS:
+            lines += _SECTIONS[key](m, view.lang)
     return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,511 @@
+"""The view model of the four human presenters (text, terminal, Markdown, HTML).
+
+`build(report, options)` turns a `linter.Report` into plain dataclasses: every text already in
+the chosen language, numbers unformatted (for charts) next to their one formatted form, findings
+grouped and ordered once. The presenters walk `SECTIONS` in order and only lay out, escape and
+style what they are given, so their sections come in the same order with the same summaries.
+
+Texts taken from manifests and packs stay raw here: escaping is the presenters' job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..i18n import evidence, outcome, severity, status, t
+from ..linter import ManifestResult, Report
+from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity
+from . import RenderOptions
+from .json_report import pack_stamp
+
+# The one order of a manifest's sections: the verdict first (scores, then the buyer's profile),
+# then what to do (findings, facts to declare), then why some failures do not count
+# (dérogations, baseline), then context (computed facts), and the summary last, where a terminal
+# leaves the reader.
+SECTIONS: tuple[str, ...] = (
+    "header",
+    "scores",
+    "profile",
+    "findings",
+    "facts_to_declare",
+    "derogations",
+    "baseline",
+    "computed",
+    "summary",
+)
+
+# Findings a person is shown by default: new failures and waived ones.
+SHOWN = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER, Outcome.DEROGATION)
+
+WAIVER_STATES = {
+    "applied": ("appliquée", "applied"),
+    "expiring": ("appliquée, expire bientôt", "applied, expiring soon"),
+    "expired": ("expirée, non appliquée", "expired, not applied"),
+    "refused": ("refusée", "refused"),
+    "unused": ("sans objet", "not used"),
+    "ignored": ("ignorée (mode relecteur)", "ignored (reviewer mode)"),
+}
+
+
+def percent(score: float | None) -> str:
+    """A score as shown everywhere: one decimal and a percent sign, or a dash without score."""
+    return "—" if score is None else f"{score:.1f} %"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One score line: overall (level 0), référentiel (1) or chapter (2)."""
+
+    level: int
+    key: str
+    label: str  # "Global", "Sécurité", "§6.1 Identification…"
+    score: float | None  # rounded down to one decimal, None when nothing applies
+    percent: str  # `score` formatted once
+    status: str | None  # slug, for styles
+    status_label: str
+    earned: float
+    possible: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReferentielScores:
+    row: ScoreRow
+    chapters: list[ScoreRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoresView:
+    overall: ScoreRow
+    referentiels: list[ReferentielScores]
+
+    def rows(self) -> list[ScoreRow]:
+        """Overall, then each référentiel followed by its chapters."""
+        out = [self.overall]
+        for ref in self.referentiels:
+            out += [ref.row, *ref.chapters]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """One occurrence: a rule's outcome, or one element of a list the rule walks."""
+
+    rule_id: str
+    rule_title: str | None  # None for the findings dérogations give of their own
+    severity: Severity
+    severity_label: str
+    outcome: Outcome
+    outcome_label: str
+    message: str
+    reason: str | None
+    file: str
+    line: int
+    column: int
+    path: str
+    element: str | None  # the list element this occurrence is about
+    keyed_path: str | None
+    missing: tuple[str, ...]
+    references: tuple[Reference, ...]
+    known: bool
+
+    @property
+    def position(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    @property
+    def where(self) -> str:
+        """The occurrence's path, its element named by identity key when the pack gives one."""
+        return self.keyed_path or self.path
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterFindings:
+    referentiel: str
+    referentiel_title: str
+    chapter: str
+    chapter_title: str  # "" when the chapter has no score line (and so no title)
+    findings: list[FindingView]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileCheckView:
+    requirement: str
+    expected: str
+    actual: str
+    ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverView:
+    rule: str
+    path: str | None
+    state: str  # slug, for styles
+    state_label: str
+    note: str
+    position: str
+    approver: str | None
+    granted: str | None  # ISO dates
+    expires: str
+    justification: str
+    clause: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OtherScore:
+    """The overall score under the other waiver policy, beside the one shown."""
+
+    label: str  # "Score global sans dérogations"
+    percent: str
+    here: str  # "84.8 % ici"
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineView:
+    known: int
+    known_label: str  # "3 constat(s) déjà connu(s), non repris"
+    fixed_label: str  # "corrigé"
+    fixed: list[tuple[str, str]]  # (rule id, path) of baseline entries no longer failing
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedLine:
+    label: str
+    value: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} : {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    counts: list[tuple[Outcome, int, str]]  # (outcome, count, label) from the overall score
+    text: str  # "161 conforme, 17 non conforme, …"
+    evidence: list[tuple[Evidence, int, str]]  # rules of this report per evidence level
+    evidence_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestView:
+    file: str
+    source: str  # the file as loaded, for presenters that re-read it (HTML excerpts)
+    sha256: str
+    name: str | None  # the service's name, when the manifest gives one
+    service: list[tuple[str, str, str]]  # (key, label, value): editor, version, description, url
+    scores: ScoresView
+    profile: list[ProfileCheckView]
+    findings: list[ChapterFindings]
+    to_declare: list[FindingView]
+    waivers: list[WaiverView]
+    other_score: OtherScore | None
+    baseline: BaselineView | None
+    computed: list[ComputedLine]
+    summary: SummaryView
+
+    @property
+    def title(self) -> str:
+        return self.name or self.file
+
+
+@dataclass(frozen=True, slots=True)
+class PackView:
+    id: str
+    version: str
+    referentiel: str
+    doctrine_version: str
+    sha256: str
+    extends: list[tuple[str, str, str]]  # (id, version, sha256) of the packs it extends
+
+
+@dataclass(frozen=True, slots=True)
+class StampView:
+    """What makes a report reproducible: tool, date, rules and packs with their digests."""
+
+    tool_version: str
+    date: str
+    rules_count: int
+    rules_by_evidence: list[tuple[Evidence, int, str]]
+    min_evidence: str | None
+    derogations_ignored: bool
+    packs: list[PackView]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    lang: str
+    title: str  # "Rapport doctrine-lint"
+    stamp: StampView
+    errors: list[str]  # manifests that could not be read or validated
+    manifests: list[ManifestView] = field(default_factory=list)
+
+
+# --- building ----------------------------------------------------------------------------------
+
+
+def _row(level: int, label: str, line: ScoreLine, lang: str) -> ScoreRow:
+    return ScoreRow(
+        level,
+        line.key,
+        label,
+        line.score,
+        percent(line.score),
+        line.status,
+        status(line.status, lang),
+        line.earned,
+        line.possible,
+    )
+
+
+def _scores(result: ManifestResult, lang: str) -> ScoresView:
+    s = result.scores
+    refs = [
+        ReferentielScores(
+            _row(1, ref.title.get(lang), ref, lang),
+            [_row(2, f"§{c.key} {c.title.get(lang)}", c, lang) for key, c in s.chapters if key == ref.key],
+        )
+        for ref in s.referentiels
+    ]
+    return ScoresView(_row(0, t("overall", lang), s.overall, lang), refs)
+
+
+def _finding(f: Finding, titles: dict[str, str], lang: str) -> FindingView:
+    loc = f.location
+    return FindingView(
+        f.rule_id,
+        titles.get(f.rule_id),
+        f.severity,
+        severity(f.severity, lang),
+        f.outcome,
+        outcome(f.outcome, lang),
+        f.message.get(lang),
+        f.reason.get(lang) if f.reason is not None else None,
+        loc.file,
+        loc.line,
+        loc.column,
+        f.path,
+        f.element,
+        f.keyed_path,
+        f.missing,
+        f.references,
+        f.known,
+    )
+
+
+def _group_order(result: ManifestResult) -> dict[tuple[str, str], int]:
+    """Chapters in the order of the score table (référentiels in their usual order)."""
+    order: dict[tuple[str, str], int] = {}
+    for ref in result.scores.referentiels:
+        for key, chap in result.scores.chapters:
+            if key == ref.key:
+                order[(key, chap.key)] = len(order)
+    return order
+
+
+def _findings(
+    result: ManifestResult, titles: dict[str, str], opts: RenderOptions
+) -> tuple[list[ChapterFindings], list[FindingView]]:
+    """Findings to list, grouped by chapter in score-table order, and the facts to declare.
+
+    Shown: new failures and waived findings (everything with show_all). Failures already in the
+    --baseline are counted in its section, not repeated. Facts to declare are listed apart,
+    unless everything is shown."""
+    lang = opts.lang
+    order = _group_order(result)
+    visible = [f for f in result.findings if opts.show_all or (f.outcome in SHOWN and not f.known)]
+    # a stable sort: within a chapter, the engine's order (rule, then element) stays
+    visible.sort(key=lambda f: order.get((f.referentiel, f.chapter), len(order)))
+    groups: dict[tuple[str, str], list[FindingView]] = {}
+    todo: list[FindingView] = []
+    for f in visible:
+        view = _finding(f, titles, lang)
+        if f.outcome is Outcome.A_RENSEIGNER:
+            todo.append(view)
+            if not opts.show_all:
+                continue
+        groups.setdefault((f.referentiel, f.chapter), []).append(view)
+    scores = result.scores
+    chapters = []
+    for (ref, chapter), items in groups.items():
+        ref_line, chap_line = scores.referentiel(ref), scores.chapter(ref, chapter)
+        chapters.append(
+            ChapterFindings(
+                ref,
+                ref_line.title.get(lang) if ref_line else ref,
+                chapter,
+                chap_line.title.get(lang) if chap_line else "",
+                items,
+            )
+        )
+    return chapters, todo
+
+
+def _value(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
+    """Derived facts and metrics ("à renseigner" and what is missing when a fact is undecided)."""
+    lines = []
+    for fact in result.derived.facts.values():
+        if fact.value is None and fact.missing:
+            shown = f"{t('undecided', lang)} ({', '.join(dict.fromkeys(m for _, m in fact.missing))})"
+        else:
+            shown = "—" if fact.value is None else _value(fact.value, lang)
+        lines.append(ComputedLine(fact.title.get(lang), shown))
+    for metric in result.metrics:
+        value = "—" if metric.value is None else _value(metric.value, lang)
+        lines.append(
+            ComputedLine(metric.title.get(lang), f"{value} ({metric.counted} {t('measures', lang)})")
+        )
+    return lines
+
+
+def _waivers(result: ManifestResult, lang: str) -> tuple[list[WaiverView], OtherScore | None]:
+    en = lang == "en"
+    items = []
+    for s in result.waivers:
+        w = s.waiver
+        items.append(
+            WaiverView(
+                w.rule,
+                w.path,
+                s.state,
+                WAIVER_STATES[s.state][1 if en else 0],
+                s.note.get(lang),
+                f"{w.location.file}:{w.location.line}:{w.location.column}",
+                w.approver,
+                w.granted.isoformat() if w.granted else None,
+                w.expires.isoformat(),
+                w.justification,
+                w.clause,
+            )
+        )
+    other = result.scores_other
+    if other is None:
+        return items, None
+    with_them = any(s.state == "ignored" for s in result.waivers)  # reviewer mode
+    if en:
+        label = "Overall score with dérogations" if with_them else "Overall score without dérogations"
+    else:
+        label = "Score global avec dérogations" if with_them else "Score global sans dérogations"
+    here = f"{percent(result.scores.overall.score)} {'here' if en else 'ici'}"
+    return items, OtherScore(label, percent(other.overall.score), here)
+
+
+def _baseline(result: ManifestResult, lang: str) -> BaselineView | None:
+    known = sum(1 for f in result.findings if f.known)
+    if not known and not result.fixed:
+        return None
+    en = lang == "en"
+    return BaselineView(
+        known,
+        f"{known} {'known finding(s) not repeated' if en else 'constat(s) déjà connu(s), non repris'}",
+        "fixed" if en else "corrigé",
+        [(str(item.get("rule_id")), str(item.get("path"))) for item in result.fixed],
+    )
+
+
+def _rules_by_evidence(pairs: list[tuple[str, Evidence]], lang: str) -> list[tuple[Evidence, int, str]]:
+    return [(e, sum(1 for _, ev in pairs if ev is e), evidence(e, lang)) for e in Evidence]
+
+
+def _summary(result: ManifestResult, lang: str) -> SummaryView:
+    counts = result.scores.overall.counts
+    shown = [
+        (o, counts[o.value], outcome(o, lang))
+        for o in Outcome
+        if o is not Outcome.DEROGATION or counts[o.value]
+    ]
+    # rules, not occurrences: a rule that fails on three elements is one rule of its source
+    rules = list({f.rule_id: f.evidence for f in result.findings}.items())
+    by_evidence = _rules_by_evidence(rules, lang)
+    return SummaryView(
+        shown,
+        ", ".join(f"{n} {label}" for _, n, label in shown),
+        by_evidence,
+        f"{t('rules_by_evidence', lang)} : " + ", ".join(f"{n} {label}" for _, n, label in by_evidence),
+    )
+
+
+def _service(result: ManifestResult, lang: str) -> tuple[str | None, list[tuple[str, str, str]]]:
+    data = result.document.data
+    service: Any = data.get("service") if isinstance(data, dict) else None
+    if not isinstance(service, dict):
+        return None, []
+    facts = [
+        (key, t(key, lang) if key != "url" else "URL", str(service[key]))
+        for key in ("editor", "version", "description", "url")
+        if service.get(key)
+    ]
+    name = service.get("name")
+    return (str(name) if name else None), facts
+
+
+def manifest_view(result: ManifestResult, titles: dict[str, str], opts: RenderOptions) -> ManifestView:
+    lang = opts.lang
+    name, service = _service(result, lang)
+    chapters, todo = _findings(result, titles, opts)
+    waivers, other = _waivers(result, lang)
+    return ManifestView(
+        file=result.file,
+        source=result.document.file,
+        sha256=result.sha256,
+        name=name,
+        service=service,
+        scores=_scores(result, lang),
+        profile=[
+            ProfileCheckView(c.requirement.get(lang), c.expected.get(lang), c.actual.get(lang), c.ok)
+            for c in result.profile
+        ],
+        findings=chapters,
+        to_declare=todo,
+        waivers=waivers,
+        other_score=other,
+        baseline=_baseline(result, lang),
+        computed=_computed(result, lang),
+        summary=_summary(result, lang),
+    )
+
+
+def _stamp(report: Report, lang: str) -> StampView:
+    packs = []
+    for pack in report.packs:
+        s: dict[str, Any] = pack_stamp(pack)
+        packs.append(
+            PackView(
+                s["id"],
+                s["version"],
+                s["referentiel"],
+                s["doctrine_version"],
+                s["sha256"],
+                [(b["id"], b["version"], b["sha256"]) for b in s["extends"]],
+            )
+        )
+    return StampView(
+        report.tool_version,
+        report.today.isoformat(),
+        len(report.rules),
+        _rules_by_evidence([(r.id, r.provenance.evidence) for r in report.rules], lang),
+        report.min_evidence,
+        report.derogations_ignored,
+        packs,
+    )
+
+
+def build(report: Report, opts: RenderOptions) -> ReportView:
+    """The view of a whole report, in `opts.lang` (French unless English is asked for)."""
+    lang = "en" if opts.lang == "en" else "fr"
+    opts = RenderOptions(lang=lang, show_all=opts.show_all)
+    titles = {r.id: r.title.get(lang) for r in report.rules}
+    return ReportView(
+        lang,
+        t("report_title", lang),
+        _stamp(report, lang),
+        [str(p) for p in report.errors],
+        [manifest_view(r, titles, opts) for r in report.results],
+    )
