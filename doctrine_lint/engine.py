@@ -82,11 +82,10 @@ def _absolute(prefix: PathKey, path: PathKey | None) -> PathKey:
     return (*prefix, *path)
 
 
-def _absolute_text(prefix: PathKey, text: str) -> str:
-    if text.startswith(DERIVED_ROOT):
+def _absolute_text(prefix: PathKey, path: PathKey, text: str) -> str:
+    """The fact to declare, named from the manifest root (`path` says where it was read from)."""
+    if path[:1] in ((ROOT,), (DERIVED_ROOT,)):
         return text
-    if text.startswith(ROOT):
-        return text[len(ROOT) + 1 :]
     head = format_path(prefix)
     if not text:
         return head
@@ -99,7 +98,7 @@ def _rebase(v: Verdict, prefix: PathKey) -> Verdict:
         v.state,
         _absolute(prefix, v.path),
         v.value,
-        [(_absolute(prefix, p), _absolute_text(prefix, t)) for p, t in v.missing],
+        [(_absolute(prefix, p), _absolute_text(prefix, p, t)) for p, t in v.missing],
         v.other,
         [(_absolute(prefix, p), x) for p, x in v.elements] if v.elements else None,
     )

@@ -476,7 +476,7 @@ def _count_matching(path: FieldPath, matcher: Evaluator, lo: int | None, hi: int
                 matched.append((where_, item))
             elif v.state == UNKNOWN:
                 undecided_elements += 1
-                undecided += [(_join(where_, p), _join_text(where_, t)) for p, t in v.missing]
+                undecided += [(_join(where_, p), _join_text(where_, p, t)) for p, t in v.missing]
         possible = sure + undecided_elements
         if (lo is not None and possible < lo) or (hi is not None and sure > hi):
             return Verdict(FALSE, at, sure, elements=matched if hi is not None and sure > hi else None)
@@ -494,10 +494,11 @@ def _join(prefix: PathKey, path: PathKey) -> PathKey:
     return (*prefix, *path)
 
 
-def _join_text(prefix: PathKey, text: str) -> str:
+def _join_text(prefix: PathKey, path: PathKey, text: str) -> str:
+    """The fact to declare inside an element, named from the list's own path."""
     from .document import format_path
 
-    if text.startswith("$"):
+    if path[:1] in (("$root",), ("$derived",)):
         return text
     head = format_path(prefix)
     if not text:
@@ -607,7 +608,7 @@ def _build_among(call: Call) -> Evaluator:
                 if state == FALSE:
                     continue
                 if state == UNKNOWN:
-                    facts += [(_join(where_, p), _join_text(where_, t)) for p, t in verdict.missing]
+                    facts += [(_join(where_, p), _join_text(where_, p, t)) for p, t in verdict.missing]
             if field_path is not None:
                 found = walk(item, field_path, inner).found
                 if not found:

@@ -8,6 +8,7 @@ from typing import Any
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, ScoreLine
 from ..packs import Pack
+from ..scoring import per_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
@@ -67,16 +68,17 @@ def result_ignored(result: ManifestResult) -> bool:
 
 
 def evidence_summary(findings: list[Finding]) -> dict[str, dict[str, float]]:
-    """How many rules each evidence level contributed, and the weight they carried."""
+    """How many rules each evidence level contributed, and the weight they carried (a rule
+    counts once, with the outcome it is scored with, however many occurrences it reports)."""
     out: dict[str, dict[str, float]] = {
         e.value: {"rules": 0, "earned": 0.0, "possible": 0.0} for e in Evidence
     }
-    for f in findings:
+    for f, outcome in per_rule(findings):
         row = out[f.evidence.value]
         row["rules"] += 1
-        if f.outcome is not Outcome.NON_APPLICABLE:
+        if outcome is not Outcome.NON_APPLICABLE:
             row["possible"] += f.weight
-            if f.outcome is Outcome.CONFORME:
+            if outcome is Outcome.CONFORME:
                 row["earned"] += f.weight
     return out
 
