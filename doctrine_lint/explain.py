@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import yaml
 
 from .i18n import evidence, legal_basis, outcome, severity, status, t
 from .linter import ManifestResult
-from .model import Evidence, Outcome
+from .model import Evidence, Finding, Outcome
 from .packs import Pack, Rule
 
 
@@ -48,7 +49,14 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
         lines.append(f"- [{label}]({ref.url})")
     if rule.raw_applies_when is not None:
         lines += ["", f"## {t('applies_when', lang)}", "", "```yaml", _yaml(rule.raw_applies_when), "```"]
+    if rule.raw_scope is not None:
+        lines += ["", f"## {t('for_each', lang)}", "", "```yaml", _yaml(rule.raw_scope), "```"]
     lines += ["", f"## {t('check', lang)}", "", "```yaml", _yaml(rule.raw_check), "```"]
+    used = _used_conditions([rule.raw_applies_when, rule.raw_scope, rule.raw_check], pack.raw_conditions)
+    if used:
+        lines += ["", f"## {t('named_conditions', lang)}"]
+        for name in used:
+            lines += ["", f"### `{name}`", "", "```yaml", _yaml(pack.raw_conditions[name]), "```"]
     lines += ["", f"## {t('examples', lang)}"]
     for ex in rule.examples:
         lines += [
@@ -59,12 +67,33 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
             _yaml(ex.manifest),
             "```",
         ]
+        for expected in ex.findings or ():
+            lines.append(f"- {outcome(expected.outcome, lang)} : `{expected.path}`")
     return "\n".join(lines) + "\n"
+
+
+def _used_conditions(roots: list[Any], named: dict[str, Any]) -> list[str]:
+    """The named conditions a rule uses, directly or through other named conditions, in order."""
+    out: list[str] = []
+    stack = list(reversed(roots))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            name = node.get("use")
+            if isinstance(name, str) and name in named and name not in out:
+                out.append(name)
+                stack.append(named[name])
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return out
 
 
 def score_explanation(result: ManifestResult, lang: str) -> str:
     """Every rule's contribution to every chapter score, and why the others were not applicable."""
-    by_rule = {f.rule_id: f for f in result.findings}
+    by_rule: dict[str, Finding] = {}
+    for f in result.findings:
+        by_rule.setdefault(f.rule_id, f)  # the rule's metadata and, when not applicable, its reason
     out = [f"== {result.file}", "", t("formula", lang), ""]
     s = result.scores
 

@@ -31,6 +31,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "examples": ("Exemples", "Examples"),
     "applies_when": ("S'applique si", "Applies when"),
     "check": ("Vérification", "Check"),
+    "for_each": ("Pour chaque élément de", "For each element of"),
+    "named_conditions": ("Conditions nommées utilisées", "Named conditions used"),
     "legal_basis": ("Base juridique", "Legal basis"),
     "verified": ("vérifiée", "verified"),
     "unverified": ("non vérifiée", "unverified"),

@@ -407,3 +407,16 @@ def test_every_shipped_rule_that_walks_a_list_has_a_located_example() -> None:
                 assert any(ex.findings for ex in rule.examples), (
                     f"{rule.id}: no example says which element fails"
                 )
+
+
+def test_explain_shows_the_scope_the_named_conditions_and_the_located_examples() -> None:
+    from click.testing import CliRunner
+
+    from doctrine_lint.cli import cli
+
+    out = CliRunner().invoke(cli, ["explain", "RI-6.1.1-IDP-EDUCONNECT"]).stdout
+    scope = out.index("## Pour chaque élément de")
+    named = out.index("## Conditions nommées utilisées")
+    assert scope < out.index("## Vérification") < named
+    assert "### `eleves-second-degre`" in out[named:]
+    assert "- non conforme : `service.audiences[2]`" in out
