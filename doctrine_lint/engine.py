@@ -9,6 +9,7 @@ document's index.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -295,7 +296,12 @@ def _star(path: PathKey) -> str:
 
 
 def _escape(value: Any) -> str:
-    text = _scalar(value)
+    """A key value as written in a keyed path: in full (two long names differing only at the end
+    must not collide), brackets, commas and equals signs escaped; a very long value is shortened
+    to a prefix and a digest, still unique."""
+    text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    if len(text) > 80:
+        text = text[:60] + "~" + hashlib.sha256(text.encode()).hexdigest()[:12]
     for ch in "\\],=":
         text = text.replace(ch, "\\" + ch)
     return text

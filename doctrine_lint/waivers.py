@@ -9,6 +9,7 @@ finding of its own (built by `synthetic`); one naming an unknown rule is an inpu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -90,19 +91,46 @@ def check_known(doc: Document, waivers: Sequence[Waiver], known: set[str]) -> No
         raise ManifestError(problems)
 
 
+_SEGMENT = re.compile(r"\[(?:\\.|[^\]\\])*\]|[^.\[]+")
+_PAIR = re.compile(r"((?:\\.|[^,=\\])+)=((?:\\.|[^,\\])*)")
+
+
+def _segments(path: str) -> list[str]:
+    return _SEGMENT.findall(path)
+
+
+def _pairs(segment: str) -> set[tuple[str, str]] | None:
+    """The key=value pairs of an identity selector `[audience=x,provider=y]`, else None."""
+    if not (segment.startswith("[") and "=" in segment and not segment.startswith("[=")):
+        return None
+    return set(_PAIR.findall(segment[1:-1].split("#", 1)[0]))
+
+
+def _segment_covers(mine: str, theirs: str) -> bool:
+    if mine == theirs:
+        return True
+    wanted, found = _pairs(mine), _pairs(theirs)
+    # a selector naming some of the identity fields picks the element having those values
+    if not wanted or found is None or "#" in mine:
+        return False
+    return wanted <= found
+
+
+def _path_covers(waiver_path: str, finding_path: str) -> bool:
+    mine, theirs = _segments(waiver_path), _segments(finding_path)
+    return len(mine) <= len(theirs) and all(_segment_covers(a, b) for a, b in zip(mine, theirs, strict=False))
+
+
 def _covers(w: Waiver, f: Finding) -> bool:
     """A waiver covers its rule's findings; with a `path`, exactly the findings located at that
     element or field or below it. The path may name list elements by position
-    (`identity.providers[0]`) or by identity key (`identity.providers[audience=parents]`)."""
+    (`identity.providers[0]`) or by identity key, in full or in part
+    (`identity.providers[audience=responsables]`)."""
     if f.rule_id != w.rule:
         return False
     if not w.path:
         return True
-    return any(
-        candidate == w.path or candidate.startswith((w.path + ".", w.path + "["))
-        for candidate in (f.path, f.keyed_path)
-        if candidate
-    )
+    return any(_path_covers(w.path, candidate) for candidate in (f.path, f.keyed_path) if candidate)
 
 
 def _too_long(w: Waiver, rule: Rule, today: date) -> bool:

@@ -265,3 +265,53 @@ def test_pack_examples_assert_which_element_fails(write: Callable[..., Path]) ->
     assert "obtenus : identity.providers[0].protocol (non-conforme)" in r.stdout
     ok = CliRunner().invoke(cli, ["rules", "test", str(write(FOR_EACH, "pack.yaml"))])
     assert ok.exit_code == 0, ok.stdout
+
+
+@pytest.mark.parametrize(
+    ("waiver", "finding", "covered"),
+    [
+        (
+            "identity.providers[audience=responsables]",
+            "identity.providers[audience=responsables,provider=educonnect].protocol",
+            True,
+        ),
+        (
+            "identity.providers[audience=eleves]",
+            "identity.providers[audience=responsables,provider=educonnect].protocol",
+            False,
+        ),
+        (
+            "identity.providers[audience=responsables,provider=x]",
+            "identity.providers[audience=responsables,provider=educonnect].protocol",
+            False,
+        ),
+        ("identity.providers[1]", "identity.providers[10].protocol", False),
+        ("identity.providers[1]", "identity.providers[1].protocol", True),
+        ("identity.provider", "identity.providers[1].protocol", False),
+        ("identity", "identity.providers[1].protocol", True),
+        ("hosting.countries[=US]", "hosting.countries[=US]", True),
+        ("hosting.countries[=US]", "hosting.countries[=USA]", False),
+        ("a.b[name=x\\,y]", "a.b[name=x\\,y].c", True),
+        ("a.b[name=x]", "a.b[name=x\\,y].c", False),
+        ("a.b[name=x]", "a.b[name=x#2].c", True),
+        ("a.b[name=x#2]", "a.b[name=x].c", False),
+    ],
+)
+def test_a_waiver_path_names_elements_by_position_or_by_part_of_their_identity(
+    waiver: str, finding: str, covered: bool
+) -> None:
+    from doctrine_lint.waivers import _path_covers
+
+    assert _path_covers(waiver, finding) is covered
+
+
+def test_long_key_values_never_collide_in_keyed_paths() -> None:
+    from doctrine_lint.engine import keyed_path
+
+    data = {"l": [{"name": "x" * 100 + "a"}, {"name": "x" * 100 + "b"}]}
+    keys = {"l": ("name",)}
+    first, second = keyed_path(("l", 0, "v"), data, keys), keyed_path(("l", 1, "v"), data, keys)
+    assert first != second and len(first) < 100
+    # duplicates are told apart by their rank among equals
+    twins = {"l": [{"name": "a"}, {"name": "a"}]}
+    assert keyed_path(("l", 1), twins, keys) == "l[name=a#2]"
