@@ -397,6 +397,7 @@ _PLAIN_KEY = re.compile(r"[\w$-]+")
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=16384)
 def format_path(path: PathKey) -> str:
     """Render a path tuple as the dotted form used in packs and reports: a.b[0].c."""
     out: list[str] = []

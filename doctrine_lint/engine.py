@@ -107,8 +107,9 @@ def _rebase(v: Verdict, prefix: PathKey) -> Verdict:
 
 def _strip_root(v: Verdict) -> Verdict:
     """At the top level a `$root.` path is just a manifest path."""
-    if v.path is not None and v.path[:1] == (ROOT,):
-        v.path = v.path[1:]
+    path = v.path
+    if path and path[0] == ROOT:
+        v.path = path[1:]
     if v.missing and any(p[:1] == (ROOT,) for p, _ in v.missing):
         v.missing = [(p[1:] if p[:1] == (ROOT,) else p, t) for p, t in v.missing]
     return v
@@ -204,9 +205,29 @@ def evaluate(
     ctx = Context(today, data)
     keys = keys or {}
     findings: list[Finding] = []
+    append = findings.append
     for rule in rules:
         try:
-            found = evaluate_rule(rule, data, ctx)[1]
+            if rule.scope is None:
+                # the common case, without building occurrences: one verdict, one finding
+                if rule.applies_when is not None:
+                    gate = _strip_root(rule.applies_when(data, ctx))
+                    if gate.state != TRUE:
+                        outcome = _NON_APPLICABLE if gate.state == FALSE else _A_RENSEIGNER
+                        append(_finding(rule, doc, outcome, gate, None, derived, keys))
+                        continue
+                verdict = _strip_root(rule.check(data, ctx))
+                state = verdict.state
+                if state == FALSE and verdict.elements is not None and len(verdict.elements) > 1:
+                    found = evaluate_rule(rule, data, ctx)[1]
+                else:
+                    outcome = (
+                        _CONFORME if state == TRUE else _NON_CONFORME if state == FALSE else _A_RENSEIGNER
+                    )
+                    append(_finding(rule, doc, outcome, verdict, None, derived, keys))
+                    continue
+            else:
+                found = evaluate_rule(rule, data, ctx)[1]
         except Exception as exc:  # a rule must never crash a batch with a traceback
             file, _, at_line = rule.source.rpartition(":")
             raise PackError.single(
@@ -215,56 +236,76 @@ def evaluate(
                 0,
                 f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
             ) from exc
-        findings.extend(_finding(rule, doc, occ, derived, keys) for occ in found)
-    findings.sort(key=lambda f: (*f.sort_key, f.location.line, f.location.column, f.path))
+        for occ in found:
+            append(_finding(rule, doc, occ.outcome, occ.verdict, occ.empty_scope, derived, keys))
+    # stable: a rule's occurrences stay in manifest order (lists are walked in order)
+    findings.sort(key=_sort_key)
     return findings
 
 
-def _finding(rule: Rule, doc: Document, occ: Occurrence, derived: Derived, keys: IdentityKeys) -> Finding:
-    outcome, verdict = occ.outcome, occ.verdict
+def _sort_key(f: Finding) -> tuple[str, tuple[tuple[int, int, str], ...], str]:
+    return f.sort_key
+
+
+def _finding(
+    rule: Rule,
+    doc: Document,
+    outcome: Outcome,
+    verdict: Verdict,
+    empty_scope: str | None,
+    derived: Derived,
+    keys: IdentityKeys,
+) -> Finding:
     # A derived fact is named as such in messages, but located at the manifest fact behind it.
-    where: PathKey = locate_derived(verdict.path or (), derived)
-    if verdict.missing:
-        verdict.missing = expand_missing(verdict.missing, derived)
+    decided: PathKey = verdict.path or ()
+    where = locate_derived(decided, derived) if decided and decided[0] == DERIVED_ROOT else decided
     missing: tuple[str, ...] = ()
     reason: Text | None = None
-    shown = format_path(verdict.path or ())
-    value = _scalar(verdict.value) if verdict.value is not None else ""
-    element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())
-    if outcome is _A_RENSEIGNER:
+    element: str | None = None
+    shown = format_path(decided)
+    keyed = shown
+    if outcome is _CONFORME:
+        message = rule.title  # a conforme rule speaks of the whole list, not of one element
+    elif outcome is _A_RENSEIGNER:
+        if verdict.missing:
+            verdict.missing = expand_missing(verdict.missing, derived)
+            where = locate_derived(verdict.missing[0][0], derived)
         facts = list(dict.fromkeys(fact for _, fact in verdict.missing))
         missing = tuple(facts)
-        if verdict.missing:
-            where = locate_derived(verdict.missing[0][0], derived)
+        shown = keyed = facts[0] if facts else shown
+        if _in_list(where):
             element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())
-        shown = facts[0] if facts else shown
+            keyed = keyed_path(where, doc.data, keys, tail=shown)
         message = Text(
             f"Fait à déclarer : {', '.join(facts)}",
             f"Fact to declare: {', '.join(facts)}",
         )
-    elif occ.empty_scope is not None:
+    elif empty_scope is not None:
         # for_each with no element in scope: the scope's `empty` outcome, said as such
         reason = Text(
-            f"aucun élément de {occ.empty_scope} n'est concerné",
-            f"no element of {occ.empty_scope} is concerned",
+            f"aucun élément de {empty_scope} n'est concerné",
+            f"no element of {empty_scope} is concerned",
         )
         if outcome is _NON_APPLICABLE:
             message = Text(f"Non applicable : {reason.fr}", f"Not applicable: {reason.en}")
         else:
             message = _fmt(rule.message or rule.title, path=shown, value="", compared="", element="")
-        element = None
     elif outcome is _NON_APPLICABLE:
-        reason, message = _not_applicable(shown, value if verdict.value is not None else None)
-    elif outcome is _NON_CONFORME:
+        value = _scalar(verdict.value) if verdict.value is not None else None
+        reason, message = _not_applicable(shown, value)
+    else:  # non conforme
+        if _in_list(decided):
+            element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())
+            keyed = keyed_path(decided, doc.data, keys)
         template = rule.message or rule.title
-        compared = _scalar(verdict.other) if verdict.other is not None else ""
         message = _fmt(
-            template, path=shown or "(racine)", value=value, compared=compared, element=element or ""
+            template,
+            path=shown or "(racine)",
+            value=_scalar(verdict.value) if verdict.value is not None else "",
+            compared=_scalar(verdict.other) if verdict.other is not None else "",
+            element=element or "",
         )
-    else:
-        message = rule.title
-        element = None  # a conforme rule speaks of the whole list, not of one element
-    if element and outcome is not _NON_APPLICABLE and "{element}" not in (rule.message or rule.title).fr:
+    if element and "{element}" not in (rule.message or rule.title).fr:
         message = Text(f"{message.fr} ({element})", f"{message.en} ({element})" if message.en else None)
     line, column, exact = doc.locate(where)
     return Finding(
@@ -284,10 +325,12 @@ def _finding(rule: Rule, doc: Document, occ: Occurrence, derived: Derived, keys:
         reason=reason,
         value=verdict.value if isinstance(verdict.value, str | int | float | bool) else None,
         element=element,
-        keyed_path=keyed_path(verdict.path or (), doc.data, keys)
-        if outcome is not _A_RENSEIGNER
-        else keyed_path(where, doc.data, keys, tail=shown),
+        keyed_path=keyed,
     )
+
+
+def _in_list(path: PathKey) -> bool:
+    return int in map(type, path)  # C-level scan: this runs for every finding
 
 
 def _star(path: PathKey) -> str:

@@ -177,21 +177,23 @@ def lint_document(
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
     plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
     waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
+    other: Scores | None = None
     if ignore_derogations:
         findings = plain
         statuses = [WaiverStatus(s.waiver, "ignored", s.covered, s.note) for s in statuses]
-        scores, other = compute(plain, packs), compute(waived, packs, waived_as_conforme=True)
+        scores = compute(plain, packs)
+        if waivers:
+            other = compute(waived, packs, waived_as_conforme=True)
     else:
         findings = waived
-        scores, other = (
-            compute(waived, packs, waived_as_conforme=True),
-            compute(without_waivers(waived), packs),
-        )
+        scores = compute(waived, packs, waived_as_conforme=True)
+        if waivers:  # without dérogations the scores only differ when there are some
+            other = compute(without_waivers(waived), packs)
     tags = {r.id: r.tags for r in rules}
     expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
     metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
     result = ManifestResult(doc.file, doc.sha256, findings, scores, doc, derived, metrics, statuses)
-    result.scores_other = other if waivers else None
+    result.scores_other = other
     return result
 
 

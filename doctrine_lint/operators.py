@@ -90,12 +90,15 @@ def element_test(
     behind it (each failing one for `all`, each matching one for `none`). With `presence` set
     (`exists` on a [*] path), elements lacking the key are judged instead of being unknown.
     """
-    if not path.has_wildcard and not path.rooted:
+    if not path.has_wildcard:
         keys = path.segments
+        rooted = path.rooted
+        anchored: PathKey = ("$root", *keys)  # type: ignore[arg-type]
 
         def run_single(data: Any, ctx: Context) -> Verdict:
             # Fast walk for the common plain path; the full resolver only explains a miss.
-            value = data
+            start = ctx.root if rooted and ctx.root is not None else data
+            value = start
             for key in keys:
                 if isinstance(value, dict) and isinstance(key, str):
                     value = value.get(key)
@@ -106,20 +109,10 @@ def element_test(
                 if value is None:
                     res = walk(data, path, ctx)
                     return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
-            return Verdict(TRUE if predicate(value, ctx) else FALSE, keys, value)  # type: ignore[arg-type]
+            where = keys if start is data else anchored
+            return Verdict(TRUE if predicate(value, ctx) else FALSE, where, value)  # type: ignore[arg-type]
 
         return run_single
-
-    if not path.has_wildcard:
-
-        def run_rooted(data: Any, ctx: Context) -> Verdict:
-            res = walk(data, path, ctx)
-            if not res.found:
-                return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
-            where_, value = res.found[0]
-            return Verdict(TRUE if predicate(value, ctx) else FALSE, where_, value)
-
-        return run_rooted
 
     def run_many(data: Any, ctx: Context) -> Verdict:
         res = walk(data, path, ctx)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key, worst_outcome
+from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key
 from .packs import Pack
 
 # Enum members bound once: attribute access on an Enum class is slow on hot paths.
@@ -48,24 +49,32 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 }
 
 
+_WORSE = {
+    _NON_CONFORME: 4,
+    _A_RENSEIGNER: 3,
+    _DEROGATION: 2,
+    _CONFORME: 1,
+    _NON_APPLICABLE: 0,
+}
+
+
 def per_rule(findings: Iterable[Finding]) -> list[tuple[Finding, Outcome]]:
     """Each rule once, in order of first appearance: its first finding (for its metadata) and
-    the outcome it is scored with. A waiver's own findings (expired, refused…) are reported,
-    not scored or counted."""
-    first: dict[str, Finding] = {}
-    outcomes: dict[str, list[Outcome]] = {}
+    the outcome it is scored with, the worst of its occurrences (as `model.worst_outcome`). A
+    waiver's own findings (expired, refused…) are reported, not scored or counted."""
+    out: list[list[Any]] = []
+    index: dict[str, int] = {}
+    rank = _WORSE
     for f in findings:
         if f.pack_id == "derogations":
             continue
-        if f.rule_id in first:
-            outcomes[f.rule_id].append(f.outcome)
-        else:
-            first[f.rule_id] = f
-            outcomes[f.rule_id] = [f.outcome]
-    return [
-        (f, f.outcome if len(outcomes[rid]) == 1 else worst_outcome(outcomes[rid]))
-        for rid, f in first.items()
-    ]
+        at = index.get(f.rule_id)
+        if at is None:
+            index[f.rule_id] = len(out)
+            out.append([f, f.outcome])
+        elif rank[f.outcome] > rank[out[at][1]]:
+            out[at][1] = f.outcome
+    return [(f, outcome) for f, outcome in out]
 
 
 def rule_outcomes(findings: Iterable[Finding]) -> dict[str, Outcome]:
@@ -74,14 +83,15 @@ def rule_outcomes(findings: Iterable[Finding]) -> dict[str, Outcome]:
 
 
 def _add(line: ScoreLine, f: Finding, outcome: Outcome, waived_as_conforme: bool) -> None:
-    line.counts[outcome.value] += 1
+    # a StrEnum member is its own value: no `.value` lookups on this hot path
+    line.counts[outcome] += 1
     if outcome is _NON_APPLICABLE:
-        line.contributions.append((f.rule_id, outcome.value, 0.0, 0.0))
+        line.contributions.append((f.rule_id, outcome, 0.0, 0.0))
         return
     earned = f.weight if outcome is _CONFORME or (waived_as_conforme and outcome is _DEROGATION) else 0.0
     line.possible += f.weight
     line.earned += earned
-    line.contributions.append((f.rule_id, outcome.value, earned, f.weight))
+    line.contributions.append((f.rule_id, outcome, earned, f.weight))
     if f.severity is _BLOQUANT and outcome in (_NON_CONFORME, _A_RENSEIGNER):
         line.blocking_failure = True
 
