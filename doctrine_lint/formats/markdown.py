@@ -127,7 +127,8 @@ def location(f: FindingView) -> str:
 
 
 def _message(f: FindingView) -> str:
-    return (f"**{md(f.element)}** : " if f.element else "") + md(f.message)
+    named = f.element and f.element not in f.message  # the engine names it in rule messages
+    return (f"**{md(f.element)}** : " if named else "") + md(f.message)
 
 
 def _findings(m: ManifestView, lang: str) -> list[str]:

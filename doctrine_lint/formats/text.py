@@ -23,8 +23,11 @@ def _score_row(row: ScoreRow) -> str:
 
 
 def occurrence(f: FindingView, lang: str) -> str:
-    """The element an occurrence is about and its path; empty for a rule on a single field."""
-    return f" — {t('element', lang)} : {f.element} ({f.where})" if f.element else ""
+    """The element an occurrence is about, when its message does not already name it (the
+    engine adds it to rule messages); empty for a rule on a single field."""
+    if not f.element or f.element in f.message:
+        return ""
+    return f" — {t('element', lang)} : {f.element} ({f.where})"
 
 
 def _header(m: ManifestView, lang: str) -> list[str]:
