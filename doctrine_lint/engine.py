@@ -372,7 +372,9 @@ def _selector(items: list[Any], index: int, fields: tuple[str, ...]) -> tuple[st
         label = _scalar(mine[0][1])
     else:
         selector = ",".join(f"{k}={_escape(v)}" for k, v in mine)
-        label = ", ".join(f"{k} = {_scalar(v)}" for k, v in mine)
+        # one identity field reads best as its value alone ("le flux « Traces »"); several
+        # are named ("audience = responsables, provider = comptes-locaux")
+        label = _scalar(mine[0][1]) if len(mine) == 1 else ", ".join(f"{k} = {_scalar(v)}" for k, v in mine)
     if twin:
         selector += f"#{twin + 1}"
         label += f" (#{index + 1})"
