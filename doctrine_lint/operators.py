@@ -444,9 +444,13 @@ def _build_count(call: Call) -> Evaluator:
 
 def _count_matching(path: FieldPath, matcher: Evaluator, lo: int | None, hi: int | None) -> Evaluator:
     """Count the elements for which `matcher` (relative to the element) holds. An undecided
-    element decides nothing unless it could change the verdict: then the count is unknown."""
+    element decides nothing unless it could change the verdict: then the count is unknown.
 
-    def run(data: Any, ctx: Context) -> Verdict:
+    A count read from the root is the same for every element of a `for_each`: it is computed
+    once per manifest, so that the rule stays linear on hostile manifests."""
+    memo: list[Any] = [None, None, None]  # [root (kept alive: its id is not reused), date, tally]
+
+    def tally(data: Any, ctx: Context) -> Verdict | tuple[PathKey, int, int, list[Any], list[Any]]:
         res = walk(data, path, ctx)
         if path.has_wildcard:
             if not res.found and res.missing and not reached_list(res.missing, path):
@@ -470,12 +474,24 @@ def _count_matching(path: FieldPath, matcher: Evaluator, lo: int | None, hi: int
             elif v.state == UNKNOWN:
                 undecided_elements += 1
                 undecided += [(_join(where_, p), _join_text(where_, p, t)) for p, t in v.missing]
+        return at, sure, undecided_elements, undecided, matched
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        if path.rooted and ctx.root is not None and memo[0] is ctx.root and memo[1] == ctx.today:
+            counted = memo[2]
+        else:
+            counted = tally(data, ctx)
+            if path.rooted and ctx.root is not None:
+                memo[0], memo[1], memo[2] = ctx.root, ctx.today, counted
+        if isinstance(counted, Verdict):  # the list itself is not declared
+            return Verdict(counted.state, counted.path, None, list(counted.missing))
+        at, sure, undecided_elements, undecided, matched = counted
         possible = sure + undecided_elements
         if (lo is not None and possible < lo) or (hi is not None and sure > hi):
-            return Verdict(FALSE, at, sure, elements=matched if hi is not None and sure > hi else None)
+            return Verdict(FALSE, at, sure, elements=list(matched) if hi is not None and sure > hi else None)
         if (lo is None or sure >= lo) and (hi is None or possible <= hi):
             return Verdict(TRUE, at, sure)
-        return Verdict(UNKNOWN, undecided[0][0] if undecided else at, None, undecided)
+        return Verdict(UNKNOWN, undecided[0][0] if undecided else at, None, list(undecided))
 
     return run
 
@@ -611,8 +627,21 @@ def _build_among(call: Call) -> Evaluator:
             (sure if state == TRUE else maybe).extend(values)
         return sure, maybe, facts
 
-    def run(data: Any, ctx: Context) -> Verdict:
+    # A pool read from the root is the same for every element of a `for_each`: computed once
+    # per manifest, and hashed, so that a join stays linear on hostile manifests.
+    memo: list[Any] = [None, None, None]  # [root (kept alive: its id is not reused), date, pool]
+
+    def pooled(data: Any, ctx: Context) -> tuple[frozenset[Any], frozenset[Any], list[Any]] | None:
+        if other.rooted and ctx.root is not None and memo[0] is ctx.root and memo[1] == ctx.today:
+            return memo[2]  # type: ignore[no-any-return]
         found = pool(data, ctx)
+        hashed = None if found is None else (_keys(found[0]), _keys(found[1]), found[2])
+        if other.rooted and ctx.root is not None:
+            memo[0], memo[1], memo[2] = ctx.root, ctx.today, hashed
+        return hashed
+
+    def run(data: Any, ctx: Context) -> Verdict:
+        found = pooled(data, ctx)
         if found is None:
             res = walk(data, other, ctx)
             missing = gaps(res)[:1]
@@ -620,16 +649,31 @@ def _build_among(call: Call) -> Evaluator:
         sure, maybe, facts = found
 
         def member(v: Any, c: Context) -> bool:
-            return any(_same(v, x) for x in sure)
+            return _key(v) in sure
 
         verdict = element_test(path, member, call.quantifier)(data, ctx)
         if verdict.state != TRUE and facts and maybe:
             values = [v for _, v in verdict.elements] if verdict.elements else [verdict.value]
-            if all(any(_same(v, x) for x in maybe) for v in values):
+            if all(_key(v) in maybe for v in values):
                 return Verdict(UNKNOWN, facts[0][0], None, facts)
         return verdict
 
     return run
+
+
+def _key(value: Any) -> Any:
+    """A value as `_same` compares it, hashable: `true` never equals `1`, 1 equals 1.0."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("text", value)
+    return ("other", id(value))  # lists and mappings equal nothing but themselves
+
+
+def _keys(values: list[Any]) -> frozenset[Any]:
+    return frozenset(_key(v) for v in values)
 
 
 # --- schema (escape hatch) ---------------------------------------------------------------------

@@ -420,3 +420,58 @@ def test_explain_shows_the_scope_the_named_conditions_and_the_located_examples()
     assert scope < out.index("## Vérification") < named
     assert "### `eleves-second-degre`" in out[named:]
     assert "- non conforme : `service.audiences[2]`" in out
+
+
+def test_joins_and_counts_stay_linear_on_a_hostile_manifest(write: Callable[..., Path]) -> None:
+    """8,000 identity providers and 8,000 data flows walked by rules that join and count
+    across lists: each pool is built once per manifest, not once per element."""
+    import time
+
+    pack = write(
+        BASE_PACK.split("rules:")[0]
+        + """\
+rules:
+  - id: B-JOIN
+    title: Jointure
+    chapter: "1"
+    severity: majeur
+    rationale: r
+    remediation: r
+    references: [{url: "https://example.org"}]
+    provenance: {evidence: officiel, legal_basis: bonne-pratique}
+    for_each: {path: interoperability.data_flows}
+    check:
+      all:
+        - path: partner
+          among: {path: "$root.interoperability.data_flows[*]", field: name, where: {path: data_type, equals: identite}}
+        - path: "$root.identity.providers[*]"
+          count: {min: 1, where: {path: protocol, equals: saml2}}
+    examples:
+      - outcome: conforme
+        manifest:
+          identity: {providers: [{audience: eleves, provider: educonnect, protocol: saml2}]}
+          interoperability: {data_flows: [{name: a, data_type: identite, partner: a}]}
+      - outcome: non-conforme
+        manifest:
+          identity: {providers: [{audience: eleves, provider: educonnect, protocol: saml2}]}
+          interoperability: {data_flows: [{name: a, data_type: identite, partner: x}]}
+        findings: [{path: "interoperability.data_flows[0].partner", outcome: non-conforme}]
+""",
+        "join.yaml",
+    )
+    n = 8_000
+    providers = "    - {audience: eleves, provider: educonnect, protocol: saml2}\n" * n
+    flows = "".join(f"    - {{name: f{i}, data_type: identite, partner: f{n - 1 - i}}}\n" for i in range(n))
+    manifest = write(
+        "service: {name: S, editor: E, kind: ressource}\n"
+        f"identity:\n  providers:\n{providers}interoperability:\n  data_flows:\n{flows}",
+        "big.yaml",
+    )
+    packs = load_packs([pack], shipped=False)
+    started = time.perf_counter()
+    report = lint([manifest], packs, today=TODAY)
+    elapsed = time.perf_counter() - started
+    assert not report.errors, report.errors[:1]
+    (result,) = report.results
+    assert [f.outcome for f in result.findings] == [Outcome.CONFORME]
+    assert elapsed < 10, elapsed  # quadratic work (6·10⁷ element evaluations) would take minutes
