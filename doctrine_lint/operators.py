@@ -353,6 +353,18 @@ def _make_range(call: Call) -> Predicate:
     return number_in_range
 
 
+def _two_values(
+    data: Any, ctx: Context, path: FieldPath, other: FieldPath
+) -> Verdict | tuple[tuple[PathKey, Any], tuple[PathKey, Any]]:
+    """The values at two plain paths, or the unknown verdict naming every fact missing on
+    either side."""
+    mine, theirs = walk(data, path, ctx), walk(data, other, ctx)
+    missing = gaps(mine) + gaps(theirs)
+    if missing:
+        return Verdict(UNKNOWN, missing[0][0], None, missing)
+    return mine.found[0], theirs.found[0]
+
+
 # --- not_older_than ----------------------------------------------------------------------------
 
 
@@ -389,16 +401,15 @@ def _build_not_older_than(call: Call) -> Evaluator:
     path = call.path
 
     def run(data: Any, ctx: Context) -> Verdict:
-        mine, theirs = walk(data, path, ctx), walk(data, other, ctx)
-        missing = gaps(mine) + gaps(theirs)
-        if missing:
-            return Verdict(UNKNOWN, missing[0][0], None, missing)
-        where_, value = mine.found[0]
-        reference = as_date(theirs.found[0][1])
+        pair = _two_values(data, ctx, path, other)
+        if isinstance(pair, Verdict):
+            return pair
+        (where_, value), (their_where, theirs) = pair
+        reference = as_date(theirs)
         if reference is None:
-            return Verdict(FALSE, theirs.found[0][0], theirs.found[0][1])
+            return Verdict(FALSE, their_where, theirs)
         ok = within(value, reference)
-        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs.found[0][1])
+        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs)
 
     return run
 
@@ -564,13 +575,12 @@ def _build_compare_to(call: Call) -> Evaluator:
         raise ConditionError("« tolerance » attend un nombre positif", (*at, "tolerance"))
 
     def run(data: Any, ctx: Context) -> Verdict:
-        mine, theirs = walk(data, path, ctx), walk(data, other, ctx)
-        missing = gaps(mine) + gaps(theirs)
-        if missing:
-            return Verdict(UNKNOWN, missing[0][0], None, missing)
-        where_, value = mine.found[0]
-        ok = compare(value, theirs.found[0][1], tolerance)
-        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs.found[0][1])
+        pair = _two_values(data, ctx, path, other)
+        if isinstance(pair, Verdict):
+            return pair
+        (where_, value), (_, theirs) = pair
+        ok = compare(value, theirs, tolerance)
+        return Verdict(TRUE if ok else FALSE, where_, value, other=theirs)
 
     return run
 
