@@ -189,7 +189,12 @@ def cli() -> None:
 @click.option(
     "--fail-under",
     type=click.FloatRange(0, 100),
-    help="Score global minimal (0-100). / Minimum overall score.",
+    help="Taux de conformité global minimal (0-100, sur ce qui est décidé). / Minimum overall conformity rate.",
+)
+@click.option(
+    "--min-completeness",
+    type=click.FloatRange(0, 100),
+    help="Taux de complétude global minimal (0-100, part décidée). / Minimum overall completeness rate.",
 )
 @lang_option
 @click.option("--no-color", is_flag=True, help="Sans couleurs (NO_COLOR est aussi respecté). / No colours.")
@@ -245,6 +250,7 @@ def lint(
     output: str | None,
     fail_on: str,
     fail_under: float | None,
+    min_completeness: float | None,
     lang: str,
     no_color: bool,
     when: str | None,
@@ -281,6 +287,7 @@ def lint(
             profile=load_profile(profile_file, all_rules(loaded)) if profile_file else None,
             fail_on=None if fail_on == "aucun" else Severity.from_slug(fail_on),
             fail_under=fail_under,
+            min_completeness=min_completeness,
         )
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING

@@ -53,12 +53,18 @@ def _heading(out: Print, key: str, lang: str) -> None:
 
 def _row(table: Table, row: ScoreRow, width: int) -> None:
     colour = _STATUS_STYLE.get(row.status or "", "dim")
-    table.add_row(
+    cells: list[RichText | str] = [
         RichText(("  " if row.level == 2 else "") + row.label, style="" if row.level == 2 else "bold"),
         row.percent,
-        RichText(bar(row.score, width, "█", "░"), style=colour),
+    ]
+    if width:
+        cells.append(RichText(bar(row.score, width, "█", "░"), style=colour))
+    cells += [
         RichText(row.status_label, style=colour),
-    )
+        row.completeness_percent or "—",
+        f"{row.rules} ({row.possible:g})",
+    ]
+    table.add_row(*cells)
 
 
 def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
@@ -66,10 +72,14 @@ def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
 
 
 def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
-    bar_width = 20 if console.width >= _WIDE else 10
-    # every column but the label is no_wrap and fixed: the label gets what is left (13 columns
-    # of borders and padding), so that the table never runs past the terminal's edge
-    label_width = max(16, min(44, console.width - 13 - 7 - bar_width - 22))
+    # the bar only where there is room for it: on 80 columns the completeness and the rule
+    # count matter more than a picture of the conformity rate
+    bar_width = 20 if console.width >= _WIDE else 0
+    # every column but the label is no_wrap and fixed: the label gets what is left (borders and
+    # padding: 3 per column, plus 1), so that the table never runs past the terminal's edge
+    columns = 6 if bar_width else 5
+    fixed = 7 + 22 + 7 + 9 + (bar_width or 0) + 3 * columns + 1
+    label_width = max(16, min(44, console.width - fixed))
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
     table.add_column(
         f"{t('referentiel', lang)} / {t('chapter', lang)}",
@@ -77,12 +87,18 @@ def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
         overflow="ellipsis",
         max_width=label_width,
     )
-    table.add_column(t("score", lang), justify="right", no_wrap=True, min_width=7)
-    table.add_column("", no_wrap=True, min_width=bar_width)
+    table.add_column(t("score_short", lang), justify="right", no_wrap=True, min_width=7)
+    if bar_width:
+        table.add_column("", no_wrap=True, min_width=bar_width)
     table.add_column(t("status", lang), no_wrap=True, min_width=22)
+    table.add_column(t("completeness_short", lang), justify="right", no_wrap=True, min_width=7)
+    table.add_column(t("rules_short", lang), justify="right", no_wrap=True, min_width=9)
     for row in m.scores.rows():
         _row(table, row, bar_width)
     console.print(table)
+    for row in m.scores.rows():
+        if row.weighting:
+            out(f"  [dim]{escape(row.label)} — {escape(row.weighting)}[/dim]")
 
 
 def _profile(m: ManifestView, out: Print, console: Console, lang: str) -> None:

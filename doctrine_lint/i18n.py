@@ -10,7 +10,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "facts_to_declare": ("Faits à déclarer", "Facts to declare"),
     "referentiel": ("Référentiel", "Reference framework"),
     "chapter": ("Chapitre", "Chapter"),
-    "score": ("Score", "Score"),
+    "score": ("Conformité", "Conformity"),
+    "completeness": ("Complétude", "Completeness"),
+    "score_short": ("Conf.", "Conf."),
+    "completeness_short": ("Compl.", "Compl."),
+    "rules_short": ("Règles", "Rules"),
+    "rules_weight": ("Règles (poids)", "Rules (weight)"),
+    "weighting": ("Pondération", "Weighting"),
+    "doctrine_part": ("règles de la doctrine", "doctrine rules"),
     "status": ("Statut", "Status"),
     "overall": ("Global", "Overall"),
     "rule": ("Règle", "Rule"),
@@ -40,8 +47,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "weight": ("Poids", "Weight"),
     "earned": ("obtenu", "earned"),
     "formula": (
-        "score = 100 × Σ poids(conforme) ÷ Σ poids(applicable) ; « à renseigner » compte comme non obtenu",
-        "score = 100 × Σ weight(compliant) ÷ Σ weight(applicable); 'to be declared' counts as not earned",
+        "conformité = 100 × Σ poids(conforme) ÷ Σ poids(conforme + non conforme) ; "
+        "complétude = 100 × Σ poids(décidé) ÷ Σ poids(applicable) ; un fait « à renseigner » "
+        "baisse la complétude, pas la conformité",
+        "conformity = 100 × Σ weight(compliant) ÷ Σ weight(compliant + non-compliant); "
+        "completeness = 100 × Σ weight(decided) ÷ Σ weight(applicable); a fact 'to be declared' "
+        "lowers completeness, not conformity",
     ),
     "blocking": ("règle bloquante en échec", "blocking rule failed"),
     "errors": ("Erreurs", "Errors"),
@@ -111,6 +122,7 @@ _STATUSES: dict[str, tuple[str, str]] = {
     "conforme": ("conforme", "compliant"),
     "partiellement-conforme": ("partiellement conforme", "partially compliant"),
     "non-conforme": ("non conforme", "non-compliant"),
+    "incomplet": ("incomplet", "incomplete"),
 }
 
 _EVIDENCE: dict[Evidence, tuple[str, str]] = {

@@ -45,7 +45,8 @@ class LintOptions:
     `rules` is the starting set (default: every rule of the packs); `select`, `ignore` and
     `min_evidence` narrow it as the command-line options do. `fail_on` is the lowest severity
     whose new non conforme / à renseigner finding fails the run (None: none does, « aucun »);
-    `fail_under` the minimum overall score in percent."""
+    `fail_under` the minimum overall conformity rate in percent (what was decided compliant),
+    `min_completeness` the minimum overall completeness rate (how much could be decided)."""
 
     rules: Sequence[Rule] | None = None
     select: Sequence[str] = ()
@@ -57,13 +58,15 @@ class LintOptions:
     profile: Profile | None = None
     fail_on: Severity | None = Severity.MINEUR
     fail_under: float | None = None
+    min_completeness: float | None = None
 
 
 class ReasonKind(StrEnum):
     """What made a manifest fail the run."""
 
     FAIL_ON = "fail-on"  # a new finding at or above the --fail-on severity
-    FAIL_UNDER = "fail-under"  # the overall score below --fail-under
+    FAIL_UNDER = "fail-under"  # the overall conformity rate below --fail-under
+    MIN_COMPLETENESS = "min-completeness"  # the overall completeness below --min-completeness
     PROFILE = "profile"  # a requirement of the acceptance profile not met
     UNREADABLE = "unreadable"  # the manifest could not be read or validated (exit code 2)
 
@@ -279,8 +282,26 @@ def failures(result: ManifestResult, options: LintOptions) -> list[Reason]:
                 result.file,
                 ReasonKind.FAIL_UNDER,
                 Text(
-                    f"score global {overall.score:.1f} % inférieur au seuil --fail-under {options.fail_under:g} %",
-                    f"overall score {overall.score:.1f} % below the --fail-under threshold {options.fail_under:g} %",
+                    f"conformité globale {overall.score:.1f} % inférieure au seuil --fail-under {options.fail_under:g} %",
+                    f"overall conformity {overall.score:.1f} % below the --fail-under threshold {options.fail_under:g} %",
+                ),
+            )
+        )
+    complete = overall.completeness_ratio
+    if (
+        options.min_completeness is not None
+        and complete is not None
+        and 100.0 * complete + 1e-9 < options.min_completeness
+    ):
+        out.append(
+            Reason(
+                result.file,
+                ReasonKind.MIN_COMPLETENESS,
+                Text(
+                    f"complétude globale {overall.completeness:.1f} % inférieure au seuil "
+                    f"--min-completeness {options.min_completeness:g} %",
+                    f"overall completeness {overall.completeness:.1f} % below the "
+                    f"--min-completeness threshold {options.min_completeness:g} %",
                 ),
             )
         )

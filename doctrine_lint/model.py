@@ -182,39 +182,79 @@ def chapter_key(chapter: str) -> tuple[tuple[int, int, str], ...]:
 
 @dataclass(slots=True)
 class ScoreLine:
-    """Score of one group of findings (a chapter, a référentiel or the whole manifest)."""
+    """Scores of one group of findings (a chapter, a référentiel or the whole manifest).
+
+    Two rates, as the RGAA rate leaves out what was not evaluated:
+    - **conformity** = weight conforme ÷ weight decided (conforme + non conforme): how compliant
+      the service is on what it declared;
+    - **completeness** = weight decided ÷ weight applicable: how much of what applies could be
+      decided (facts *à renseigner* are undecided).
+    `progress` = weight conforme ÷ weight applicable is the older single score (the RGESN
+    method, where "à évaluer" counts against). A chapter's rates come from its rules; a
+    référentiel's and the overall rates may instead be composed from weighted parts
+    (`composed`, see `scoring`)."""
 
     key: str
     title: Text
     earned: float = 0.0
     possible: float = 0.0
+    decided: float = 0.0
+    rules: int = 0  # applicable rules (not non applicable)
     counts: dict[str, int] = field(default_factory=lambda: dict(_ZERO_COUNTS))
     blocking_failure: bool = False
     contributions: list[tuple[str, str, float, float]] = field(default_factory=list)
-
-    @property
-    def score(self) -> float | None:
-        if self.possible <= 0:
-            return None
-        # rounded down, so that a score shown as 100.0 % is always complete
-        return math.floor(1000.0 * self.earned / self.possible) / 10.0
+    # (conformity ratio, completeness ratio) when composed from weighted parts
+    composed: tuple[float | None, float | None] | None = None
+    parts: list[tuple[str, float, float | None, float | None]] = field(default_factory=list)
 
     @property
     def ratio(self) -> float | None:
-        """Unrounded earned ÷ possible: statuses and thresholds are decided on it, not on the
-        rounded percentage (99.996 % must not read as conforme)."""
+        """Unrounded conformity (decided weight): statuses and thresholds are decided on it,
+        not on the rounded percentage (99.996 % must not read as conforme)."""
+        if self.composed is not None:
+            return self.composed[0]
+        return None if self.decided <= 0 else self.earned / self.decided
+
+    @property
+    def completeness_ratio(self) -> float | None:
+        if self.composed is not None:
+            return self.composed[1]
+        return None if self.possible <= 0 else self.decided / self.possible
+
+    @property
+    def progress_ratio(self) -> float | None:
         return None if self.possible <= 0 else self.earned / self.possible
 
     @property
+    def score(self) -> float | None:
+        """The conformity rate in percent, rounded down (a 100.0 % is always exact)."""
+        return _floor_pct(self.ratio)
+
+    @property
+    def completeness(self) -> float | None:
+        return _floor_pct(self.completeness_ratio)
+
+    @property
+    def progress(self) -> float | None:
+        return _floor_pct(self.progress_ratio)
+
+    @property
     def status(self) -> str | None:
-        """RGAA-style status: conforme at 100 %, partiellement conforme from 50 %, else non conforme."""
-        ratio = self.ratio
+        """RGAA-style status on the conformity rate: conforme at 100 % with everything decided,
+        partiellement conforme from 50 %, non conforme below or when a bloquant rule fails or
+        is undecided; *incomplet* when nothing decided fails but facts are missing."""
         if self.blocking_failure:
             return "non-conforme"
+        ratio, complete = self.ratio, self.completeness_ratio
         if ratio is None:
-            return None
+            return "incomplet" if complete is not None else None
         if ratio < 0.5:
             return "non-conforme"
-        if self.earned >= self.possible:
-            return "conforme"
-        return "partiellement-conforme"
+        if ratio < 1.0 - 1e-12:
+            return "partiellement-conforme"
+        return "conforme" if complete is not None and complete >= 1.0 - 1e-12 else "incomplet"
+
+
+def _floor_pct(ratio: float | None) -> float | None:
+    # rounded down, so that a rate shown as 100.0 % is always complete
+    return None if ratio is None else math.floor(1000.0 * ratio + 1e-9) / 10.0

@@ -109,6 +109,7 @@ class Pack:
     conditions: dict[str, Evaluator] = field(default_factory=dict)  # named, usable by `use:`
     raw_conditions: dict[str, Any] = field(default_factory=dict)
     identity_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    score_share: float | None = None  # a catalogue pack's share of its référentiel's rates
 
     def lineage(self) -> list[Pack]:
         """This pack and every pack it extends, nearest first."""
@@ -340,6 +341,9 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         conditions=named,
         raw_conditions=raw_conditions,
         identity_keys=identity_keys,
+        score_share=float(header["score_share"])
+        if "score_share" in header
+        else (base.score_share if base else None),
     )
 
 

@@ -10,7 +10,7 @@ occurrences (`model.worst_outcome`), and the counts are counts of rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,9 +88,13 @@ def _add(line: ScoreLine, f: Finding, outcome: Outcome, waived_as_conforme: bool
     if outcome is _NON_APPLICABLE:
         line.contributions.append((f.rule_id, outcome, 0.0, 0.0))
         return
-    earned = f.weight if outcome is _CONFORME or (waived_as_conforme and outcome is _DEROGATION) else 0.0
+    waived = waived_as_conforme and outcome is _DEROGATION
+    earned = f.weight if outcome is _CONFORME or waived else 0.0
+    line.rules += 1
     line.possible += f.weight
     line.earned += earned
+    if outcome is _CONFORME or outcome is _NON_CONFORME or waived:
+        line.decided += f.weight
     line.contributions.append((f.rule_id, outcome, earned, f.weight))
     if f.severity is _BLOQUANT and outcome in (_NON_CONFORME, _A_RENSEIGNER):
         line.blocking_failure = True
@@ -99,39 +103,86 @@ def _add(line: ScoreLine, f: Finding, outcome: Outcome, waived_as_conforme: bool
 def _merge(total: ScoreLine, part: ScoreLine) -> None:
     total.earned += part.earned
     total.possible += part.possible
+    total.decided += part.decided
+    total.rules += part.rules
     total.blocking_failure = total.blocking_failure or part.blocking_failure
     for outcome, n in part.counts.items():
         total.counts[outcome] += n
 
 
+DOCTRINE_PART = "doctrine"  # the rules of packs that declare no share of their référentiel
+
+
+def _compose(parts: list[tuple[str, float, ScoreLine]]) -> tuple[float | None, float | None]:
+    """Weighted means of the parts' rates: conformity over the parts that decided something,
+    completeness over the parts that have something applicable."""
+    conf = [(w, p.ratio) for _, w, p in parts if p.ratio is not None and w > 0]
+    comp = [(w, p.completeness_ratio) for _, w, p in parts if p.completeness_ratio is not None and w > 0]
+    conformity = sum(w * r for w, r in conf) / sum(w for w, _ in conf) if conf else None
+    completeness = sum(w * r for w, r in comp) / sum(w for w, _ in comp) if comp else None
+    return conformity, completeness
+
+
 def compute(
-    findings: Iterable[Finding], packs: Iterable[Pack], *, waived_as_conforme: bool = False
+    findings: Iterable[Finding],
+    packs: Iterable[Pack],
+    *,
+    waived_as_conforme: bool = False,
+    referentiel_weights: Mapping[str, float] | None = None,
 ) -> Scores:
-    """Aggregate findings into scores. `waived_as_conforme` counts dérogations as earned."""
+    """Aggregate findings into scores. `waived_as_conforme` counts dérogations as earned.
+
+    A chapter is scored on its rules. A référentiel is composed of parts: each catalogue pack
+    that declares `score_share` (its share of the référentiel) is one part, and every other
+    rule of the référentiel forms the doctrine part, which keeps the rest. The overall rates are
+    the weighted mean of the référentiels (`referentiel_weights`, equal by default)."""
+    packs = list(packs)
     chapter_titles: dict[tuple[str, str], Text] = {}
+    shares: dict[str, float] = {}
     for pack in packs:
         for number, title in pack.chapters.items():
             chapter_titles.setdefault((pack.referentiel, number), title)
+        if pack.score_share is not None:
+            shares[pack.id] = pack.score_share
     overall = ScoreLine("global", Text("Global", "Overall"))
     refs: dict[str, ScoreLine] = {}
     chapters: dict[tuple[str, str], ScoreLine] = {}
+    parts: dict[tuple[str, str], ScoreLine] = {}
     for f, outcome in per_rule(findings):
         key = (f.referentiel, f.chapter)
         chap = chapters.get(key)
         if chap is None:
             chap = chapters[key] = ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter)))
         _add(chap, f, outcome, waived_as_conforme)
-    # Référentiel and overall lines are sums of chapter lines (contributions stay per chapter).
+        part_key = (f.referentiel, f.pack_id if f.pack_id in shares else DOCTRINE_PART)
+        part = parts.get(part_key)
+        if part is None:
+            part = parts[part_key] = ScoreLine(part_key[1], Text(part_key[1]))
+        _add(part, f, outcome, waived_as_conforme)
+    # Référentiel and overall lines sum chapter lines (counts, weights, blocking failures) and
+    # compose their rates from their parts.
     for (ref_key, _), chap in chapters.items():
         ref = refs.get(ref_key)
         if ref is None:
             ref = refs[ref_key] = ScoreLine(ref_key, REFERENTIEL_TITLES.get(ref_key, Text(ref_key)))
         _merge(ref, chap)
         _merge(overall, chap)
+    for ref_key, ref in refs.items():
+        mine = [(name, p) for (r, name), p in parts.items() if r == ref_key]
+        catalogue = sum(shares[name] for name, _ in mine if name in shares)
+        weighted = [
+            (name, shares[name] if name in shares else max(0.0, 1.0 - catalogue), p) for name, p in mine
+        ]
+        ref.composed = _compose(weighted)
+        ref.parts = [(name, w, p.ratio, p.completeness_ratio) for name, w, p in weighted]
     order = list(REFERENTIEL_TITLES)
     ref_sorted = sorted(
         refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key)
     )
+    weights = referentiel_weights or {}
+    composed = [(ref.key, float(weights.get(ref.key, 1.0)), ref) for ref in ref_sorted]
+    overall.composed = _compose(composed)
+    overall.parts = [(key, w, ref.ratio, ref.completeness_ratio) for key, w, ref in composed]
     chap_sorted = sorted(
         chapters.items(),
         key=lambda kv: (

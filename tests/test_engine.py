@@ -123,7 +123,7 @@ def test_unknown_applicability_is_a_fact_to_declare(write: Callable[..., Path]) 
     assert gar.missing == ("gar.role",)
 
 
-def test_score_formula_counts_to_be_declared_as_not_earned(write: Callable[..., Path]) -> None:
+def test_a_fact_to_declare_lowers_completeness_not_conformity(write: Callable[..., Path]) -> None:
     _, scores = _run(
         write,
         """
@@ -133,13 +133,15 @@ def test_score_formula_counts_to_be_declared_as_not_earned(write: Callable[..., 
         """,
     )
     # E-1-MFA conforme (5/5), E-1-GAR non applicable, E-2-PENTEST à renseigner (0/2), E-2-INFO conforme (0/0)
-    assert scores.overall.earned == 5 and scores.overall.possible == 7
-    assert scores.overall.score == pytest.approx(71.4)
-    assert scores.overall.status == "partiellement-conforme"
+    o = scores.overall
+    assert (o.earned, o.decided, o.possible) == (5, 5, 7)
+    assert o.score == 100.0 and o.completeness == pytest.approx(71.4) and o.progress == pytest.approx(71.4)
+    assert o.status == "incomplet"  # nothing decided fails, but a fact is missing
     one = scores.chapter("securite", "1")
     two = scores.chapter("securite", "2")
-    assert one is not None and one.score == 100.0 and one.status == "conforme"
-    assert two is not None and two.score == 0.0 and two.status == "non-conforme"
+    assert one is not None and one.score == 100.0 and one.status == "conforme" and one.rules == 1
+    # nothing decided in chapter 2: no conformity rate, completeness 0
+    assert two is not None and two.score is None and two.completeness == 0.0 and two.status == "incomplet"
     assert one.counts["non-applicable"] == 1
 
 
@@ -167,26 +169,38 @@ def test_findings_are_sorted_by_chapter_then_id(write: Callable[..., Path]) -> N
 
 
 @pytest.mark.parametrize(
-    ("earned", "possible", "blocking", "status"),
+    ("earned", "decided", "possible", "blocking", "status"),
     [
-        (10, 10, False, "conforme"),
-        (5, 10, False, "partiellement-conforme"),
-        (4.9, 10, False, "non-conforme"),
-        (10, 10, True, "non-conforme"),
-        (0, 0, False, None),
+        (10, 10, 10, False, "conforme"),
+        (5, 10, 10, False, "partiellement-conforme"),
+        (4.9, 10, 10, False, "non-conforme"),
+        (10, 10, 10, True, "non-conforme"),
+        (0, 0, 0, False, None),
+        # nothing decided fails, something is missing: incomplete, not non-compliant
+        (6, 6, 10, False, "incomplet"),
+        (0, 0, 10, False, "incomplet"),
+        # a blocking rule undecided or failed decides the verdict whatever the rates
+        (6, 6, 10, True, "non-conforme"),
+        # partly compliant on what is decided, and incomplete: the conformity rate decides
+        (3, 6, 10, False, "partiellement-conforme"),
+        (2, 6, 10, False, "non-conforme"),
     ],
 )
-def test_rgaa_style_status_thresholds(
-    earned: float, possible: float, blocking: bool, status: str | None
+def test_status_thresholds_on_conformity_with_incomplete(
+    earned: float, decided: float, possible: float, blocking: bool, status: str | None
 ) -> None:
-    line = ScoreLine("k", Text("k"), earned=earned, possible=possible, blocking_failure=blocking)
+    line = ScoreLine(
+        "k", Text("k"), earned=earned, decided=decided, possible=possible, blocking_failure=blocking
+    )
     assert line.status == status
 
 
 def test_status_and_score_use_the_unrounded_ratio() -> None:
-    line = ScoreLine("k", Text("k"), earned=100, possible=100.01)
-    assert line.score == 99.9  # rounded down: 100.0 % is only shown when complete
+    line = ScoreLine("k", Text("k"), earned=100, decided=100.01, possible=100.01)
+    assert line.score == 99.9  # rounded down: 100.0 % is only shown when exact
     assert line.status == "partiellement-conforme"
+    complete = ScoreLine("k", Text("k"), earned=100, decided=100, possible=100.01)
+    assert complete.score == 100.0 and complete.completeness == 99.9 and complete.status == "incomplet"
 
 
 def test_default_weights_are_documented_values() -> None:

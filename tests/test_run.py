@@ -72,7 +72,8 @@ def test_a_finding_known_in_the_baseline_does_not_fail(packs: list[Pack], tmp_pa
 
 def test_fail_under_missed_and_met_exactly(packs: list[Pack]) -> None:
     overall = run(packs, BAD, fail_on=None).results[0].scores.overall
-    exact = 100.0 * overall.earned / overall.possible
+    assert overall.ratio is not None
+    exact = 100.0 * overall.ratio  # --fail-under reads the conformity rate
     assert run(packs, BAD, fail_on=None, fail_under=exact).exit_code == ExitCode.OK
     missed = run(packs, BAD, fail_on=None, fail_under=exact + 0.1)
     assert missed.exit_code == ExitCode.FINDINGS
@@ -177,3 +178,14 @@ def test_a_profile_sees_one_outcome_per_rule_whatever_the_order(
     for findings in ([passing, failing], [failing, passing]):
         (checked,) = check(profile, result.scores, rule_outcomes(findings))
         assert not checked.ok
+
+
+def test_min_completeness_is_its_own_threshold(packs: list[Pack]) -> None:
+    overall = run(packs, BAD, fail_on=None).results[0].scores.overall
+    assert overall.completeness_ratio is not None and overall.completeness_ratio < 0.7
+    exact = 100.0 * overall.completeness_ratio
+    assert run(packs, BAD, fail_on=None, min_completeness=exact).exit_code == ExitCode.OK
+    missed = run(packs, BAD, fail_on=None, min_completeness=exact + 0.1)
+    (reason,) = missed.reasons
+    assert (reason.file, reason.kind) == (BAD, ReasonKind.MIN_COMPLETENESS)
+    assert f"{overall.completeness:.1f} %" in reason.message.fr

@@ -77,6 +77,7 @@ svg .track{fill:#e4e4ea}
 .st-conforme{fill:var(--ok);color:var(--ok)}
 .st-partiellement-conforme{fill:var(--partial);color:var(--partial)}
 .st-non-conforme{fill:var(--ko);color:var(--ko)}
+.st-incomplet{fill:var(--partial);color:var(--na)}
 .st-none{fill:var(--na);color:var(--na)}
 .sev-bloquant{--sev:#6d0b0b}
 .sev-majeur{--sev:#a9231c}
@@ -246,7 +247,8 @@ def _score_tr(row: ScoreRow) -> str:
             _td(esc(row.label)),
             _td(row.percent, "num"),
             _td(f'<span class="{_status_class(row.status)}">{esc(row.status_label)}</span>'),
-            _td(f"{row.earned:g} / {row.possible:g}", "num"),
+            _td(row.completeness_percent or "—", "num"),
+            _td(f"{row.rules} ({row.possible:g})", "num"),
         ],
         "chap" if row.level == 2 else "ref",
     )
@@ -254,16 +256,23 @@ def _score_tr(row: ScoreRow) -> str:
 
 def _scores(m: ManifestView, lang: str, n: int) -> str:
     charts = [_chart(ref, lang, f"chart-{n}-{i}") for i, ref in enumerate(m.scores.referentiels)]
-    head = [esc(t(k, lang)) for k in ("scope", "score", "status", "weight")]
+    head = [esc(t(k, lang)) for k in ("scope", "score", "status", "completeness", "rules_weight")]
+    weighting = "".join(
+        f"<li><strong>{esc(row.label)}</strong> — {esc(row.weighting)}</li>"
+        for row in m.scores.rows()
+        if row.weighting
+    )
     overall = m.scores.overall
     return (
         f"<h3>{esc(t('scores', lang))}</h3>\n"
         f"<p><strong>{esc(overall.label)} : {overall.percent}</strong> "
-        f'<span class="{_status_class(overall.status)}">{esc(overall.status_label)}</span></p>\n'
+        f'<span class="{_status_class(overall.status)}">{esc(overall.status_label)}</span> — '
+        f"{esc(overall.detail)}</p>\n"
         f'<div class="charts">\n'
         + "\n".join(charts)
         + "\n</div>\n"
         + _table(head, [_score_tr(row) for row in m.scores.rows()], "scores")
+        + (f'\n<ul class="weighting">{weighting}</ul>' if weighting else "")
     )
 
 

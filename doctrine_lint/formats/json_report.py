@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from ..linter import ManifestResult, Report
@@ -12,7 +13,8 @@ from ..scoring import per_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
-# 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`.
+# 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`;
+#    `score` is the conformity rate, beside `completeness` and `progress` (the version-1 score).
 # Reports are kept for years: any change of shape bumps this and is described in the schema.
 REPORT_FORMAT_VERSION = 2
 
@@ -22,12 +24,29 @@ def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
         "key": line.key,
         "title": line.title.get(lang),
         "score": line.score,
+        "completeness": line.completeness,
+        "progress": line.progress,
         "status": line.status,
+        "rules": line.rules,
         "earned": line.earned,
+        "decided": line.decided,
         "possible": line.possible,
         "blocking_failure": line.blocking_failure,
         "counts": dict(line.counts),
+        "parts": [
+            {
+                "name": name,
+                "weight": weight,
+                "score": _pct(conformity),
+                "completeness": _pct(completeness),
+            }
+            for name, weight, conformity, completeness in line.parts
+        ],
     }
+
+
+def _pct(ratio: float | None) -> float | None:
+    return None if ratio is None else math.floor(1000.0 * ratio + 1e-9) / 10.0
 
 
 def _finding(f: Finding, lang: str) -> dict[str, Any]:

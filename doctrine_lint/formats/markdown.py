@@ -61,7 +61,14 @@ def _bar(score: float | None) -> str:
 
 def _score_row(row: ScoreRow) -> list[str]:
     label = f"&emsp;{md(row.label)}" if row.level == 2 else f"**{md(row.label)}**"
-    return [label, row.percent, md(row.status_label), _bar(row.score)]
+    return [
+        label,
+        row.percent,
+        md(row.status_label),
+        row.completeness_percent or "—",
+        f"{row.rules} ({row.possible:g})",
+        _bar(row.score),
+    ]
 
 
 def stamp_lines(stamp: StampView, lang: str) -> list[str]:
@@ -114,10 +121,19 @@ def _scores(m: ManifestView, lang: str) -> list[str]:
         f"### {t('scores', lang)}",
         "",
         *table(
-            [t("scope", lang), t("score", lang), t("status", lang), " "],
+            [
+                t("scope", lang),
+                t("score", lang),
+                t("status", lang),
+                t("completeness", lang),
+                t("rules_weight", lang),
+                " ",
+            ],
             [_score_row(row) for row in m.scores.rows()],
-            "lrll",
+            "lrlrrl",
         ),
+        "",
+        *(f"- **{md(row.label)}** — {md(row.weighting)}" for row in m.scores.rows() if row.weighting),
     ]
 
 

@@ -17,9 +17,12 @@ from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
 
 
 def _score_row(row: ScoreRow) -> str:
-    name = ("    " if row.level == 2 else "  ") + row.label
+    indent = "    " if row.level == 2 else "  "
+    name = indent + row.label
     name = (name if len(name) <= 60 else name[:59] + "…").ljust(60)
-    return f"{name} {percent(row.score)} [{bar(row.score)}] {row.status_label}".rstrip()
+    line = f"{name} {percent(row.score)} [{bar(row.score)}] {row.status_label} — {row.detail}"
+    # a composed rate says how it is composed, on the line below
+    return line + (f"\n{indent}  {row.weighting}" if row.weighting else "")
 
 
 def occurrence(f: FindingView, lang: str) -> str:

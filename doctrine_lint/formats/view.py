@@ -66,6 +66,11 @@ class ScoreRow:
     status_label: str
     earned: float
     possible: float
+    completeness: float | None = None  # rounded down, None when nothing applies
+    completeness_percent: str = ""
+    rules: int = 0  # applicable rules of the group
+    detail: str = ""  # "complétude 89.8 % · 27 règles, poids 63", formatted once
+    weighting: str = ""  # how a référentiel or the overall rate is composed, formatted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +248,14 @@ class ReportView:
 # --- building ----------------------------------------------------------------------------------
 
 
-def _row(level: int, label: str, line: ScoreLine, lang: str) -> ScoreRow:
+def _row(level: int, label: str, line: ScoreLine, lang: str, names: dict[str, str]) -> ScoreRow:
+    complete = percent(line.completeness).strip()
+    rules = (
+        f"{line.rules} règle{'s' if line.rules > 1 else ''}, poids {line.possible:g}"
+        if lang != "en"
+        else f"{line.rules} rule{'s' if line.rules != 1 else ''}, weight {line.possible:g}"
+    )
+    detail = f"{t('completeness', lang).lower()} {complete} · {rules}"
     return ScoreRow(
         level,
         line.key,
@@ -254,19 +266,39 @@ def _row(level: int, label: str, line: ScoreLine, lang: str) -> ScoreRow:
         status(line.status, lang),
         line.earned,
         line.possible,
+        line.completeness,
+        complete,
+        line.rules,
+        detail,
+        _weighting(line, lang, names),
     )
+
+
+def _weighting(line: ScoreLine, lang: str, names: dict[str, str]) -> str:
+    """ "doctrine 67 % · MonServiceSécurisé 33 %": the declared weights of a composed rate."""
+    if len(line.parts) < 2:
+        return ""
+    total = sum(w for _, w, _, _ in line.parts) or 1.0
+    shown = [f"{names.get(name, name)} {round(100 * w / total):d} %" for name, w, _, _ in line.parts]
+    return f"{t('weighting', lang)} : " + " · ".join(shown)
 
 
 def _scores(result: ManifestResult, lang: str) -> ScoresView:
     s = result.scores
+    # names of the weighted parts: the doctrine's rules, catalogue packs, référentiels
+    names = {"doctrine": t("doctrine_part", lang), **{r.key: r.title.get(lang) for r in s.referentiels}}
     refs = [
         ReferentielScores(
-            _row(1, ref.title.get(lang), ref, lang),
-            [_row(2, f"§{c.key} {c.title.get(lang)}", c, lang) for key, c in s.chapters if key == ref.key],
+            _row(1, ref.title.get(lang), ref, lang, names),
+            [
+                _row(2, f"§{c.key} {c.title.get(lang)}", c, lang, names)
+                for key, c in s.chapters
+                if key == ref.key
+            ],
         )
         for ref in s.referentiels
     ]
-    return ScoresView(_row(0, t("overall", lang), s.overall, lang), refs)
+    return ScoresView(_row(0, t("overall", lang), s.overall, lang, names), refs)
 
 
 def _finding(f: Finding, titles: dict[str, str], lang: str) -> FindingView:
