@@ -133,14 +133,16 @@ def _to_declare(m: ManifestView, out: Print, console: Console, lang: str) -> Non
     if not m.to_declare:
         return
     _heading(out, "facts_to_declare", lang)
-    for f in m.to_declare:
+    for fact in m.to_declare:
+        detail = f"\n{t('facts', lang)} : {escape(fact.facts_text)}" if fact.facts_text else ""
         _indented(
             out,
             console,
-            f"[dim]{escape(f.position)}[/dim] "
-            f"[{_SEVERITY_STYLE[f.severity]}]{f.severity_label}[/] "
-            f"[bold]{escape(f.rule_id)}[/bold] {t('add', lang)} : {escape(', '.join(f.missing))}"
-            f"{escape(occurrence(f, lang))}",
+            f"[bold]{escape(fact.path)}[/bold] — {escape(fact.summary)} "
+            f"[{_SEVERITY_STYLE[fact.severity]}]{fact.severity_label}[/] "
+            f"[dim]{escape(fact.position)}[/dim]{detail}\n"
+            f"[dim]{t('rules_label', lang)} : {escape(fact.rules_text)}[/dim]",
+            4,
         )
 
 

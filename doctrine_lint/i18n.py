@@ -18,6 +18,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "rules_weight": ("Règles (poids)", "Rules (weight)"),
     "weighting": ("Pondération", "Weighting"),
     "doctrine_part": ("règles de la doctrine", "doctrine rules"),
+    "facts": ("faits", "facts"),
+    "rules_label": ("règles", "rules"),
     "status": ("Statut", "Status"),
     "overall": ("Global", "Overall"),
     "rule": ("Règle", "Rule"),

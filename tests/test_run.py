@@ -189,3 +189,28 @@ def test_min_completeness_is_its_own_threshold(packs: list[Pack]) -> None:
     (reason,) = missed.reasons
     assert (reason.file, reason.kind) == (BAD, ReasonKind.MIN_COMPLETENESS)
     assert f"{overall.completeness:.1f} %" in reason.message.fr
+
+
+def test_compliant_facts_without_the_mss_file_read_as_incomplete_not_non_compliant(
+    packs: list[Pack], tmp_path: Path
+) -> None:
+    """Every declared fact of the well-run ENT is compliant, but neither the MonServiceSécurisé
+    measures nor the RGESN criteria are transcribed: high conformity, low completeness, and a
+    verdict that says incomplete."""
+    import yaml
+
+    data = yaml.safe_load(Path(GOOD).read_text(encoding="utf-8"))
+    del data["security"]["measures"]
+    del data["ecodesign"]["criteria"]
+    manifest = tmp_path / "ent-sans-mss.yaml"
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = run(packs, str(manifest), fail_on=None)
+    overall = report.results[0].scores.overall
+    securite = report.results[0].scores.referentiel("securite")
+    assert securite is not None
+    assert overall.score == 100.0 and securite.score == 100.0
+    assert overall.completeness is not None and overall.completeness < 85.0
+    assert securite.completeness is not None and securite.completeness <= 67.0
+    assert overall.status == securite.status == "incomplet"
+    # the older single score, which counted every missing measure as failed, was far lower
+    assert overall.progress is not None and overall.progress < 60.0

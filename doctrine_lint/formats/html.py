@@ -376,21 +376,28 @@ def _to_declare(m: ManifestView, lang: str) -> str:
     rows = [
         _tr(
             [
-                _td(f'<span class="rule">{esc(f.rule_id)}</span>'),
-                _td(f'<span class="badge severity">{esc(f.severity_label)}</span>'),
                 _td(
-                    f'<span class="loc">{_location(f)}</span>'
-                    + (f"<br>{esc(f.element)} <code>{esc(f.where)}</code>" if f.element else "")
+                    f"<code>{esc(fact.path)}</code>"
+                    + (f"<br><small>{esc(fact.facts_text)}</small>" if fact.facts_text else "")
                 ),
-                _td("<br>".join(f"<code>{esc(x)}</code>" for x in f.missing[:50])),
+                _td(esc(fact.summary)),
+                _td(f'<span class="badge severity">{esc(fact.severity_label)}</span>'),
+                _td(f'<span class="loc">{esc(fact.position)}</span>'),
+                _td(f'<span class="rule">{esc(fact.rules_text)}</span>'),
             ],
-            f"sev-{f.severity.slug}",
+            f"sev-{fact.severity.slug}",
         )
-        for f in m.to_declare
+        for fact in m.to_declare
     ]
     head = [
         esc(x)
-        for x in (t("rule", lang), t("severity", lang), t("location", lang), t("add", lang).capitalize())
+        for x in (
+            t("add", lang).capitalize(),
+            t("weight", lang),
+            t("severity", lang),
+            t("location", lang),
+            t("rules_label", lang),
+        )
     ]
     return f"<h3>{esc(t('facts_to_declare', lang))}</h3>\n" + _table(head, rows)
 

@@ -220,10 +220,22 @@ def _to_declare(m: ManifestView, lang: str) -> list[str]:
     if not m.to_declare:
         return []
     rows = [
-        [md(f.rule_id), md(f.severity_label), location(f), ", ".join(md(x) for x in f.missing)]
-        for f in m.to_declare
+        [
+            f"`{md(fact.path)}`" + (f"<br>{md(fact.facts_text)}" if fact.facts_text else ""),
+            md(fact.summary),
+            md(fact.severity_label),
+            md(fact.position),
+            md(fact.rules_text),
+        ]
+        for fact in m.to_declare
     ]
-    head = [t("rule", lang), t("severity", lang), t("location", lang), t("add", lang).capitalize()]
+    head = [
+        t("add", lang).capitalize(),
+        t("weight", lang),
+        t("severity", lang),
+        t("location", lang),
+        t("rules_label", lang),
+    ]
     return [f"### {t('facts_to_declare', lang)}", "", *table(head, rows)]
 
 

@@ -72,15 +72,13 @@ def _findings(m: ManifestView, lang: str) -> list[str]:
 def _to_declare(m: ManifestView, lang: str) -> list[str]:
     if not m.to_declare:
         return []
-    return [
-        "",
-        t("facts_to_declare", lang),
-        *(
-            f"    {f.position}: {f.severity_label} [{f.rule_id}] {t('add', lang)} : {', '.join(f.missing)}"
-            + occurrence(f, lang)
-            for f in m.to_declare
-        ),
-    ]
+    out = ["", t("facts_to_declare", lang)]
+    for fact in m.to_declare:
+        out.append(f"    {fact.position}: {fact.severity_label} {fact.path} — {fact.summary}")
+        if fact.facts_text:
+            out.append(f"      {t('facts', lang)} : {fact.facts_text}")
+        out.append(f"      {t('rules_label', lang)} : {fact.rules_text}")
+    return out
 
 
 def _waivers(m: ManifestView, lang: str) -> list[str]:

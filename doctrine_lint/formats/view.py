@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..document import format_path
 from ..i18n import evidence, outcome, severity, status, t
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity
+from ..paths import PathSyntaxError, parse_path
 from . import RenderOptions
 from .json_report import pack_stamp
 
@@ -192,6 +194,24 @@ class SummaryView:
 
 
 @dataclass(frozen=True, slots=True)
+class FactToDeclare:
+    """One fact to declare, asked once however many rules wait for it: the missing block (the
+    first absent key on the way) with the facts below it that the rules read, the rules it
+    would let decide and their total weight, and where to add it."""
+
+    path: str
+    facts: list[str]
+    rules: list[str]
+    weight: float
+    severity: Severity
+    severity_label: str
+    position: str  # file:line:col of the nearest declared ancestor, where to add it
+    summary: str  # "débloque 6 règles, poids 17"
+    rules_text: str  # the first rule ids, then "(+N)"
+    facts_text: str  # the facts below the block the rules read ("" when the block is the fact)
+
+
+@dataclass(frozen=True, slots=True)
 class ManifestView:
     file: str
     source: str  # the file as loaded, for presenters that re-read it (HTML excerpts)
@@ -201,7 +221,7 @@ class ManifestView:
     scores: ScoresView
     profile: list[ProfileCheckView]
     findings: list[ChapterFindings]
-    to_declare: list[FindingView]
+    to_declare: list[FactToDeclare]
     waivers: list[WaiverView]
     other_score: OtherScore | None
     baseline: BaselineView | None
@@ -336,7 +356,7 @@ def _group_order(result: ManifestResult) -> dict[tuple[str, str], int]:
 
 def _findings(
     result: ManifestResult, titles: dict[str, str], opts: RenderOptions
-) -> tuple[list[ChapterFindings], list[FindingView]]:
+) -> tuple[list[ChapterFindings], list[FactToDeclare]]:
     """Findings to list, grouped by chapter in score-table order, and the facts to declare.
 
     Shown: new failures and waived findings (everything with show_all). Failures already in the
@@ -348,14 +368,11 @@ def _findings(
     # a stable sort: within a chapter, the engine's order (rule, then element) stays
     visible.sort(key=lambda f: order.get((f.referentiel, f.chapter), len(order)))
     groups: dict[tuple[str, str], list[FindingView]] = {}
-    todo: list[FindingView] = []
     for f in visible:
-        view = _finding(f, titles, lang)
-        if f.outcome is Outcome.A_RENSEIGNER:
-            todo.append(view)
-            if not opts.show_all:
-                continue
-        groups.setdefault((f.referentiel, f.chapter), []).append(view)
+        if f.outcome is Outcome.A_RENSEIGNER and not opts.show_all:
+            continue  # asked once, by fact, in the facts to declare
+        groups.setdefault((f.referentiel, f.chapter), []).append(_finding(f, titles, lang))
+    todo = facts_to_declare(result, lang)
     scores = result.scores
     chapters = []
     for (ref, chapter), items in groups.items():
@@ -370,6 +387,109 @@ def _findings(
             )
         )
     return chapters, todo
+
+
+def _missing_block(data: Any, fact: str) -> str:
+    """The first absent key on the way to `fact`: a whole missing block is asked once."""
+    try:
+        parsed = parse_path(fact)
+    except PathSyntaxError:
+        return fact
+    value = data
+    walked: list[str | int] = []
+    for seg in parsed.segments:
+        if not isinstance(seg, str | int):
+            break
+        walked.append(seg)
+        value = _child(value, seg)
+        if value is None:
+            break
+    return format_path(tuple(walked)) if walked else fact
+
+
+def _child(value: Any, seg: str | int) -> Any:
+    if isinstance(value, dict) and isinstance(seg, str):
+        return value.get(seg)
+    if isinstance(value, list) and isinstance(seg, int) and seg < len(value):
+        return value[seg]
+    return None
+
+
+def _parent(path: str) -> str:
+    """`a.b["X.1"]` → `a.b`, `a.b.c` → `a.b`, `a` → "" (paths as the engine formats them)."""
+    try:
+        segments = parse_path(path).segments
+    except PathSyntaxError:
+        return ""
+    if len(segments) < 2:
+        return ""
+    return format_path(tuple(x for x in segments[:-1] if isinstance(x, str | int)))
+
+
+def _first(items: list[str], n: int) -> str:
+    shown = ", ".join(items[:n])
+    return shown + (f" (+{len(items) - n})" if len(items) > n else "")
+
+
+def facts_to_declare(result: ManifestResult, lang: str) -> list[FactToDeclare]:
+    """Every fact the new *à renseigner* findings wait for, asked once: grouped by the missing
+    block, ranked by the weight of the rules it would let decide (then severity, then path)."""
+    blocks: dict[str, dict[str, Any]] = {}
+    for f in result.findings:
+        if f.outcome is not Outcome.A_RENSEIGNER or f.known:
+            continue
+        for fact in f.missing or (f.path,):
+            block = _missing_block(result.document.data, fact)
+            entry = blocks.setdefault(
+                block, {"facts": [], "rules": {}, "severity": f.severity, "where": f.location}
+            )
+            if fact not in entry["facts"]:
+                entry["facts"].append(fact)
+            entry["rules"].setdefault(f.rule_id, f.weight)
+            entry["severity"] = max(entry["severity"], f.severity)
+    # Several missing keys of one mapping (measures of security.measures, fields of
+    # accessibility) are one request: declare them in that block.
+    parents: dict[str, list[str]] = {}
+    for block in blocks:
+        parents.setdefault(_parent(block), []).append(block)
+    for parent, siblings in parents.items():
+        if parent and len(siblings) > 1:
+            merged: dict[str, Any] = {"facts": [], "rules": {}, "severity": None, "where": None}
+            for block in siblings:
+                entry = blocks.pop(block)
+                merged["facts"] += [block] if entry["facts"] == [block] else entry["facts"]
+                merged["rules"].update(entry["rules"])
+                merged["severity"] = max(merged["severity"] or entry["severity"], entry["severity"])
+                merged["where"] = merged["where"] or entry["where"]
+            blocks[parent] = merged
+    out = []
+    for block, entry in blocks.items():
+        weight = float(sum(entry["rules"].values()))
+        n = len(entry["rules"])
+        loc = entry["where"]
+        summary = (
+            f"débloque {n} règle{'s' if n > 1 else ''}, poids {weight:g}"
+            if lang != "en"
+            else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {weight:g}"
+        )
+        facts = sorted(entry["facts"]) if entry["facts"] != [block] else []
+        rules = sorted(entry["rules"])
+        out.append(
+            FactToDeclare(
+                block,
+                facts,
+                rules,
+                weight,
+                entry["severity"],
+                severity(entry["severity"], lang),
+                f"{loc.file}:{loc.line}:{loc.column}",
+                summary,
+                _first(rules, 6),
+                _first(facts, 4),
+            )
+        )
+    out.sort(key=lambda x: (-x.weight, -x.severity, x.path))
+    return out
 
 
 def _value(value: object, lang: str) -> str:
