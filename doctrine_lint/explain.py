@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 
 from .i18n import evidence, legal_basis, outcome, severity, status, t
 from .linter import ManifestResult
-from .model import Evidence, Finding, Outcome
+from .model import Evidence, Finding, Outcome, ScoreLine
 from .packs import Pack, Rule
 
 
@@ -97,23 +98,42 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
     out = [f"== {result.file}", "", t("formula", lang), ""]
     s = result.scores
 
-    def head(label: str, line_score: float | None, earned: float, possible: float, st: str | None) -> str:
-        value = "—" if line_score is None else f"{line_score:.1f} %"
-        return f"{label} : {value} = 100 × {earned:g} ÷ {possible:g} — {status(st, lang)}"
+    def pct(ratio: float | None) -> str:
+        # rounded down like every report, so that the figures agree
+        return "—" if ratio is None else f"{math.floor(1000.0 * ratio + 1e-9) / 10.0:.1f} %"
 
+    def head(label: str, line: ScoreLine) -> str:
+        rates = (
+            f"{t('score', lang).lower()} {pct(line.ratio)}, "
+            f"{t('completeness', lang).lower()} {pct(line.completeness_ratio)} — {status(line.status, lang)}"
+        )
+        if line.parts:
+            return f"{label} : {rates}"
+        return (
+            f"{label} : {rates} (= {line.earned:g} ÷ {line.decided:g} ; {line.decided:g} ÷ {line.possible:g} ; "
+            f"{line.rules} {t('rules_label', lang)})"
+        )
+
+    def parts(line: ScoreLine, names: dict[str, str]) -> list[str]:
+        """How a composed rate is made: each part, its weight and its own rates."""
+        total = sum(w for _, w, _, _ in line.parts) or 1.0
+        return [
+            f"    {t('weighting', lang).lower()} {names.get(name, name)} ×{w / total:.3f} : "
+            f"{t('score', lang).lower()} {pct(conf)}, {t('completeness', lang).lower()} {pct(comp)}"
+            for name, w, conf, comp in line.parts
+        ]
+
+    names = {"doctrine": t("doctrine_part", lang), **{r.key: r.title.get(lang) for r in s.referentiels}}
     o = s.overall
-    out.append(head(t("overall", lang), o.score, o.earned, o.possible, o.status))
+    out.append(head(t("overall", lang), o))
+    out += parts(o, names)
     for ref in s.referentiels:
-        out += ["", head(ref.title.get(lang), ref.score, ref.earned, ref.possible, ref.status)]
+        out += ["", head(ref.title.get(lang), ref)]
+        out += parts(ref, names)
         for ref_key, chap in s.chapters:
             if ref_key != ref.key:
                 continue
-            out.append(
-                "  "
-                + head(
-                    f"§{chap.key} {chap.title.get(lang)}", chap.score, chap.earned, chap.possible, chap.status
-                )
-            )
+            out.append("  " + head(f"§{chap.key} {chap.title.get(lang)}", chap))
             if chap.blocking_failure:
                 out.append(f"    ! {t('blocking', lang)}")
             for rule_id, oc, earned, weight in chap.contributions:
