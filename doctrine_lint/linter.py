@@ -13,7 +13,7 @@ A manifest that cannot be read or validated does not stop a batch: its problems 
 from __future__ import annotations
 
 import glob
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -168,9 +168,11 @@ def lint_document(
     today: date,
     *,
     ignore_derogations: bool = False,
+    referentiel_weights: Mapping[str, float] | None = None,
 ) -> ManifestResult:
     """Derived facts of every loaded pack, then the chosen rules, the manifest's dérogations,
-    then scores (with and without dérogations) and metrics.
+    then scores (with and without dérogations) and metrics. `referentiel_weights` weighs the
+    référentiels in the overall rates (equal by default; an acceptance profile may set them).
 
     With `ignore_derogations` (reviewer mode) no waiver applies; the scores they would have
     given are kept in `scores_other` to show the difference."""
@@ -180,18 +182,19 @@ def lint_document(
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
     plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
     waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
+    weights = referentiel_weights
     other: Scores | None = None
     if ignore_derogations:
         findings = plain
         statuses = [WaiverStatus(s.waiver, "ignored", s.covered, s.note) for s in statuses]
-        scores = compute(plain, packs)
+        scores = compute(plain, packs, referentiel_weights=weights)
         if waivers:
-            other = compute(waived, packs, waived_as_conforme=True)
+            other = compute(waived, packs, waived_as_conforme=True, referentiel_weights=weights)
     else:
         findings = waived
-        scores = compute(waived, packs, waived_as_conforme=True)
+        scores = compute(waived, packs, waived_as_conforme=True, referentiel_weights=weights)
         if waivers:  # without dérogations the scores only differ when there are some
-            other = compute(without_waivers(waived), packs)
+            other = compute(without_waivers(waived), packs, referentiel_weights=weights)
     tags = {r.id: r.tags for r in rules}
     expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
     metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
@@ -233,10 +236,18 @@ def lint(
         derogations_ignored=opts.ignore_derogations,
     )
     evaluated = {r.id for r in chosen}
+    weights = (opts.profile.data.get("weights") or {}).get("referentiels") if opts.profile else None
     for path in manifests:
         try:
             doc = load_manifest(path)
-            result = lint_document(doc, packs, chosen, day, ignore_derogations=opts.ignore_derogations)
+            result = lint_document(
+                doc,
+                packs,
+                chosen,
+                day,
+                ignore_derogations=opts.ignore_derogations,
+                referentiel_weights=weights,
+            )
         except DoctrineLintError as exc:
             report.errors.extend(exc.problems)
             report.reasons.append(_unreadable(str(path), exc.problems))

@@ -88,9 +88,22 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
         )
 
     if "overall" in mins:
-        score_check("Score global", "Overall score", scores.overall, mins["overall"])
+        score_check("Conformité globale", "Overall conformity", scores.overall, mins["overall"])
     for ref, minimum in (mins.get("referentiels") or {}).items():
-        score_check(f"Score {ref}", f"{ref} score", scores.referentiel(ref), minimum)
+        score_check(f"Conformité {ref}", f"{ref} conformity", scores.referentiel(ref), minimum)
+    complete = profile.data.get("min_completeness") or {}
+    wanted = [("", complete["overall"])] if "overall" in complete else []
+    for ref, minimum in wanted + list((complete.get("referentiels") or {}).items()):
+        line = scores.referentiel(ref) if ref else scores.overall
+        value = line.completeness_ratio if line is not None else None
+        out.append(
+            ProfileCheck(
+                Text(f"Complétude {ref or 'globale'}", f"{ref or 'Overall'} completeness"),
+                Text(f"≥ {minimum:g} %"),
+                _pct(line.completeness if line is not None else None),
+                value is None or 100.0 * value + 1e-9 >= minimum,
+            )
+        )
     for key, minimum in (mins.get("chapters") or {}).items():
         ref, _, chapter = key.partition(":")
         score_check(

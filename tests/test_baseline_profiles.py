@@ -81,12 +81,12 @@ def test_profile_met_and_not_met(write: Callable[..., Path]) -> None:
     assert code == 0 and "✓ Règle RI-6.1-SSO conforme" in out
     code, out, _ = run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--fail-on", "aucun")
     assert code == 1
-    assert "✗ Règle SEC-6.1.1-HOMOLOGATION conforme" in out and "✗ Score global" in out
+    assert "✗ Règle SEC-6.1.1-HOMOLOGATION conforme" in out and "✗ Conformité globale" in out
     checks = json.loads(
         run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--format", "json")[1]
     )["manifests"][0]["profile"]
     assert {c["requirement"] for c in checks if not c["ok"]} >= {
-        "Score global",
+        "Conformité globale",
         "Règle SEC-6.1.1-HOMOLOGATION conforme",
     }
 
@@ -215,3 +215,35 @@ def test_unwritable_report_path_fails_before_any_work(tmp_path: Path) -> None:
     )
     assert code == 2 and "ne peut pas être écrit" in (out + err)
     assert not base.exists()
+
+
+def test_profile_weighs_referentiels_and_sets_completeness_minimums(write: Callable[..., Path]) -> None:
+    base = "profile: {id: p, title: P}\n"
+    plain = json.loads(run(str(EXAMPLES / "ressource-gar.yaml"), "--format", "json", "--fail-on", "aucun")[1])
+    securite_first = write(
+        base + "weights: {referentiels: {securite: 3, interoperabilite: 1, numerique-responsable: 1}}\n",
+        "w.yaml",
+    )
+    weighted = json.loads(
+        run(
+            str(EXAMPLES / "ressource-gar.yaml"),
+            "--profile",
+            str(securite_first),
+            "--format",
+            "json",
+            "--fail-on",
+            "aucun",
+        )[1]
+    )
+    parts = {p["name"]: p["weight"] for p in weighted["manifests"][0]["scores"]["overall"]["parts"]}
+    assert parts == {"interoperabilite": 1, "securite": 3, "numerique-responsable": 1}
+    assert (
+        weighted["manifests"][0]["scores"]["overall"]["score"]
+        != plain["manifests"][0]["scores"]["overall"]["score"]
+    )
+    complete = plain["manifests"][0]["scores"]["overall"]["completeness"]
+    strict = write(base + f"min_completeness: {{overall: {complete + 1}}}\n", "c.yaml")
+    code, out, _ = run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(strict), "--fail-on", "aucun")
+    assert code == 1 and "✗ Complétude globale" in out
+    lenient = write(base + f"min_completeness: {{overall: {complete}}}\n", "l.yaml")
+    assert run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(lenient), "--fail-on", "aucun")[0] == 0
