@@ -62,7 +62,7 @@ def _row(table: Table, row: ScoreRow, width: int) -> None:
     cells += [
         RichText(row.status_label, style=colour),
         row.completeness_percent or "—",
-        f"{row.rules} ({row.possible:g})",
+        f"{row.rules} ({row.possible:.0f})",  # whole weights: the column stays narrow
     ]
     table.add_row(*cells)
 
