@@ -341,6 +341,7 @@ def rules(
         return
     import json
 
+    from .chapters import chapter_label
     from .i18n import evidence, severity
     from .packs import all_rules
     from .selection import at_least, select_rules
@@ -362,6 +363,7 @@ def rules(
                 "severity": r.severity.slug,
                 "referentiel": r.referentiel,
                 "chapter": r.chapter,
+                "chapter_label": chapter_label(r.chapter_title, lang),
                 "pack": r.pack_id,
                 "evidence": r.provenance.evidence.value,
                 "title": r.title.get(lang),
@@ -373,7 +375,7 @@ def rules(
     width = max((len(r.id) for r in chosen), default=4)
     for r in chosen:
         click.echo(
-            f"{r.id:<{width}}  {severity(r.severity, lang):<9} {r.referentiel:<22} §{r.chapter:<8} "
+            f"{r.id:<{width}}  {severity(r.severity, lang):<9} {r.referentiel:<22} {r.chapter:<16} "
             f"{evidence(r.provenance.evidence, lang):<26} {r.title.get(lang)}"
         )
     click.echo(f"{len(chosen)} règle(s)" if lang == "fr" else f"{len(chosen)} rule(s)")

@@ -116,7 +116,7 @@ def _findings(m: ManifestView, out: Print, console: Console, lang: str) -> None:
     if not m.findings:
         out("  " + t("nothing_to_report", lang))
     for g in m.findings:
-        heading = RichText.from_markup(f"[bold]§{escape(g.chapter)} {escape(g.chapter_title)}[/bold]")
+        heading = RichText.from_markup(f"[bold]{escape(g.label)}[/bold]")
         console.print(Padding(heading, (0, 0, 0, 2)), highlight=False)
         for f in g.findings:
             style = _SEVERITY_STYLE[f.severity]
@@ -204,3 +204,5 @@ def present(report: Report, console: Console, opts: RenderOptions) -> None:
     for m in view.manifests:
         for key in SECTIONS:
             _SECTIONS[key](m, out, console, view.lang)
+    if view.manifests:
+        out(f"\n[dim]{escape(t('placement', view.lang))} : {escape(view.placement)}[/dim]")

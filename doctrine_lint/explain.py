@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .chapters import chapter_label
 from .i18n import evidence, legal_basis, outcome, severity, status, t
 from .linter import ManifestResult
 from .model import Evidence, Finding, Outcome, ScoreLine
@@ -25,7 +26,7 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
     lines = [
         f"# {rule.id} — {rule.title.get(lang)}",
         "",
-        f"- **{t('chapter', lang)}** : §{rule.chapter} {rule.chapter_title.get(lang)}",
+        f"- **{t('chapter', lang)}** : {chapter_label(rule.chapter_title, lang)} (`{rule.chapter}`)",
         f"- **{t('referentiel', lang)}** : {rule.referentiel} — pack `{pack.id}` {pack.version}",
         f"- **{t('severity', lang)}** : {severity(rule.severity, lang)} ({t('weight', lang).lower()} {rule.weight:g})",
         "",
@@ -133,7 +134,7 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
         for ref_key, chap in s.chapters:
             if ref_key != ref.key:
                 continue
-            out.append("  " + head(f"§{chap.key} {chap.title.get(lang)}", chap))
+            out.append("  " + head(chapter_label(chap.title, lang), chap))
             if chap.blocking_failure:
                 out.append(f"    ! {t('blocking', lang)}")
             for rule_id, oc, earned, weight in chap.contributions:
@@ -181,6 +182,9 @@ def catalogue_markdown(packs: Sequence[Pack], rules: Sequence[Rule], lang: str) 
             + ("règles" if fr else "rules"),
             "",
         ]
+        used = {r.chapter: r.chapter_title for r in pack_rules}
+        lines += [f"- `{key}` : {_cell(chapter_label(chapter, lang))}" for key, chapter in used.items()]
+        lines.append("")
         head = (
             "Id",
             t("chapter", lang),

@@ -96,6 +96,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "expires": ("Expire le", "Expires on"),
     "clause": ("Clause de la doctrine", "Doctrine clause"),
     "chart": ("Scores par chapitre", "Scores per chapter"),
+    "placement": ("Référentiels transverses", "Cross-cutting frameworks"),
     "generated_by": ("Rapport produit par", "Report produced by"),
     "requirement": ("Exigence", "Requirement"),
     "expected": ("Attendu", "Expected"),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import packcache
+from .chapters import Chapter
 from .conditions import Compiler, ConditionError, Evaluator, NamedConditionError
 from .derived import Case, Derivation, Metric, WeightedRatio
 from .document import Document, parse_document, read_text
@@ -63,7 +64,7 @@ class Rule:
     id: str
     title: Text
     chapter: str
-    chapter_title: Text
+    chapter_title: Chapter  # its title, source and number: `chapters.chapter_label` shows it
     severity: Severity
     weight: float
     tags: tuple[str, ...]
@@ -96,7 +97,7 @@ class Pack:
     title: Text
     referentiel: str
     doctrine_version: str
-    chapters: dict[str, Text]
+    chapters: dict[str, Chapter]
     rules: list[Rule]
     file: str
     sha256: str
@@ -188,7 +189,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         else (base.examples_date if base else None)
     )
     chapters = dict(base.chapters) if base else {}
-    chapters.update({k: Text.of(v) for k, v in header.get("chapters", {}).items()})
+    chapters.update({k: Chapter.declared(k, v) for k, v in header.get("chapters", {}).items()})
     problems: list[Problem] = []
     raw_conditions = dict(base.raw_conditions) if base else {}
     own_conditions = data.get("conditions") or {}
@@ -438,7 +439,7 @@ def _compile_rule(
     at: tuple[str | int, ...],
     pack_id: str,
     referentiel: str,
-    chapters: dict[str, Text],
+    chapters: dict[str, Chapter],
     examples_date: date | None,
     compiler: Compiler,
 ) -> Rule:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import i18n
+from .chapters import chapter_label, renamed
 from .document import load_document
 from .errors import UsageError
 from .model import Outcome, ScoreLine, Text
@@ -57,7 +58,7 @@ def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
     unknown += [
         doc.problem(
             ("min_scores", "chapters", key),
-            f"chapitre inconnu : {key} (référentiel:chapitre des règles chargées)",
+            _unknown_chapter(key),
             key=True,
         )
         for key in ((doc.data.get("min_scores") or {}).get("chapters") or {})
@@ -67,6 +68,19 @@ def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
         raise UsageError(unknown)
     head = doc.data["profile"]
     return Profile(head["id"], Text.of(head["title"]), doc.data, doc.file)
+
+
+def _unknown_chapter(key: str) -> str:
+    """An unknown `référentiel:chapitre` key; a key from before chapters said which text they
+    number (`securite:6.1.1`) says which key to write now."""
+    new = renamed(key)
+    if not new:
+        return f"chapitre inconnu : {key} (référentiel:chapitre des règles chargées)"
+    shown = " ou ".join(f"« {k} »" for k in new)
+    return (
+        f"ancienne clé de chapitre « {key} » : écrire {shown} "
+        "(les clés de chapitre disent maintenant quel texte elles numérotent)"
+    )
 
 
 def _pct(value: float | None) -> Text:
@@ -106,9 +120,9 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
         )
     for key, minimum in (mins.get("chapters") or {}).items():
         ref, _, chapter = key.partition(":")
-        score_check(
-            f"Score §{chapter} ({ref})", f"§{chapter} score ({ref})", scores.chapter(ref, chapter), minimum
-        )
+        line = scores.chapter(ref, chapter)
+        fr, en = (chapter_label(line.title, "fr"), chapter_label(line.title, "en")) if line else (key, key)
+        score_check(f"Score {fr} ({ref})", f"{en} score ({ref})", line, minimum)
     for rule_id in profile.data.get("required_rules") or []:
         outcome = outcomes.get(rule_id)
         ok = outcome in (Outcome.CONFORME, Outcome.NON_APPLICABLE)

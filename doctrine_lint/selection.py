@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from fnmatch import fnmatchcase
 
+from .chapters import renamed
 from .errors import UsageError
 from .model import Evidence
 from .packs import Rule
@@ -22,7 +23,8 @@ def matches(rule: Rule, token: str) -> bool:
     """True when `token` designates `rule`.
 
     Forms: a rule id or glob (``RI-6.1-*``), a référentiel (``securite``), a pack id, a tag,
-    a chapter (``6.1`` also matches 6.1.x) or a chapter within a référentiel (``securite:6.1.4``).
+    a chapter (``doctrine-6.1`` also matches doctrine-6.1.x) or a chapter within a référentiel
+    (``securite:doctrine-6.1.4``).
     """
     if fnmatchcase(rule.id, token) or token in (rule.referentiel, rule.pack_id) or token in rule.tags:
         return True
@@ -37,7 +39,11 @@ def select_rules(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iter
     select, ignore = list(select), list(ignore)
     for token in (*select, *ignore):
         if not any(matches(r, token) for r in rules):
-            raise UsageError.single("--select/--ignore", 0, 0, f"« {token} » ne désigne aucune règle chargée")
+            new = renamed(token)
+            hint = f" ; ancienne clé de chapitre, écrire {' ou '.join(new)}" if new else ""
+            raise UsageError.single(
+                "--select/--ignore", 0, 0, f"« {token} » ne désigne aucune règle chargée{hint}"
+            )
     kept = [r for r in rules if not select or any(matches(r, t) for t in select)]
     return [r for r in kept if not any(matches(r, t) for t in ignore)]
 

@@ -70,7 +70,7 @@ profile: {id: cctp-ent-2027, title: "Marché ENT 2027 — exigences techniques"}
 min_scores:
   overall: 90
   referentiels: {securite: 95}
-  chapters: {"interoperabilite:6.1": 100}
+  chapters: {"interoperabilite:ri-6.1": 100}
 required_rules: [RI-6.1-SSO, SEC-6.1.1-HOMOLOGATION]
 """
 

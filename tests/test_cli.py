@@ -159,12 +159,12 @@ def test_select_by_referentiel_and_chapter() -> None:
         "--format",
         "json",
         "--select",
-        "interoperabilite:6.1",
+        "interoperabilite:ri-6.1",
         "--ignore",
         "RI-6.1-SSO",
     )[1]
     findings = json.loads(out)["manifests"][0]["findings"]
-    assert findings and all(f["chapter"].startswith("6.1") for f in findings)
+    assert findings and all(f["chapter"].startswith("ri-6.1") for f in findings)
     assert "RI-6.1-SSO" not in {f["rule_id"] for f in findings}
 
 

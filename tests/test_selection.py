@@ -26,8 +26,8 @@ def test_no_selection_keeps_everything() -> None:
         ("RI-6.1*", lambda r: r.id.startswith("RI-6.1")),
         ("securite", lambda r: r.referentiel == "securite"),
         ("dtne-numerique-responsable", lambda r: r.pack_id == "dtne-numerique-responsable"),
-        ("6.1", lambda r: r.chapter == "6.1" or r.chapter.startswith("6.1.")),
-        ("securite:6.1.4", lambda r: r.referentiel == "securite" and r.chapter == "6.1.4"),
+        ("doctrine-6.1", lambda r: r.chapter.startswith("doctrine-6.1.")),
+        ("securite:doctrine-6.1.4", lambda r: r.referentiel == "securite" and r.chapter == "doctrine-6.1.4"),
     ],
 )
 def test_select_token_forms(token: str, predicate) -> None:  # type: ignore[no-untyped-def]
@@ -36,12 +36,12 @@ def test_select_token_forms(token: str, predicate) -> None:  # type: ignore[no-u
 
 
 def test_ignore_removes_from_selection() -> None:
-    chosen = _ids(["securite"], ["securite:6.1.4"])
+    chosen = _ids(["securite"], ["securite:doctrine-6.1.4"])
     assert chosen and all(not i.startswith("SEC-6.1.4") for i in chosen)
 
 
 def test_chapter_prefix_does_not_match_a_longer_number() -> None:
-    assert not any(r.chapter.startswith("6.10") for r in select_rules(RULES, ["6.1"]))
+    assert not any(r.chapter.startswith("doctrine-6.10") for r in select_rules(RULES, ["doctrine-6.1"]))
 
 
 @pytest.mark.parametrize("token", ["NOPE", "RI-9*", "securite:9.9"])

@@ -53,11 +53,14 @@ LEVEL_TEXT = {
     "avance": ("avancé", "advanced"),
 }
 CATEGORY_TITLES = {
-    "gouvernance": ("Gouvernance (MonServiceSécurisé)", "Governance (MonServiceSécurisé)"),
-    "protection": ("Protection (MonServiceSécurisé)", "Protection (MonServiceSécurisé)"),
-    "defense": ("Défense (MonServiceSécurisé)", "Defence (MonServiceSécurisé)"),
-    "resilience": ("Résilience (MonServiceSécurisé)", "Resilience (MonServiceSécurisé)"),
+    "gouvernance": ("Gouvernance", "Governance"),
+    "protection": ("Protection", "Protection"),
+    "defense": ("Défense", "Defence"),
+    "resilience": ("Résilience", "Resilience"),
 }
+# Chapters are named groups of their source (no section number): shown « MonServiceSécurisé — Défense ».
+MSS_SOURCE = {"fr": "MonServiceSécurisé", "en": "MonServiceSécurisé"}
+RGESN_SOURCE = {"fr": "RGESN 2024", "en": "RGESN 2024"}
 # CSV column -> condition on the manifest (or a derived fact), and its wording
 CHARACTERISTICS = {
     "Annuaire": "annuaire",
@@ -355,7 +358,7 @@ def build_mss(data: Path) -> dict[str, Any]:
                 {
                     "id": f"MSS-{mid}{suffix}",
                     "title": {"fr": f"{mid} — {text['title']['fr']}", "en": f"{mid} — {text['title']['en']}"},
-                    "chapter": m["categorie"],
+                    "chapter": f"mss-{m['categorie']}",
                     "severity": severity,
                     "tags": ["mss", m["categorie"], "cnil" if m["referentiel"] == "CNIL" else "anssi"],
                     "rationale": {"fr": rationale_fr, "en": rationale_en},
@@ -431,7 +434,10 @@ def build_mss(data: Path) -> dict[str, Any]:
             "doctrine_version": f"Référentiel de mesures v2 de MonServiceSécurisé (ANSSI, CNIL), dépôt betagouv/mon-service-securise, commit {MSS_COMMIT}, "
             "licence Apache-2.0 ; retenu faute d'accès au référentiel de sécurité propre à la doctrine.",
             "url": MSS_REPO,
-            "chapters": {k: {"fr": fr, "en": en} for k, (fr, en) in CATEGORY_TITLES.items()},
+            "chapters": {
+                f"mss-{k}": {"source": MSS_SOURCE, "title": {"fr": fr, "en": en}}
+                for k, (fr, en) in CATEGORY_TITLES.items()
+            },
         },
         "metrics": [
             {
@@ -509,7 +515,7 @@ def build_rgesn(data: Path) -> dict[str, Any]:
                 "fr": f"RGESN {num} — {text['title']['fr']}",
                 "en": f"RGESN {num} — {text['title']['en']}",
             },
-            "chapter": f"RGESN.{family}",
+            "chapter": f"rgesn-{family}",
             "severity": severity,
             "weight": weight,
             "tags": ["rgesn", "rgesn-critere", f"priorite-{prio_fr.replace('é', 'e')}"],
@@ -601,7 +607,7 @@ def build_rgesn(data: Path) -> dict[str, Any]:
             "(Licence Ouverte 2.0) ; la doctrine §7.1.1 renvoie au référentiel général d'écoconception.",
             "url": RGESN_URL,
             "chapters": {
-                f"RGESN.{n}": {"fr": f"RGESN — {fr}", "en": f"RGESN — {en}"}
+                f"rgesn-{n}": {"source": RGESN_SOURCE, "title": {"fr": f"{n}. {fr}", "en": f"{n}. {en}"}}
                 for n, fr, en in FAMILIES.values()
             },
         },

@@ -362,10 +362,7 @@ def _findings(m: ManifestView, lang: str) -> str:
         return "\n".join(out)
     lines = source_lines(m.source, m.sha256)
     for g in m.findings:
-        title = f" {esc(g.chapter_title)}" if g.chapter_title else ""
-        out.append(
-            f'<h4>§{esc(g.chapter)}{title} <span class="muted">({esc(g.referentiel_title)})</span></h4>'
-        )
+        out.append(f'<h4>{esc(g.label)} <span class="muted">({esc(g.referentiel_title)})</span></h4>')
         out += [_finding(f, lines, lang) for f in g.findings]
     return "\n".join(out)
 
@@ -510,6 +507,7 @@ def render_view(view: ReportView) -> str:
     if len(view.manifests) == 1 and view.manifests[0].name:
         title = f"{title} — {clip(view.manifests[0].name, 120)}"
     body = [f"<h1>{esc(view.title)}</h1>", _stamp(view.stamp, lang)]
+    body.append(f'<p class="muted"><strong>{esc(t("placement", lang))}</strong> : {esc(view.placement)}</p>')
     if view.errors:
         items = "".join(f"<li>{esc(p)}</li>" for p in view.errors[:200])
         body.append(f"<section><h2>{esc(t('errors', lang))}</h2>\n<ul>{items}</ul></section>")

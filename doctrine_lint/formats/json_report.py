@@ -6,6 +6,7 @@ import json
 import math
 from typing import Any
 
+from ..chapters import chapter_label, placement_json
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, ScoreLine
 from ..packs import Pack
@@ -121,7 +122,10 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
         "scores": {
             "overall": _score(s.overall, lang),
             "referentiels": [_score(r, lang) for r in s.referentiels],
-            "chapters": [{"referentiel": ref, **_score(c, lang)} for ref, c in s.chapters],
+            "chapters": [
+                {"referentiel": ref, **_score(c, lang), "label": chapter_label(c.title, lang)}
+                for ref, c in s.chapters
+            ],
         },
         "derived": [
             {"name": f.name, "title": f.title.get(lang), "value": f.value}
@@ -176,6 +180,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
                 e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
             },
         },
+        "placement": placement_json(),
         "manifests": [_result(r, opts.lang) for r in report.results],
         "errors": [
             {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in report.errors

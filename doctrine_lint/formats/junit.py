@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
+from ..chapters import chapter_label
 from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
@@ -132,11 +133,11 @@ def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], 
         chap_line = scores.chapter(ref, chapter)
         items = list(group)
         if chap_line is not None:
-            chap_title = chap_line.title.get(lang)
+            chap_title = chapter_label(chap_line.title, lang)
         else:
             rule = next((rules[f.rule_id] for f in items if f.rule_id in rules), None)
-            chap_title = rule.chapter_title.get(lang) if rule else ""
-        suite = _Suite(root, f"{result.file} — {ref_title} §{chapter} {chap_title}".rstrip(), result.file)
+            chap_title = chapter_label(rule.chapter_title, lang) if rule else chapter
+        suite = _Suite(root, f"{result.file} — {ref_title} — {chap_title}", result.file)
         props = _el(suite.el, "properties")
         _el(props, "property", name="manifest", value=result.file)
         _el(props, "property", name="referentiel", value=ref)

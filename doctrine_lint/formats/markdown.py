@@ -153,8 +153,7 @@ def _findings(m: ManifestView, lang: str) -> list[str]:
         return [*out, t("nothing_to_report", lang), ""]
     head = [t("rule", lang), t("severity", lang), t("outcome", lang), t("location", lang), t("message", lang)]
     for g in m.findings:
-        title = f" {md(g.chapter_title)}" if g.chapter_title else ""
-        out += [f"#### §{md(g.chapter)}{title} ({md(g.referentiel_title)})", ""]
+        out += [f"#### {md(g.label)} ({md(g.referentiel_title)})", ""]
         rows = [
             [md(f.rule_id), md(f.severity_label), md(f.outcome_label), location(f), _message(f)]
             for f in g.findings
@@ -265,6 +264,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 def render_view(view: ReportView) -> str:
     lang = view.lang
     lines = [f"# {view.title}", "", *stamp_lines(view.stamp, lang)]
+    lines += [f"> **{t('placement', lang)}** : {md(view.placement)}", ""]
     if view.errors:
         lines += [f"## {t('errors', lang)}", "", *(f"- {md(p)}" for p in view.errors), ""]
     for m in view.manifests:

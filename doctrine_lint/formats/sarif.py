@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..baseline import fingerprint
+from ..chapters import chapter_label
 from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
@@ -136,7 +137,7 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
         "properties": {
             "referentiel": rule.referentiel,
             "chapter": rule.chapter,
-            "chapterTitle": rule.chapter_title.get(lang),
+            "chapterTitle": chapter_label(rule.chapter_title, lang),
             "severity": rule.severity.slug,
             "evidence": rule.provenance.evidence.value,
             "pack": rule.pack_id,

@@ -19,7 +19,8 @@ from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
 def _score_row(row: ScoreRow) -> str:
     indent = "    " if row.level == 2 else "  "
     name = indent + row.label
-    name = (name if len(name) <= 60 else name[:59] + "…").ljust(60)
+    # never cut a label: a long one gets its own line and its score goes on the next
+    name = f"{name}\n{'':60}" if len(name) > 60 else name.ljust(60)
     line = f"{name} {percent(row.score)} [{bar(row.score)}] {row.status_label} — {row.detail}"
     # a composed rate says how it is composed, on the line below
     return line + (f"\n{indent}  {row.weighting}" if row.weighting else "")
@@ -60,7 +61,7 @@ def _findings(m: ManifestView, lang: str) -> list[str]:
     if not m.findings:
         out.append("  " + t("nothing_to_report", lang))
     for g in m.findings:
-        out.append(f"  §{g.chapter} {g.chapter_title} ({g.referentiel_title})")
+        out.append(f"  {g.label} ({g.referentiel_title})")
         out += [
             f"    {f.position}: {f.severity_label} {f.outcome_label} [{f.rule_id}] {f.message}"
             + occurrence(f, lang)
@@ -137,4 +138,6 @@ def render(report: Report, opts: RenderOptions) -> str:
             lines.append("")
         for key in SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
+    if lines:
+        lines += ["", f"{t('placement', view.lang)} : {view.placement}"]
     return "\n".join(lines) + "\n" if lines else ""

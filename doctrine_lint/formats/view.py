@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..chapters import PLACEMENT_NOTE, chapter_label
 from ..document import format_path
 from ..i18n import evidence, outcome, severity, status, t
 from ..linter import ManifestResult, Report
@@ -133,6 +134,7 @@ class ChapterFindings:
     chapter: str
     chapter_title: str  # "" when the chapter has no score line (and so no title)
     findings: list[FindingView]
+    label: str = ""  # the chapter for people (`chapters.chapter_label`), else its key
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,7 @@ class ReportView:
     stamp: StampView
     errors: list[str]  # manifests that could not be read or validated
     manifests: list[ManifestView] = field(default_factory=list)
+    placement: str = ""  # where doctrine §6.1's RGS, RGAA, RGI and RGPD are scored (`chapters`)
 
 
 # --- building ----------------------------------------------------------------------------------
@@ -311,7 +314,7 @@ def _scores(result: ManifestResult, lang: str) -> ScoresView:
         ReferentielScores(
             _row(1, ref.title.get(lang), ref, lang, names),
             [
-                _row(2, f"§{c.key} {c.title.get(lang)}", c, lang, names)
+                _row(2, chapter_label(c.title, lang), c, lang, names)
                 for key, c in s.chapters
                 if key == ref.key
             ],
@@ -384,6 +387,7 @@ def _findings(
                 chapter,
                 chap_line.title.get(lang) if chap_line else "",
                 items,
+                chapter_label(chap_line.title, lang) if chap_line else chapter,
             )
         )
     return chapters, todo
@@ -660,4 +664,5 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
         _stamp(report, lang),
         [str(p) for p in report.errors],
         [manifest_view(r, titles, opts) for r in report.results],
+        PLACEMENT_NOTE.get(lang),
     )
