@@ -401,13 +401,15 @@ def _coherence_rule(
         "tags": ["coherence", "declaration"],
         "rationale": {
             "fr": f"L'état de l'exigence ({label_fr}) se déclare deux fois : par son état (`{status_path}`) et par "
-            f"le fait dédié du manifeste ({fields}), lu par les règles écrites à la main "
-            f"({', '.join(link['rules'])}). Les deux déclarations doivent dire la même chose : une exigence "
+            f"le fait dédié du manifeste ({fields})"
+            + (f", lu par les règles écrites à la main ({', '.join(link['rules'])})" if link["rules"] else "")
+            + ". Les deux déclarations doivent dire la même chose : une exigence "
             "déclarée remplie alors que le fait dédié dit le contraire (ou l'inverse) rend le rapport "
             "indécidable.",
             "en": f"The requirement ({label_en}) is declared twice: through its status (`{status_path}`) and "
-            f"through the manifest's dedicated fact ({fields}), read by the hand-written rules "
-            f"({', '.join(link['rules'])}). Both must say the same thing: a requirement declared met while "
+            f"through the manifest's dedicated fact ({fields})"
+            + (f", read by the hand-written rules ({', '.join(link['rules'])})" if link["rules"] else "")
+            + ". Both must say the same thing: a requirement declared met while "
             "the dedicated fact says otherwise (or the reverse) leaves the report undecidable.",
         },
         "remediation": {
@@ -496,11 +498,22 @@ def _link_catalogue_rule(
         ordered[key] = value
         if key == "severity" and (link["weighs"] == "hand" or "weight" in rule):
             ordered["weight"] = 0 if link["weighs"] == "hand" else rule["weight"]
-        if key == "tags":
+        if key == "tags" and link["rules"]:
             ordered["same_as"] = list(link["rules"])
     rule.clear()
     rule.update(ordered)
     fields = ", ".join(f"`{p}`" for p in _paths(link["done"]))
+    if not link["rules"]:
+        rule["rationale"]["fr"] += f"\n\nLe manifeste dit aussi l'état de cette mesure par {fields}."
+        rule["rationale"]["en"] += f"\n\nThe manifest also tells this measure's status through {fields}."
+    else:
+        _same_requirement_note(rule, link, fields)
+    if not link.get("reads_field", True):
+        return
+    _read_field(rule, link, status_path, done_value, fragment, label_fr, label_en, fields)
+
+
+def _same_requirement_note(rule: dict[str, Any], link: dict[str, Any], fields: str) -> None:
     rule["rationale"]["fr"] += (
         f"\n\nMême exigence que {', '.join(link['rules'])} (écrite à la main), qui lit {fields} ; "
         + (
@@ -517,8 +530,18 @@ def _link_catalogue_rule(
             else "only the hand-written rule weighs in the scores (weight 0 here)."
         )
     )
-    if not link.get("reads_field", True):
-        return
+
+
+def _read_field(
+    rule: dict[str, Any],
+    link: dict[str, Any],
+    status_path: str,
+    done_value: str,
+    fragment: dict[str, Any],
+    label_fr: str,
+    label_en: str,
+    fields: str,
+) -> None:
     rule["check"] = _reading_field(status_path, done_value, link)
     # an undeclared status must not leave the rule undecided before the dedicated fact is read
     na = {"path": status_path, "equals": "non-applicable"}
