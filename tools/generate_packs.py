@@ -341,7 +341,7 @@ def _paths(cond: Any) -> list[str]:
         for key, value in cond.items():
             if key == "path" and isinstance(value, str):
                 out.append(value)
-            else:
+            elif key != "where":  # paths under `where` are relative to a list's elements
                 out += _paths(value)
     elif isinstance(cond, list):
         for item in cond:
@@ -551,9 +551,12 @@ def _read_field(
     )
     rule["remediation"]["fr"] += f" Sans état déclaré, la règle lit {fields}."
     rule["remediation"]["en"] += f" With no declared status, the rule reads {fields}."
+    # keep the tier the original message gives, e.g. "Mesure FILTRE.5 (indispensable)"
+    tier_fr = rule["message"]["fr"].split(" : ", 1)[0].removeprefix(label_fr)
+    tier_en = rule["message"]["en"].split(": ", 1)[0].removeprefix(label_en)
     rule["message"] = {
-        "fr": f"{label_fr} : non remplie d'après {{path}} ({{value}})",
-        "en": f"{label_en}: not met according to {{path}} ({{value}})",
+        "fr": f"{label_fr}{tier_fr} : non remplie d'après {{path}} ({{value}})",
+        "en": f"{label_en}{tier_en}: not met according to {{path}} ({{value}})",
     }
     for example in rule["examples"]:
         if example["outcome"] == "a-renseigner":
