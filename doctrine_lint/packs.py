@@ -86,6 +86,7 @@ class Rule:
     waiver_max_months: int | None = None
     scope: Scope | None = None
     raw_scope: Any = None
+    same_as: tuple[str, ...] = ()  # rules counting the same requirement (one side weighs)
 
 
 @dataclass(slots=True)
@@ -507,6 +508,7 @@ def _compile_rule(
         raw_check=raw["check"],
         scope=scope,
         raw_scope=raw.get("for_each"),
+        same_as=tuple(raw.get("same_as", ())),
     )
 
 

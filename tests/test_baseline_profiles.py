@@ -68,7 +68,7 @@ def test_bad_baseline_file_is_exit_2(tmp_path: Path) -> None:
 PROFILE = """\
 profile: {id: cctp-ent-2027, title: "Marché ENT 2027 — exigences techniques"}
 min_scores:
-  overall: 90
+  overall: 97
   referentiels: {securite: 95}
   chapters: {"interoperabilite:ri-6.1": 100}
 required_rules: [RI-6.1-SSO, SEC-6.1.1-HOMOLOGATION]
@@ -93,7 +93,7 @@ def test_profile_met_and_not_met(write: Callable[..., Path]) -> None:
 
 def test_profile_errors_are_located(write: Callable[..., Path]) -> None:
     profile = write(
-        PROFILE.replace("SEC-6.1.1-HOMOLOGATION", "SEC-9-NOPE").replace("overall: 90", "overall: 190"),
+        PROFILE.replace("SEC-6.1.1-HOMOLOGATION", "SEC-9-NOPE").replace("overall: 97", "overall: 190"),
         "p.yaml",
     )
     code, _, err = run(str(BAD), "--profile", str(profile))

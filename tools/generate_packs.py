@@ -322,6 +322,266 @@ def _with_status(fragment: dict[str, Any], measure: str, status: str) -> dict[st
     return out
 
 
+# --- one requirement, one rule (tools/catalogues/liens.yaml) ----------------------------------
+
+
+def _links(kind: str) -> dict[str, dict[str, Any]]:
+    """The hand-written rules restating a measure (kind `mss`) or a criterion (kind `rgesn`)."""
+    data = yaml.safe_load((CATALOGUES / "liens.yaml").read_text(encoding="utf-8"))
+    return {str(k): v for k, v in (data.get(kind) or {}).items()}
+
+
+def _merged(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = json.loads(json.dumps(base))
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = json.loads(json.dumps(value))
+    return out
+
+
+def _paths(cond: Any) -> list[str]:
+    """The manifest paths a condition reads, in order, once each."""
+    out: list[str] = []
+    if isinstance(cond, dict):
+        for key, value in cond.items():
+            if key == "path" and isinstance(value, str):
+                out.append(value)
+            elif key != "where":  # paths under `where` are relative to a list's elements
+                out += _paths(value)
+    elif isinstance(cond, list):
+        for item in cond:
+            out += _paths(item)
+    return list(dict.fromkeys(p.removesuffix("[*]") for p in out))
+
+
+def _without_fields(fragment: dict[str, Any], link: dict[str, Any]) -> dict[str, Any]:
+    """The fragment minus the dedicated facts (plain dotted paths), so it says nothing about them."""
+    out = json.loads(json.dumps(fragment))
+    for path in _paths(link["done"]):
+        *parents, leaf = path.split(".")
+        node: Any = out
+        for key in parents:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(leaf, None)
+    return out
+
+
+def _reading_field(status_path: str, done_value: str, link: dict[str, Any]) -> dict[str, Any]:
+    """Three-valued: the declared status when there is one, else the dedicated fact."""
+    return _any(
+        [
+            _all([{"path": status_path, "exists": True}, {"path": status_path, "equals": done_value}]),
+            _all([{"path": status_path, "exists": False}, link["done"]]),
+        ]
+    )
+
+
+def _coherence_rule(
+    *,
+    rule_id: str,
+    label: tuple[str, str],
+    chapter: str,
+    status_path: str,
+    done_value: str,
+    fail_value: str,
+    link: dict[str, Any],
+    references: list[dict[str, str]],
+    example_base: dict[str, Any],
+) -> dict[str, Any]:
+    """A rule of its own for a contradiction: the status says done and the dedicated fact says not,
+    or the other way round; it applies only when both are declared."""
+    fields = ", ".join(f"`{p}`" for p in _paths(link["done"]))
+    label_fr, label_en = label
+    example_base = _without_fields(example_base, link)
+    with_status = lambda frag, value: _merged(frag, _merged({}, _status_fragment(status_path, value)))  # noqa: E731
+    return {
+        "id": rule_id,
+        "title": {
+            "fr": f"{label_fr} : état déclaré cohérent avec {fields}",
+            "en": f"{label_en}: declared status consistent with {fields}",
+        },
+        "chapter": chapter,
+        "severity": "mineur",
+        "tags": ["coherence", "declaration"],
+        "rationale": {
+            "fr": f"L'état de l'exigence ({label_fr}) se déclare deux fois : par son état (`{status_path}`) et par "
+            f"le fait dédié du manifeste ({fields})"
+            + (f", lu par les règles écrites à la main ({', '.join(link['rules'])})" if link["rules"] else "")
+            + ". Les deux déclarations doivent dire la même chose : une exigence "
+            "déclarée remplie alors que le fait dédié dit le contraire (ou l'inverse) rend le rapport "
+            "indécidable.",
+            "en": f"The requirement ({label_en}) is declared twice: through its status (`{status_path}`) and "
+            f"through the manifest's dedicated fact ({fields})"
+            + (f", read by the hand-written rules ({', '.join(link['rules'])})" if link["rules"] else "")
+            + ". Both must say the same thing: a requirement declared met while "
+            "the dedicated fact says otherwise (or the reverse) leaves the report undecidable.",
+        },
+        "remediation": {
+            "fr": f"Corriger la déclaration fausse : `{status_path}` ou {fields}.",
+            "en": f"Fix whichever declaration is wrong: `{status_path}` or {fields}.",
+        },
+        "message": {
+            "fr": f"{label_fr} : l'état déclaré ({status_path}) contredit {fields}.",
+            "en": f"{label_en}: the declared status ({status_path}) contradicts {fields}.",
+        },
+        "references": references,
+        "provenance": {
+            "evidence": "inference",
+            "legal_basis": "bonne-pratique",
+            "verified": False,
+            "note": {
+                "fr": "Contrôle de cohérence propre à doctrine-lint : l'équivalence entre l'état de l'exigence et le "
+                "fait dédié est notre lecture de la source (tools/catalogues/liens.yaml).",
+                "en": "A doctrine-lint consistency check: that the requirement's status and the dedicated fact are "
+                "equivalent is our reading of the source (tools/catalogues/liens.yaml).",
+            },
+        },
+        "applies_when": _all(
+            [
+                {"path": status_path, "exists": True},
+                {"path": status_path, "in": [done_value, fail_value]},
+                link["declared"],
+            ]
+        ),
+        "check": _not(
+            _any(
+                [
+                    _all([{"path": status_path, "equals": done_value}, _not(link["done"])]),
+                    _all([{"path": status_path, "equals": fail_value}, link["done"]]),
+                ]
+            )
+        ),
+        "examples": [
+            {"outcome": "conforme", "manifest": with_status(_merged(example_base, link["met"]), done_value)},
+            {
+                "outcome": "conforme",
+                "manifest": with_status(_merged(example_base, link["unmet"]), fail_value),
+            },
+            {
+                "outcome": "non-conforme",
+                "note": "déclarée remplie, le fait dédié dit le contraire",
+                "manifest": with_status(_merged(example_base, link["unmet"]), done_value),
+            },
+            {
+                "outcome": "non-conforme",
+                "note": "déclarée non remplie, le fait dédié dit le contraire",
+                "manifest": with_status(_merged(example_base, link["met"]), fail_value),
+            },
+            {
+                "outcome": "non-applicable",
+                "note": "fait dédié non déclaré",
+                "manifest": with_status(example_base, done_value),
+            },
+        ],
+    }
+
+
+def _status_fragment(status_path: str, value: str) -> dict[str, Any]:
+    """`security.measures["X.1"]` or `ecodesign.criteria["1.2"]` as a manifest fragment."""
+    head, key = status_path.split("[", 1)
+    root, leaf = head.split(".")
+    return {root: {leaf: {json.loads(key.rstrip("]")): value}}}
+
+
+def _link_catalogue_rule(
+    rule: dict[str, Any],
+    link: dict[str, Any],
+    status_path: str,
+    done_value: str,
+    fragment: dict[str, Any],
+    label_fr: str,
+    label_en: str,
+) -> None:
+    """Mark a generated rule as counting the same requirement as hand-written rules: `same_as`,
+    the weight on one side only, and (unless `reads_field: false`) the dedicated fact read when the
+    status is not declared, with an example each way."""
+    ordered: dict[str, Any] = {}
+    for key, value in rule.items():
+        if key == "weight":
+            continue
+        ordered[key] = value
+        if key == "severity" and (link["weighs"] == "hand" or "weight" in rule):
+            ordered["weight"] = 0 if link["weighs"] == "hand" else rule["weight"]
+        if key == "tags" and link["rules"]:
+            ordered["same_as"] = list(link["rules"])
+    rule.clear()
+    rule.update(ordered)
+    fields = ", ".join(f"`{p}`" for p in _paths(link["done"]))
+    if not link["rules"]:
+        rule["rationale"]["fr"] += f"\n\nLe manifeste dit aussi l'état de cette mesure par {fields}."
+        rule["rationale"]["en"] += f"\n\nThe manifest also tells this measure's status through {fields}."
+    else:
+        _same_requirement_note(rule, link, fields)
+    if not link.get("reads_field", True):
+        return
+    _read_field(rule, link, status_path, done_value, fragment, label_fr, label_en, fields)
+
+
+def _same_requirement_note(rule: dict[str, Any], link: dict[str, Any], fields: str) -> None:
+    rule["rationale"]["fr"] += (
+        f"\n\nMême exigence que {', '.join(link['rules'])} (écrite à la main), qui lit {fields} ; "
+        + (
+            "seule cette règle-ci pèse dans les scores."
+            if link["weighs"] == "catalogue"
+            else "seule la règle écrite à la main pèse dans les scores (poids 0 ici)."
+        )
+    )
+    rule["rationale"]["en"] += (
+        f"\n\nSame requirement as {', '.join(link['rules'])} (hand-written), which reads {fields}; "
+        + (
+            "only this rule weighs in the scores."
+            if link["weighs"] == "catalogue"
+            else "only the hand-written rule weighs in the scores (weight 0 here)."
+        )
+    )
+
+
+def _read_field(
+    rule: dict[str, Any],
+    link: dict[str, Any],
+    status_path: str,
+    done_value: str,
+    fragment: dict[str, Any],
+    label_fr: str,
+    label_en: str,
+    fields: str,
+) -> None:
+    rule["check"] = _reading_field(status_path, done_value, link)
+    # an undeclared status must not leave the rule undecided before the dedicated fact is read
+    na = {"path": status_path, "equals": "non-applicable"}
+    guarded = _not(_all([{"path": status_path, "exists": True}, na]))
+    rule["applies_when"] = json.loads(
+        json.dumps(rule["applies_when"]).replace(json.dumps(_not(na)), json.dumps(guarded))
+    )
+    rule["remediation"]["fr"] += f" Sans état déclaré, la règle lit {fields}."
+    rule["remediation"]["en"] += f" With no declared status, the rule reads {fields}."
+    # keep the tier the original message gives, e.g. "Mesure FILTRE.5 (indispensable)"
+    tier_fr = rule["message"]["fr"].split(" : ", 1)[0].removeprefix(label_fr)
+    tier_en = rule["message"]["en"].split(": ", 1)[0].removeprefix(label_en)
+    rule["message"] = {
+        "fr": f"{label_fr}{tier_fr} : non remplie d'après {{path}} ({{value}})",
+        "en": f"{label_en}{tier_en}: not met according to {{path}} ({{value}})",
+    }
+    for example in rule["examples"]:
+        if example["outcome"] == "a-renseigner":
+            example["manifest"] = _without_fields(example["manifest"], link)
+    rule["examples"] += [
+        {
+            "outcome": "conforme",
+            "note": "état non déclaré, fait dédié favorable",
+            "manifest": _merged(fragment, link["met"]),
+        },
+        {
+            "outcome": "non-conforme",
+            "note": "état non déclaré, fait dédié défavorable",
+            "manifest": _merged(fragment, link["unmet"]),
+        },
+    ]
+
+
 def build_mss(data: Path) -> dict[str, Any]:
     measures = json.loads((data / "mss-mesures-v2.json").read_text(encoding="utf-8"))["mesures"]
     with (data / "mss-mesures-v2-niveaux.csv").open(encoding="utf-8") as fh:
@@ -329,6 +589,7 @@ def build_mss(data: Path) -> dict[str, Any]:
     texts = yaml.safe_load((CATALOGUES / "mss-textes.yaml").read_text(encoding="utf-8"))
     derivations = load_pack(REPO / "rules" / "dtne-securite.yaml").derivations
     candidates = _candidates()
+    links = _links("mss")
     rules = []
     for m in measures:
         mid, row, text = m["id"], rows[m["id"]], texts[m["id"]]
@@ -407,6 +668,24 @@ def build_mss(data: Path) -> dict[str, Any]:
                         {"outcome": "a-renseigner", "manifest": json.loads(json.dumps(fragment))},
                     ],
                 }
+            )
+            if mid in links:
+                _link_catalogue_rule(
+                    rules[-1], links[mid], status_path, "faite", fragment, f"Mesure {mid}", "Measure " + mid
+                )
+        if mid in links:
+            rules.append(
+                _coherence_rule(
+                    rule_id=f"MSS-{mid}-COHERENCE",
+                    label=(f"Mesure {mid}", f"Measure {mid}"),
+                    chapter=f"mss-{m['categorie']}",
+                    status_path=status_path,
+                    done_value="faite",
+                    fail_value="non-faite",
+                    link=links[mid],
+                    references=rules[-1]["references"][:1],
+                    example_base=_fragment_for(tiers[next(iter(tiers))], derivations, candidates),
+                )
             )
     return {
         "pack": {
@@ -492,6 +771,7 @@ def build_rgesn(data: Path) -> dict[str, Any]:
     texts = yaml.safe_load((CATALOGUES / "rgesn-textes.yaml").read_text(encoding="utf-8"))
     rules = []
     weights = {}
+    links = _links("rgesn")
     for c in criteria:
         num, text = c["numero"], texts[c["numero"]]
         family, fam_fr, fam_en = FAMILIES[c["thematique"]]
@@ -581,7 +861,25 @@ def build_rgesn(data: Path) -> dict[str, Any]:
                     "manifest": {"ecodesign": {"criteria": {num: "non-applicable"}}},
                 }
             )
+        if num in links:
+            _link_catalogue_rule(
+                rule, links[num], status_path, "valide", {}, f"Critère RGESN {num}", f"RGESN criterion {num}"
+            )
         rules.append(rule)
+        if num in links:
+            rules.append(
+                _coherence_rule(
+                    rule_id=f"RGESN-{num}-COHERENCE",
+                    label=(f"Critère RGESN {num}", f"RGESN criterion {num}"),
+                    chapter=f"rgesn-{family}",
+                    status_path=status_path,
+                    done_value="valide",
+                    fail_value="non-valide",
+                    link=links[num],
+                    references=rule["references"][:1],
+                    example_base={},
+                )
+            )
     return {
         "pack": {
             "id": "dtne-rgesn",

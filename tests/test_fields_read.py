@@ -1,0 +1,199 @@
+"""Every documented manifest field is read by some shipped rule, condition or derivation, or is
+in the allowlist below with the reason no rule needs it."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from doctrine_lint.packs import load_packs
+from doctrine_lint.resources import shipped_packs
+
+from .conftest import REPO
+
+# Fields no rule needs to read, with the reason.
+ALLOWED_UNREAD: dict[str, str] = {
+    "manifest_version": "format version of the manifest, checked by the schema",
+    "service.name": "descriptive: names the service in reports",
+    "service.editor": "descriptive: who publishes the service",
+    "service.url": "descriptive: where the service lives",
+    "service.description": "descriptive free text",
+    "service.version": "descriptive: the service's own version",
+    "service.contacts.email": "contact details (role and name are read)",
+    "service.contacts.url": "contact details (role and name are read)",
+    **{
+        f"derogations.{f}": "waiver data: read by the waiver engine (doctrine_lint/waivers.py), not by rules"
+        for f in ("rule", "path", "justification", "approver", "granted", "expires", "clause")
+    },
+    "hosting.provider": "descriptive: the host's name; facts about it have their own fields",
+    "interoperability.apis.url": "descriptive: where the API lives (its name is the identity key)",
+    "interoperability.data_flows.partner": "descriptive: the other end of a flow",
+    "personal_data.sub_processors.purpose": "descriptive free text; country and name are read",
+    "security.pentest.scope": "descriptive free text on what was tested",
+    "ecodesign.referent": "contact: who answers for eco-design (a person, not a fact to check)",
+    "security.incident_response.contact": "contact: who handles incidents (a person, not a fact to check)",
+}
+
+# Substantive fields still without a rule (issue 8 follow-up): listed so that the test fails for
+# any *new* documented field nobody reads; each entry must go once a rule reads it.
+PENDING_RULES: dict[str, str] = {
+    "accessibility.declaration_date": "RGAA statement freshness: no source read for a delay yet",
+    "gar.requested_attributes": "GAR attribute minimisation: needs the GAR attribute list",
+    "gar.scolomfr_version": "ScoLOMfr version expected by the GAR: version not confirmed",
+    "hosting.availability_target": "availability target vs criticality: no threshold in the sources",
+    "hosting.backups.frequency": "backup frequency vs RPO (hosting.rpo_hours): coherence rule to write",
+    "identity.provisioning.frequency": "account provisioning frequency: no requirement read",
+    "interoperability.apis.authentication": "API authentication methods: candidate RI rule, inferred",
+    "interoperability.apis.documented": "overlaps RI-2.1-API-OPENAPI: decide link or removal",
+    "interoperability.reversibility.delay_days": "reversibility delay: no figure in the sources read",
+    "personal_data.aipd.date": "DPIA review date: CNIL review cadence not read",
+    "personal_data.purposes": "purposes listed (register content, RGPD.1): rule to write",
+    "security.homologation.validity_months": "homologation duration ≤ decision's validity: rule to write",
+    "security.pentest.qualified_provider": "PASSI-qualified auditor (MSS AUDIT measures): link to write",
+    "security.vulnerability_handling.disclosure_policy_url": "overlaps INCIDENT.6: decide link",
+    "security.vulnerability_handling.patch_delay_days": "patch delay (MSS MCO_MCS.4/.17): threshold not read",
+}
+
+_INDEX = re.compile(r'\[(?:\*|\d+|"[^"]*")\]')
+
+
+def _norm(path: str) -> str:
+    return _INDEX.sub("", path.removeprefix("$root."))
+
+
+def _join(base: str, path: str) -> str:
+    if path == "$self":
+        return base
+    if path.startswith("$root."):
+        return _norm(path)
+    return f"{base}.{_norm(path)}" if base else _norm(path)
+
+
+def read_paths(cond: Any, base: str = "") -> Iterator[str]:
+    """Manifest paths (indexes dropped) a raw condition reads, relative paths resolved against
+    the list they are evaluated on (`count.where`, `among`)."""
+    if isinstance(cond, list):
+        for item in cond:
+            yield from read_paths(item, base)
+        return
+    if not isinstance(cond, dict):
+        return
+    here = _join(base, cond["path"]) if isinstance(cond.get("path"), str) else None
+    if here is not None:
+        yield here
+    for key, value in cond.items():
+        if key == "path":
+            continue
+        if key == "count" and isinstance(value, dict) and here is not None:
+            yield from read_paths(value.get("where"), here)
+        elif key == "among":
+            target = value if isinstance(value, str) else value.get("path")
+            target_path = _join(base, target)
+            yield target_path
+            if isinstance(value, dict):
+                yield from read_paths(value.get("where"), target_path)
+                if isinstance(value.get("field"), str):
+                    yield f"{target_path}.{value['field']}"
+        elif key in ("compare_to",) and isinstance(value, dict) and isinstance(value.get("path"), str):
+            yield _join(base, value["path"])
+        elif (
+            key == "not_older_than" and isinstance(value, dict) and isinstance(value.get("relative_to"), str)
+        ):
+            yield _join(base, value["relative_to"])
+        else:
+            yield from read_paths(value, base)
+
+
+def all_read_paths() -> set[str]:
+    out: set[str] = set()
+    for pack in load_packs():
+        for rule in pack.rules:
+            out.update(read_paths(rule.raw_applies_when))
+            if rule.raw_scope:
+                scope = _norm(rule.raw_scope["path"])
+                out.add(scope)
+                out.update(read_paths(rule.raw_scope.get("where"), scope))
+                out.update(f"{scope}.{f}" for f in rule.raw_scope.get("label") or ())
+                out.update(read_paths(rule.raw_check, scope))
+            else:
+                out.update(read_paths(rule.raw_check))
+    for pack in load_packs():
+        # identity keys name an element in messages, waivers and baselines
+        out.update(f"{_norm(lst)}.{f}" for lst, fields in pack.identity_keys.items() for f in fields)
+    for path in shipped_packs():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.update(read_paths(list((data.get("conditions") or {}).values())))
+        for derivation in data.get("derive") or ():
+            out.update(read_paths([c["when"] for c in derivation.get("cases") or ()]))
+            if "aggregate" in derivation:
+                out.add(_norm(derivation["aggregate"]["statuses"]))
+    return {p for p in out if not p.startswith("$")}
+
+
+def documented_fields() -> set[str]:
+    schema = json.loads((REPO / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    defs = schema.get("$defs", {})
+    out: set[str] = set()
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs[node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        node = resolve(node)
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            items = resolve(node["items"])
+            if "properties" in items:
+                walk(items, prefix)
+                return
+        props = node.get("properties")
+        if props:
+            for name, sub in props.items():
+                walk(sub, f"{prefix}.{name}" if prefix else name)
+        else:
+            out.add(prefix)  # a leaf, or a map keyed by id (security.measures, ecodesign.criteria)
+
+    walk(schema, "")
+    return out
+
+
+def _covered(field: str, read: set[str]) -> bool:
+    # reading a path under a field reads the field; reading a whole object reads its leaves only
+    # when the condition is about the object itself (count, exists) — so a leaf needs its own path
+    return field in read or any(r.startswith(field + ".") for r in read)
+
+
+def test_every_documented_field_is_read_by_a_rule() -> None:
+    read = all_read_paths()
+    known = ALLOWED_UNREAD.keys() | PENDING_RULES.keys()
+    unread = sorted(f for f in documented_fields() if not _covered(f, read) and f not in known)
+    assert unread == [], "documented manifest fields read by no rule: " + ", ".join(unread)
+
+
+def test_the_fields_named_in_the_issue_are_read() -> None:
+    read = all_read_paths()
+    for field in (
+        "hosting.non_eu_law_exposure",
+        "accessibility.audit_scope",
+        "security.protections.login_throttling",
+        "security.session_timeout_minutes",
+        "hosting.continuity_plan",
+        "hosting.recovery_plan",
+        "hosting.rto_hours",
+        "hosting.rpo_hours",
+        "interoperability.export_formats",
+    ):
+        assert _covered(field, read), field
+
+
+def test_the_allowlist_names_documented_unread_fields_only() -> None:
+    read = all_read_paths()
+    fields = documented_fields()
+    for field in ALLOWED_UNREAD.keys() | PENDING_RULES.keys():
+        assert field in fields, f"{field}: not a documented field"
+        assert not _covered(field, read), f"{field} is read by a rule: take it off the allowlist"
