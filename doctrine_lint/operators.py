@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import ISO_DATE, as_date, parse_date, subtract
-from .document import PathKey
+from .document import PathKey, format_path
 from .jsonsubset import compile_schema
 from .logic import (
     FALSE,
@@ -95,11 +95,15 @@ def element_test(
         rooted = path.rooted
         anchored: PathKey = ("$root", *keys)  # type: ignore[arg-type]
 
+        # the fact a miss asks for is the whole path, whatever key is missing: named once
+        fact = format_path(keys)
+
         def run_single(data: Any, ctx: Context) -> Verdict:
-            # Fast walk for the common plain path; the full resolver only explains a miss.
+            # Fast walk for the common plain path, a miss included (no resolver needed: the
+            # missing path is the prefix walked so far, the fact is the whole path).
             start = ctx.root if rooted and ctx.root is not None else data
             value = start
-            for key in keys:
+            for i, key in enumerate(keys):
                 if isinstance(value, dict) and isinstance(key, str):
                     value = value.get(key)
                 elif isinstance(value, list) and isinstance(key, int) and key < len(value):
@@ -107,8 +111,8 @@ def element_test(
                 else:
                     value = None
                 if value is None:
-                    res = walk(data, path, ctx)
-                    return Verdict(UNKNOWN, res.missing[0], None, gaps(res))
+                    gone: PathKey = keys[: i + 1] if start is data else anchored[: i + 2]  # type: ignore[assignment]
+                    return Verdict(UNKNOWN, gone, None, [(gone, fact)])
             where = keys if start is data else anchored
             return Verdict(TRUE if predicate(value, ctx) else FALSE, where, value)  # type: ignore[arg-type]
 
@@ -516,8 +520,6 @@ def _join(prefix: PathKey, path: PathKey) -> PathKey:
 
 def _join_text(prefix: PathKey, path: PathKey, text: str) -> str:
     """The fact to declare inside an element, named from the list's own path."""
-    from .document import format_path
-
     if path[:1] in (("$root",), ("$derived",)):
         return text
     head = format_path(prefix)

@@ -154,11 +154,20 @@ def compute(
         if chap is None:
             chap = chapters[key] = ScoreLine(f.chapter, chapter_titles.get(key, Text(f.chapter)))
         _add(chap, f, outcome, waived_as_conforme)
+        if outcome is _NON_APPLICABLE:
+            continue
+        # parts only need their weights (counts and contributions live in the chapters)
         part_key = (f.referentiel, f.pack_id if f.pack_id in shares else DOCTRINE_PART)
         part = parts.get(part_key)
         if part is None:
             part = parts[part_key] = ScoreLine(part_key[1], Text(part_key[1]))
-        _add(part, f, outcome, waived_as_conforme)
+        waived = waived_as_conforme and outcome is _DEROGATION
+        part.possible += f.weight
+        if outcome is _CONFORME or waived:
+            part.earned += f.weight
+            part.decided += f.weight
+        elif outcome is _NON_CONFORME:
+            part.decided += f.weight
     # Référentiel and overall lines sum chapter lines (counts, weights, blocking failures) and
     # compose their rates from their parts.
     for (ref_key, _), chap in chapters.items():
