@@ -44,7 +44,6 @@ PENDING_RULES: dict[str, str] = {
     "accessibility.declaration_date": "RGAA statement freshness: no source read for a delay yet",
     "gar.requested_attributes": "GAR attribute minimisation: needs the GAR attribute list",
     "gar.scolomfr_version": "ScoLOMfr version expected by the GAR: version not confirmed",
-    "hosting.availability_target": "availability target vs criticality: no threshold in the sources",
     "hosting.backups.frequency": "backup frequency vs RPO (hosting.rpo_hours): coherence rule to write",
     "identity.provisioning.frequency": "account provisioning frequency: no requirement read",
     "interoperability.apis.authentication": "API authentication methods: candidate RI rule, inferred",
