@@ -41,14 +41,7 @@ ALLOWED_UNREAD: dict[str, str] = {
 # Substantive fields still without a rule (issue 8 follow-up): listed so that the test fails for
 # any *new* documented field nobody reads; each entry must go once a rule reads it.
 PENDING_RULES: dict[str, str] = {
-    "accessibility.declaration_date": "RGAA statement freshness: no source read for a delay yet",
-    "gar.requested_attributes": "GAR attribute minimisation: needs the GAR attribute list",
-    "gar.scolomfr_version": "ScoLOMfr version expected by the GAR: version not confirmed",
     "hosting.backups.frequency": "backup frequency vs RPO (hosting.rpo_hours): coherence rule to write",
-    "identity.provisioning.frequency": "account provisioning frequency: no requirement read",
-    "interoperability.apis.authentication": "API authentication methods: candidate RI rule, inferred",
-    "interoperability.apis.documented": "overlaps RI-2.1-API-OPENAPI: decide link or removal",
-    "interoperability.reversibility.delay_days": "reversibility delay: no figure in the sources read",
     "personal_data.aipd.date": "DPIA review date: CNIL review cadence not read",
     "personal_data.purposes": "purposes listed (register content, RGPD.1): rule to write",
     "security.homologation.validity_months": "homologation duration ≤ decision's validity: rule to write",
