@@ -45,17 +45,10 @@ PENDING_RULES: dict[str, str] = {
     "gar.requested_attributes": "GAR attribute minimisation: needs the GAR attribute list",
     "gar.scolomfr_version": "ScoLOMfr version expected by the GAR: version not confirmed",
     "hosting.availability_target": "availability target vs criticality: no threshold in the sources",
-    "hosting.backups.frequency": "backup frequency vs RPO (hosting.rpo_hours): coherence rule to write",
     "identity.provisioning.frequency": "account provisioning frequency: no requirement read",
     "interoperability.apis.authentication": "API authentication methods: candidate RI rule, inferred",
     "interoperability.apis.documented": "overlaps RI-2.1-API-OPENAPI: decide link or removal",
     "interoperability.reversibility.delay_days": "reversibility delay: no figure in the sources read",
-    "personal_data.aipd.date": "DPIA review date: CNIL review cadence not read",
-    "personal_data.purposes": "purposes listed (register content, RGPD.1): rule to write",
-    "security.homologation.validity_months": "homologation duration ≤ decision's validity: rule to write",
-    "security.pentest.qualified_provider": "PASSI-qualified auditor (MSS AUDIT measures): link to write",
-    "security.vulnerability_handling.disclosure_policy_url": "overlaps INCIDENT.6: decide link",
-    "security.vulnerability_handling.patch_delay_days": "patch delay (MSS MCO_MCS.4/.17): threshold not read",
 }
 
 _INDEX = re.compile(r'\[(?:\*|\d+|"[^"]*")\]')
