@@ -19,7 +19,7 @@ from typing import Any
 from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
 from .errors import PackError
-from .logic import FALSE, TRUE, Context, Verdict, gaps, reached_list, walk
+from .logic import FALSE, TRUE, Context, Verdict, fact_under, gaps, reached_list, walk
 from .model import Finding, Location, Outcome, Text, worst_outcome
 from .packs import Rule
 from .paths import ROOT
@@ -83,23 +83,13 @@ def _absolute(prefix: PathKey, path: PathKey | None) -> PathKey:
     return (*prefix, *path)
 
 
-def _absolute_text(prefix: PathKey, path: PathKey, text: str) -> str:
-    """The fact to declare, named from the manifest root (`path` says where it was read from)."""
-    if path[:1] in ((ROOT,), (DERIVED_ROOT,)):
-        return text
-    head = format_path(prefix)
-    if not text:
-        return head
-    return head + (text if text.startswith("[") else "." + text)
-
-
 def _rebase(v: Verdict, prefix: PathKey) -> Verdict:
     """The verdict of an element's check with every path made absolute."""
     return Verdict(
         v.state,
         _absolute(prefix, v.path),
         v.value,
-        [(_absolute(prefix, p), _absolute_text(prefix, p, t)) for p, t in v.missing],
+        [(_absolute(prefix, p), fact_under(prefix, p, t)) for p, t in v.missing],
         v.other,
         [(_absolute(prefix, p), x) for p, x in v.elements] if v.elements else None,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, Protocol
 
-from .document import PathKey
+from .document import PathKey, format_path
 from .paths import FieldPath, Resolution, resolve
 
 TRUE: Final = 1
@@ -87,3 +87,14 @@ def list_prefix(path: FieldPath, ctx: Context, data: Any) -> PathKey:
     if path.rooted and ctx.root is not None and ctx.root is not data:
         return ("$root", *prefix)
     return prefix
+
+
+def fact_under(prefix: PathKey, path: PathKey, text: str) -> str:
+    """A fact to declare found inside the element at `prefix`, named from the manifest root:
+    facts read from the root (`$root.`, `$derived.`) are already so named."""
+    if path[:1] in (("$root",), ("$derived",)):
+        return text
+    head = format_path(prefix)
+    if not text:
+        return head
+    return head + (text if text.startswith("[") else "." + text)

@@ -57,7 +57,7 @@ class Outcome(StrEnum):
 _ZERO_COUNTS = {o.value: 0 for o in Outcome}
 
 # How a rule's occurrences combine into the one outcome it is scored with: the worst wins.
-_WORST_FIRST = {
+OUTCOME_RANK: dict[Outcome, int] = {
     Outcome.NON_CONFORME: 4,
     Outcome.A_RENSEIGNER: 3,
     Outcome.DEROGATION: 2,
@@ -70,7 +70,7 @@ def worst_outcome(outcomes: Iterable[Outcome]) -> Outcome:
     """A rule's outcome from its occurrences: non conforme if any element fails, else à
     renseigner if any is undecided, else dérogation if any is waived, else conforme, else non
     applicable (a rule with no occurrence at all is non applicable)."""
-    return max(outcomes, key=_WORST_FIRST.__getitem__, default=Outcome.NON_APPLICABLE)
+    return max(outcomes, key=OUTCOME_RANK.__getitem__, default=Outcome.NON_APPLICABLE)
 
 
 class Evidence(StrEnum):

@@ -26,6 +26,7 @@ from .logic import (
     Predicate,
     SubConditions,
     Verdict,
+    fact_under,
     gaps,
     list_prefix,
     reached_list,
@@ -488,7 +489,7 @@ def _count_matching(path: FieldPath, matcher: Evaluator, lo: int | None, hi: int
                 matched.append((where_, item))
             elif v.state == UNKNOWN:
                 undecided_elements += 1
-                undecided += [(_join(where_, p), _join_text(where_, p, t)) for p, t in v.missing]
+                undecided += [(_join(where_, p), fact_under(where_, p, t)) for p, t in v.missing]
         return at, sure, undecided_elements, undecided, matched
 
     def run(data: Any, ctx: Context) -> Verdict:
@@ -516,16 +517,6 @@ def _join(prefix: PathKey, path: PathKey) -> PathKey:
     if path[:1] == ("$root",) or path[:1] == ("$derived",):
         return path
     return (*prefix, *path)
-
-
-def _join_text(prefix: PathKey, path: PathKey, text: str) -> str:
-    """The fact to declare inside an element, named from the list's own path."""
-    if path[:1] in (("$root",), ("$derived",)):
-        return text
-    head = format_path(prefix)
-    if not text:
-        return head
-    return head + (text if text.startswith("[") else "." + text)
 
 
 # --- compare_to --------------------------------------------------------------------------------
@@ -629,7 +620,7 @@ def _build_among(call: Call) -> Evaluator:
                 if state == FALSE:
                     continue
                 if state == UNKNOWN:
-                    facts += [(_join(where_, p), _join_text(where_, p, t)) for p, t in verdict.missing]
+                    facts += [(_join(where_, p), fact_under(where_, p, t)) for p, t in verdict.missing]
             if field_path is not None:
                 found = walk(item, field_path, inner).found
                 if not found:

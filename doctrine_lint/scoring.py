@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Finding, Outcome, ScoreLine, Severity, Text, chapter_key
+from .model import OUTCOME_RANK, Finding, Outcome, ScoreLine, Severity, Text, chapter_key
 from .packs import Pack
+from .synthetic import DEROGATIONS_PACK
 
 # Enum members bound once: attribute access on an Enum class is slow on hot paths.
 _NON_APPLICABLE = Outcome.NON_APPLICABLE
@@ -49,24 +50,15 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 }
 
 
-_WORSE = {
-    _NON_CONFORME: 4,
-    _A_RENSEIGNER: 3,
-    _DEROGATION: 2,
-    _CONFORME: 1,
-    _NON_APPLICABLE: 0,
-}
-
-
 def per_rule(findings: Iterable[Finding]) -> list[tuple[Finding, Outcome]]:
     """Each rule once, in order of first appearance: its first finding (for its metadata) and
     the outcome it is scored with, the worst of its occurrences (as `model.worst_outcome`). A
     waiver's own findings (expired, refused…) are reported, not scored or counted."""
     out: list[list[Any]] = []
     index: dict[str, int] = {}
-    rank = _WORSE
+    rank = OUTCOME_RANK
     for f in findings:
-        if f.pack_id == "derogations":
+        if f.pack_id == DEROGATIONS_PACK:
             continue
         at = index.get(f.rule_id)
         if at is None:
