@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..chapters import PLACEMENT_NOTE, chapter_label
+from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..document import format_path
 from ..i18n import evidence, outcome, severity, status, t
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity
+from ..packs import Pack
 from ..paths import PathSyntaxError, parse_path
 from . import RenderOptions
 from .json_report import pack_stamp
@@ -306,10 +307,20 @@ def _weighting(line: ScoreLine, lang: str, names: dict[str, str]) -> str:
     return f"{t('weighting', lang)} : " + " · ".join(shown)
 
 
-def _scores(result: ManifestResult, lang: str) -> ScoresView:
+def part_names(packs: list[Pack], lang: str) -> dict[str, str]:
+    """How people call a catalogue pack in a weighting: the text its chapters come from
+    ("MonServiceSécurisé", "RGESN 2024"), else its id."""
+    names: dict[str, str] = {"doctrine": t("doctrine_part", lang)}
+    for pack in packs:
+        sources = {c.source.get(lang) for c in pack.chapters.values() if isinstance(c, Chapter) and c.source}
+        names[pack.id] = sources.pop() if len(sources) == 1 else pack.id
+    return names
+
+
+def _scores(result: ManifestResult, lang: str, packs: dict[str, str]) -> ScoresView:
     s = result.scores
     # names of the weighted parts: the doctrine's rules, catalogue packs, référentiels
-    names = {"doctrine": t("doctrine_part", lang), **{r.key: r.title.get(lang) for r in s.referentiels}}
+    names = {**packs, **{r.key: r.title.get(lang) for r in s.referentiels}}
     refs = [
         ReferentielScores(
             _row(1, ref.title.get(lang), ref, lang, names),
@@ -602,7 +613,9 @@ def _service(result: ManifestResult, lang: str) -> tuple[str | None, list[tuple[
     return (str(name) if name else None), facts
 
 
-def manifest_view(result: ManifestResult, titles: dict[str, str], opts: RenderOptions) -> ManifestView:
+def manifest_view(
+    result: ManifestResult, titles: dict[str, str], opts: RenderOptions, parts: dict[str, str] | None = None
+) -> ManifestView:
     lang = opts.lang
     name, service = _service(result, lang)
     chapters, todo = _findings(result, titles, opts)
@@ -613,7 +626,7 @@ def manifest_view(result: ManifestResult, titles: dict[str, str], opts: RenderOp
         sha256=result.sha256,
         name=name,
         service=service,
-        scores=_scores(result, lang),
+        scores=_scores(result, lang, parts or {"doctrine": t("doctrine_part", lang)}),
         profile=[
             ProfileCheckView(c.requirement.get(lang), c.expected.get(lang), c.actual.get(lang), c.ok)
             for c in result.profile
@@ -658,11 +671,12 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
     lang = "en" if opts.lang == "en" else "fr"
     opts = RenderOptions(lang=lang, show_all=opts.show_all)
     titles = {r.id: r.title.get(lang) for r in report.rules}
+    parts = part_names(report.packs, lang)
     return ReportView(
         lang,
         t("report_title", lang),
         _stamp(report, lang),
         [str(p) for p in report.errors],
-        [manifest_view(r, titles, opts) for r in report.results],
+        [manifest_view(r, titles, opts, parts) for r in report.results],
         PLACEMENT_NOTE.get(lang),
     )
