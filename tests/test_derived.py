@@ -380,3 +380,40 @@ def test_a_family_where_every_criterion_is_not_applicable_has_no_score() -> None
     facts = compute_derived({"ecodesign": {"criteria": na}}, DERIVATIONS, CTX).facts
     assert facts["score_rgesn_7"].value is None
     assert facts["score_rgesn"].value == 0.0
+
+
+# The RGAA versions are data: the schema lists the versions a manifest may declare, the pack
+# (derived fact rgaa_version_statut) says which is current, which are still admitted and which
+# are out of date. Adding a version (RGAA 5) touches these two files only (docs/maintenance.md).
+RGAA_STATUSES = {"en-vigueur", "acceptee", "perimee"}
+
+
+def _rgaa_versions_in_schema() -> list[str]:
+    import json
+
+    from .conftest import REPO
+
+    schema = json.loads((REPO / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    return list(schema["properties"]["accessibility"]["properties"]["rgaa_version"]["enum"])
+
+
+@pytest.mark.parametrize("version", _rgaa_versions_in_schema())
+def test_every_rgaa_version_of_the_schema_has_a_status_in_the_pack(version: str) -> None:
+    fact = compute_derived({"accessibility": {"rgaa_version": version}}, DERIVATIONS, CTX).facts
+    assert fact["rgaa_version_statut"].value in RGAA_STATUSES, version
+    assert fact["rgaa_version_statut"].origin == ("accessibility", "rgaa_version")
+
+
+def test_one_rgaa_version_is_current_and_the_doctrine_s_own_is_admitted() -> None:
+    status = {
+        v: compute_derived({"accessibility": {"rgaa_version": v}}, DERIVATIONS, CTX)
+        .facts["rgaa_version_statut"]
+        .value
+        for v in _rgaa_versions_in_schema()
+    }
+    assert [v for v, s in status.items() if s == "en-vigueur"] == ["4.1.2"]
+    assert status["4.1"] == "acceptee" and status["4.0"] == "perimee"
+    undeclared = compute_derived({"accessibility": {}}, DERIVATIONS, CTX).facts["rgaa_version_statut"]
+    assert undeclared.value is None and [p for p, _ in undeclared.missing] == [
+        ("accessibility", "rgaa_version")
+    ]
