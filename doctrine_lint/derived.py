@@ -15,7 +15,7 @@ from typing import Any
 
 from .conditions import FALSE, TRUE, Context, Evaluator
 from .document import PathKey
-from .model import Finding, Outcome, Severity, Text, worst_outcome
+from .model import Finding, Outcome, Severity, Text, round_half_up, worst_outcome
 from .paths import FieldPath, resolve
 
 DERIVED_ROOT = "$derived"
@@ -133,7 +133,7 @@ def _weighted_ratio(agg: WeightedRatio, view: dict[str, Any]) -> tuple[float | N
             earned += weight
     if possible <= 0:
         return None, origin
-    return round(agg.scale * earned / possible, agg.digits), origin
+    return round_half_up(agg.scale * earned / possible, agg.digits), origin
 
 
 def locate_derived(path: PathKey, derived: Derived) -> PathKey:

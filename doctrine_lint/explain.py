@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from .chapters import chapter_label
 from .i18n import evidence, legal_basis, outcome, severity, status, t
 from .linter import ManifestResult
 from .model import Evidence, Finding, Outcome, ScoreLine
+from .model import pct as percent
 from .packs import Pack, Rule
 
 
@@ -100,8 +100,9 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
     s = result.scores
 
     def pct(ratio: float | None) -> str:
-        # rounded down like every report, so that the figures agree
-        return "—" if ratio is None else f"{math.floor(1000.0 * ratio + 1e-9) / 10.0:.1f} %"
+        # rounded like every report, so that the figures agree
+        shown = percent(ratio)
+        return "—" if shown is None else f"{shown:.1f} %"
 
     def head(label: str, line: ScoreLine) -> str:
         rates = (

@@ -6,9 +6,9 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
 from functools import lru_cache
 from typing import Any
@@ -227,16 +227,16 @@ class ScoreLine:
 
     @property
     def score(self) -> float | None:
-        """The conformity rate in percent, rounded down (a 100.0 % is always exact)."""
-        return _floor_pct(self.ratio)
+        """The conformity rate in percent, rounded half up (a 100.0 % is always exact)."""
+        return pct(self.ratio)
 
     @property
     def completeness(self) -> float | None:
-        return _floor_pct(self.completeness_ratio)
+        return pct(self.completeness_ratio)
 
     @property
     def progress(self) -> float | None:
-        return _floor_pct(self.progress_ratio)
+        return pct(self.progress_ratio)
 
     @property
     def status(self) -> str | None:
@@ -255,6 +255,19 @@ class ScoreLine:
         return "conforme" if complete is not None and complete >= 1.0 - 1e-12 else "incomplet"
 
 
-def _floor_pct(ratio: float | None) -> float | None:
-    # rounded down, so that a rate shown as 100.0 % is always complete
-    return None if ratio is None else math.floor(1000.0 * ratio + 1e-9) / 10.0
+def round_half_up(value: float, digits: int) -> float:
+    """Round as a spreadsheet shows a number (the RGESN workbook in Excel or LibreOffice, Ara's
+    `Math.round`): on the decimal value to 15 significant digits, halves away from zero. Python's
+    `round` works on the binary float and rounds halves to even: 84.35 (stored as 84.3499…)
+    would give 84.3, and 81.25 would give 81.2."""
+    shown = Decimal(format(value, ".15g"))
+    return float(shown.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def pct(ratio: float | None) -> float | None:
+    """A ratio as a percentage to a tenth, rounded half up like the official tools; a rate below
+    100 % never shows as 100.0 (99.96 % shows 99.9)."""
+    if ratio is None:
+        return None
+    shown = round_half_up(100.0 * ratio, 1)
+    return 99.9 if shown >= 100.0 and ratio < 1.0 - 1e-12 else shown

@@ -18,6 +18,7 @@ from doctrine_lint.derived import (
     WeightedRatio,
     compute_derived,
     compute_metrics,
+    round_half_up,
 )
 from doctrine_lint.document import load_document
 from doctrine_lint.engine import evaluate
@@ -306,3 +307,113 @@ def test_metric_is_withheld_when_the_selection_leaves_out_some_of_its_rules() ->
     )
     (metric,) = __import__("json").loads(result.stdout)["manifests"][0]["metrics"]
     assert metric["value"] is None and metric["rules"] == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "shown"),
+    [
+        (84.35, 1, 84.4),  # stored as 84.34999…: Python's round gives 84.3
+        (100 * 0.8435, 1, 84.4),  # 84.35000000000001 after the product
+        (81.25, 1, 81.3),  # an exact binary half: Python rounds it to even, 81.2
+        (56.25, 1, 56.3),
+        (0.05, 1, 0.1),
+        (99.95, 1, 100.0),
+        (84.34, 1, 84.3),
+        (84.349, 1, 84.3),
+        (2.675, 2, 2.68),
+        (12.5, 0, 13.0),
+        (13.5, 0, 14.0),
+        (0.0, 1, 0.0),
+    ],
+)
+def test_weighted_ratios_round_halves_up_like_the_rgesn_workbook(
+    value: float, digits: int, shown: float
+) -> None:
+    assert round_half_up(value, digits) == shown
+
+
+# Family scores at a .x5 boundary, with the official weights (1.5 prioritaire, 1.25 recommandé,
+# 1 modéré): the workbook shows them rounded half up.
+@pytest.mark.parametrize(
+    ("fact", "criteria", "score"),
+    [
+        (
+            "score_rgesn_5",
+            {
+                "5.1": "valide",
+                "5.2": "valide",
+                "5.3": "valide",
+                "5.4": "valide",
+                "5.5": "non-valide",
+                "5.6": "valide",
+            }
+            | {"5.7": "non-applicable", "5.8": "non-applicable"},
+            81.3,  # 6.5 / 8
+        ),
+        (
+            "score_rgesn_6",
+            {
+                "6.1": "valide",
+                "6.2": "valide",
+                "6.3": "valide",
+                "6.4": "en-cours",
+                "6.5": "a-evaluer",
+                "6.6": "valide",
+            },
+            56.3,  # 4.5 / 8, 6.7 undeclared counts as à évaluer
+        ),
+        ("score_rgesn_7", {"7.1": "valide", "7.2": "non-valide", "7.3": "non-applicable"}, 31.3),  # 1.25 / 4
+        ("score_rgesn_7", {"7.1": "valide", "7.2": "valide", "7.3": "valide", "7.4": "valide"}, 100.0),
+        ("score_rgesn_7", {"7.1": "non-applicable", "7.2": "non-applicable", "7.3": "non-applicable"}, 0.0),
+        ("score_rgesn_9", {"9.1": "non-applicable"}, 0.0),  # 9.1 applies to every service
+        ("score_rgesn", {"7.1": "valide"}, 1.2),  # 1.25 / 100.25 = 1.2469
+    ],
+)
+def test_rgesn_family_scores_match_the_workbook(fact: str, criteria: dict[str, str], score: float) -> None:
+    facts = compute_derived({"ecodesign": {"criteria": criteria}}, DERIVATIONS, CTX).facts
+    assert facts[fact].value == score
+
+
+def test_a_family_where_every_criterion_is_not_applicable_has_no_score() -> None:
+    # the workbook shows « Non applicable » when a family's denominator is 0
+    na = {f"7.{n}": "non-applicable" for n in range(1, 5)}
+    facts = compute_derived({"ecodesign": {"criteria": na}}, DERIVATIONS, CTX).facts
+    assert facts["score_rgesn_7"].value is None
+    assert facts["score_rgesn"].value == 0.0
+
+
+# The RGAA versions are data: the schema lists the versions a manifest may declare, the pack
+# (derived fact rgaa_version_statut) says which is current, which are still admitted and which
+# are out of date. Adding a version (RGAA 5) touches these two files only (docs/maintenance.md).
+RGAA_STATUSES = {"en-vigueur", "acceptee", "perimee"}
+
+
+def _rgaa_versions_in_schema() -> list[str]:
+    import json
+
+    from .conftest import REPO
+
+    schema = json.loads((REPO / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    return list(schema["properties"]["accessibility"]["properties"]["rgaa_version"]["enum"])
+
+
+@pytest.mark.parametrize("version", _rgaa_versions_in_schema())
+def test_every_rgaa_version_of_the_schema_has_a_status_in_the_pack(version: str) -> None:
+    fact = compute_derived({"accessibility": {"rgaa_version": version}}, DERIVATIONS, CTX).facts
+    assert fact["rgaa_version_statut"].value in RGAA_STATUSES, version
+    assert fact["rgaa_version_statut"].origin == ("accessibility", "rgaa_version")
+
+
+def test_one_rgaa_version_is_current_and_the_doctrine_s_own_is_admitted() -> None:
+    status = {
+        v: compute_derived({"accessibility": {"rgaa_version": v}}, DERIVATIONS, CTX)
+        .facts["rgaa_version_statut"]
+        .value
+        for v in _rgaa_versions_in_schema()
+    }
+    assert [v for v, s in status.items() if s == "en-vigueur"] == ["4.1.2"]
+    assert status["4.1"] == "acceptee" and status["4.0"] == "perimee"
+    undeclared = compute_derived({"accessibility": {}}, DERIVATIONS, CTX).facts["rgaa_version_statut"]
+    assert undeclared.value is None and [p for p, _ in undeclared.missing] == [
+        ("accessibility", "rgaa_version")
+    ]

@@ -197,7 +197,7 @@ def test_status_thresholds_on_conformity_with_incomplete(
 
 def test_status_and_score_use_the_unrounded_ratio() -> None:
     line = ScoreLine("k", Text("k"), earned=100, decided=100.01, possible=100.01)
-    assert line.score == 99.9  # rounded down: 100.0 % is only shown when exact
+    assert line.score == 99.9  # 100.0 % is only shown when exact
     assert line.status == "partiellement-conforme"
     complete = ScoreLine("k", Text("k"), earned=100, decided=100, possible=100.01)
     assert complete.score == 100.0 and complete.completeness == 99.9 and complete.status == "incomplet"
@@ -229,3 +229,20 @@ def test_a_rule_that_fails_to_evaluate_is_a_pack_error(write: Callable[..., Path
     doc = load_document(write("a: 1\n", "m.yaml"))
     with pytest.raises(PackError, match="E-1-MFA : évaluation impossible"):
         evaluate(doc, [rule], TODAY)
+
+
+@pytest.mark.parametrize(
+    ("earned", "decided", "shown"),
+    [
+        (84.35, 100, 84.4),  # an RGESN family at 84.35 %: the workbook shows it rounded half up
+        (6.5, 8, 81.3),  # 81.25 %, an exact binary half
+        (22, 33, 66.7),
+        (1, 3, 33.3),
+        (99.95, 100, 99.9),  # would round to 100.0: a rate below 100 % never shows it
+        (0.04, 100, 0.0),
+        (100, 100, 100.0),
+    ],
+)
+def test_displayed_rates_round_half_up_to_a_tenth(earned: float, decided: float, shown: float) -> None:
+    line = ScoreLine("k", Text("k"), earned=earned, decided=decided, possible=decided)
+    assert (line.score, line.progress, line.completeness) == (shown, shown, 100.0)

@@ -4,6 +4,8 @@ side weighs. The pairs are data: tools/catalogues/liens.yaml."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from typing import Any
 
@@ -117,3 +119,83 @@ def test_an_rgesn_criterion_contradicting_its_dedicated_fact_is_reported() -> No
     assert _outcome("RGESN-2.2", manifest) is Outcome.CONFORME
     assert _outcome("RGESN-2.2-COHERENCE", manifest) is Outcome.NON_CONFORME
     assert RULES["NR-7.1.1-RGESN-2.2-TERMINAUX-ANCIENS"].weight == 0
+
+
+# A hand-written rule that cites an RGESN criterion (by number in its texts or references, or by
+# reading its status) restates it: unless it is linked, the criterion would weigh twice.
+_RGESN_CITATION = re.compile(
+    r"RGESN(?: \d{4})?,? (?:critère|criterion) (\d\.\d{1,2})\b"
+    r"|(?:critère|criterion) (\d\.\d{1,2}) (?:du|of) (?:the )?RGESN"
+    r"|RGESN (?:\d{4} )?(?:critère |criterion )?(\d\.\d{1,2})\b"
+    r"|RGESN-(\d\.\d{1,2})\b"
+    r'|ecodesign\.criteria\[\\?"(\d\.\d{1,2})\\?"\]'
+)
+GENERATED = {"dtne-rgesn", "dtne-securite-mss"}
+
+
+def rgesn_citations(rule: dict[str, Any]) -> set[str]:
+    """The RGESN criteria a rule cites, outside its examples (which may declare any criterion)."""
+    text = json.dumps({k: v for k, v in rule.items() if k != "examples"}, ensure_ascii=False)
+    return {next(g for g in m.groups() if g) for m in _RGESN_CITATION.finditer(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ({"rationale": {"fr": "Seuil lu dans le critère 2.2 du RGESN 2024."}}, {"2.2"}),
+        ({"references": [{"section": "RGESN 2024, critère 6.1 (données)"}]}, {"6.1"}),
+        ({"rationale": {"en": "Threshold read in RGESN 2024 criterion 2.4."}}, {"2.4"}),
+        ({"check": {"path": 'ecodesign.criteria["4.10"]', "equals": "valide"}}, {"4.10"}),
+        ({"same_as": ["RGESN-8.1"]}, {"8.1"}),
+        ({"rationale": {"fr": "Critère 8.5 du RGAA ; mesure AUTH.8."}}, set()),
+        ({"examples": [{"manifest": {"ecodesign": {"criteria": {"1.1": "valide"}}}}]}, set()),
+    ],
+)
+def test_rgesn_citations_are_found_in_texts_references_and_paths(
+    text: dict[str, Any], cited: set[str]
+) -> None:
+    assert rgesn_citations(text) == cited
+
+
+def _hand_written_rules() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for path in sorted((REPO / "rules").glob("*.yaml")):
+        pack = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if pack["pack"]["id"] not in GENERATED:
+            out += [(pack["pack"]["id"], r) for r in pack["rules"]]
+    return out
+
+
+def test_no_hand_written_rule_restates_an_rgesn_criterion_without_a_link() -> None:
+    """No twin: each criterion a hand-written rule cites is linked in liens.yaml, with
+    `same_as` on both sides and a single side weighing (test_a_linked_requirement_weighs_once)."""
+    linked = {str(num): set(entry["rules"]) for num, entry in LINKS["rgesn"].items()}
+    twins = [
+        f"{pack}: {rule['id']} cites RGESN {num}"
+        for pack, rule in _hand_written_rules()
+        for num in sorted(rgesn_citations(rule))
+        if rule["id"] not in linked.get(num, set()) or f"RGESN-{num}" not in rule.get("same_as", [])
+    ]
+    assert twins == []
+    assert {rule["id"] for _, rule in _hand_written_rules() if rgesn_citations(rule)} >= {
+        "NR-7.1.1-RGESN-2.2-TERMINAUX-ANCIENS",
+        "NR-7.1.1-RGESN-6.1-BUDGET-ECRAN",
+    }
+
+
+def test_an_rgesn_criterion_weighs_once_in_its_family() -> None:
+    """Each family (chapter rgesn-N) weighs exactly its criteria, with their official weights, so
+    its progress rate is the workbook's family score: coherence rules and linked hand-written
+    rules weigh 0."""
+    derived = {d.name: d.aggregate for d in DERIVATIONS}
+    for family in range(1, 10):
+        weighing = {r.id: r.weight for r in RULES.values() if r.chapter == f"rgesn-{family}" and r.weight > 0}
+        aggregate = derived[f"score_rgesn_{family}"]
+        assert aggregate is not None
+        assert weighing == {f"RGESN-{num}": w for num, w in aggregate.weights.items()}, family
+    hand_weight = [
+        (rule.id, rule.weight)
+        for rule in RULES.values()
+        if rule.same_as and any(s.startswith("RGESN-") for s in rule.same_as) and rule.weight
+    ]
+    assert hand_weight == []

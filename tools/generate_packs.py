@@ -390,14 +390,16 @@ def _coherence_rule(
     link: dict[str, Any],
     references: list[dict[str, str]],
     example_base: dict[str, Any],
+    weight: float | None = None,
 ) -> dict[str, Any]:
     """A rule of its own for a contradiction: the status says done and the dedicated fact says not,
-    or the other way round; it applies only when both are declared."""
+    or the other way round; it applies only when both are declared. `weight` 0 keeps it out of
+    the scores (it is still reported, with its severity)."""
     fields = ", ".join(f"`{p}`" for p in _paths(link["done"]))
     label_fr, label_en = label
     example_base = _without_fields(example_base, link)
     with_status = lambda frag, value: _merged(frag, _merged({}, _status_fragment(status_path, value)))  # noqa: E731
-    return {
+    rule: dict[str, Any] = {
         "id": rule_id,
         "title": {
             "fr": f"{label_fr} : état déclaré cohérent avec {fields}",
@@ -405,6 +407,7 @@ def _coherence_rule(
         },
         "chapter": chapter,
         "severity": "mineur",
+        **({} if weight is None else {"weight": weight}),
         "tags": ["coherence", "declaration"],
         "rationale": {
             "fr": f"L'état de l'exigence ({label_fr}) se déclare deux fois : par son état (`{status_path}`) et par "
@@ -477,6 +480,7 @@ def _coherence_rule(
             },
         ],
     }
+    return rule
 
 
 def _status_fragment(status_path: str, value: str) -> dict[str, Any]:
@@ -766,17 +770,42 @@ def _criterion_key(number: str) -> tuple[int, ...]:
     return tuple(int(p) for p in number.split("."))
 
 
+def _rgesn_score(name: str, title: tuple[str, str], criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """The workbook's progress score over `criteria` (all 78, or one family as on its « Score
+    par thématique » line): weighted, rounded half up like the workbook shows it."""
+    return {
+        "name": name,
+        "title": {"fr": title[0], "en": title[1]},
+        "description": {
+            "fr": "100 × Σ poids(critères validés) ÷ Σ poids(critères non « non applicables ») ; un critère non déclaré "
+            "compte comme à évaluer ; arrondi au dixième, une demie vers le haut, comme l'affiche le tableur officiel.",
+            "en": "100 × Σ weight(validated criteria) ÷ Σ weight(criteria not 'not applicable'); an undeclared criterion "
+            "counts as to be assessed; rounded to a tenth, halves up, as the official workbook shows it.",
+        },
+        "aggregate": {
+            "kind": "weighted_ratio",
+            "statuses": "ecodesign.criteria",
+            "weights": {c["numero"]: PRIORITY[c["priorite"]][1] for c in criteria},
+            "earned": ["valide"],
+            "excluded": ["non-applicable"],
+            "always_counted": sorted(
+                (c["numero"] for c in criteria if c["cible"] == ALWAYS), key=_criterion_key
+            ),
+            "scale": 100,
+            "digits": 1,
+        },
+    }
+
+
 def build_rgesn(data: Path) -> dict[str, Any]:
     criteria = json.loads((data / "rgesn-2024-criteres.json").read_text(encoding="utf-8"))
     texts = yaml.safe_load((CATALOGUES / "rgesn-textes.yaml").read_text(encoding="utf-8"))
     rules = []
-    weights = {}
     links = _links("rgesn")
     for c in criteria:
         num, text = c["numero"], texts[c["numero"]]
         family, fam_fr, fam_en = FAMILIES[c["thematique"]]
         severity, weight, prio_fr, prio_en = PRIORITY[c["priorite"]]
-        weights[num] = weight
         status_path = f'ecodesign.criteria["{num}"]'
         always = c["cible"] == ALWAYS
         na_fr = (
@@ -878,12 +907,15 @@ def build_rgesn(data: Path) -> dict[str, Any]:
                     link=links[num],
                     references=rule["references"][:1],
                     example_base={},
+                    # a criterion weighs once, with its official weight: the family's score stays
+                    # the workbook's (a contradiction is still reported, as mineur)
+                    weight=0,
                 )
             )
     return {
         "pack": {
             "id": "dtne-rgesn",
-            "version": "0.1.0",
+            "version": "0.2.0",
             "title": {
                 "fr": "RGESN 2024 — les 78 critères d'écoconception, un par règle",
                 "en": "RGESN 2024 — the 78 eco-design criteria, one rule each",
@@ -910,29 +942,25 @@ def build_rgesn(data: Path) -> dict[str, Any]:
             },
         },
         "derive": [
-            {
-                "name": "score_rgesn",
-                "title": {
-                    "fr": "Score d'avancement RGESN recalculé (sur 100)",
-                    "en": "Recomputed RGESN progress score (out of 100)",
-                },
-                "description": {
-                    "fr": "100 × Σ poids(critères validés) ÷ Σ poids(critères non « non applicables ») ; un critère non déclaré compte comme à évaluer.",
-                    "en": "100 × Σ weight(validated criteria) ÷ Σ weight(criteria not 'not applicable'); an undeclared criterion counts as to be assessed.",
-                },
-                "aggregate": {
-                    "kind": "weighted_ratio",
-                    "statuses": "ecodesign.criteria",
-                    "weights": weights,
-                    "earned": ["valide"],
-                    "excluded": ["non-applicable"],
-                    "always_counted": sorted(
-                        (c["numero"] for c in criteria if c["cible"] == ALWAYS), key=_criterion_key
+            _rgesn_score(
+                "score_rgesn",
+                (
+                    "Score d'avancement RGESN recalculé (sur 100)",
+                    "Recomputed RGESN progress score (out of 100)",
+                ),
+                criteria,
+            ),
+            *(
+                _rgesn_score(
+                    f"score_rgesn_{n}",
+                    (
+                        f"Score d'avancement RGESN, famille {n}. {fr} (sur 100)",
+                        f"RGESN progress score, family {n}. {en} (out of 100)",
                     ),
-                    "scale": 100,
-                    "digits": 1,
-                },
-            }
+                    [c for c in criteria if FAMILIES[c["thematique"]][0] == n],
+                )
+                for n, fr, en in FAMILIES.values()
+            ),
         ],
         "rules": rules,
     }

@@ -64,13 +64,13 @@ class ScoreRow:
     level: int
     key: str
     label: str  # "Global", "Sécurité", "§6.1 Identification…"
-    score: float | None  # rounded down to one decimal, None when nothing applies
+    score: float | None  # to a tenth, rounded half up (never 100.0 unless exact), None when nothing applies
     percent: str  # `score` formatted once
     status: str | None  # slug, for styles
     status_label: str
     earned: float
     possible: float
-    completeness: float | None = None  # rounded down, None when nothing applies
+    completeness: float | None = None  # rounded like score, None when nothing applies
     completeness_percent: str = ""
     rules: int = 0  # applicable rules of the group
     detail: str = ""  # "complétude 89.8 % · 27 règles, poids 63", formatted once
