@@ -71,7 +71,7 @@ min_scores:
   overall: 97
   referentiels: {securite: 95}
   chapters: {"interoperabilite:ri-6.1": 100}
-required_rules: [RI-6.1-SSO, SEC-6.1.1-HOMOLOGATION]
+required_rules: [RI-6.1-SSO, SEC-6.1.1-HOMOLOGATION-DOSSIER]
 """
 
 
@@ -81,13 +81,14 @@ def test_profile_met_and_not_met(write: Callable[..., Path]) -> None:
     assert code == 0 and "✓ Règle RI-6.1-SSO conforme" in out
     code, out, _ = run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--fail-on", "aucun")
     assert code == 1
-    assert "✗ Règle SEC-6.1.1-HOMOLOGATION conforme" in out and "✗ Conformité globale" in out
+    # the publisher's offer leaves the risques résiduels out of its accreditation file
+    assert "✗ Règle SEC-6.1.1-HOMOLOGATION-DOSSIER conforme" in out and "✗ Conformité globale" in out
     checks = json.loads(
         run(str(EXAMPLES / "ressource-gar.yaml"), "--profile", str(profile), "--format", "json")[1]
     )["manifests"][0]["profile"]
     assert {c["requirement"] for c in checks if not c["ok"]} >= {
         "Conformité globale",
-        "Règle SEC-6.1.1-HOMOLOGATION conforme",
+        "Règle SEC-6.1.1-HOMOLOGATION-DOSSIER conforme",
     }
 
 

@@ -54,7 +54,7 @@ def test_html_golden_has_charts_excerpts_and_stamp() -> None:
     assert page.count("<svg ") == 3  # one chart per référentiel
     assert "Empreinte de reproductibilité" in page and "2026-11-28" in page
     # the excerpt of a finding marks its line, read back from the manifest
-    assert '<mark><span class="ln"> 98</span>        standard: proprietaire' in page
+    assert '<mark><span class="ln">102</span>        standard: proprietaire' in page
 
 
 def test_lang_en(monkeypatch: pytest.MonkeyPatch) -> None:
