@@ -27,11 +27,13 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import random
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+import yaml
 
 from doctrine_lint.conditions import TRUE, Context
 from doctrine_lint.derived import DERIVED_ROOT, compute_derived
@@ -380,3 +382,82 @@ def test_known_cases_through_the_whole_lint(manifest: dict[str, Any], ref: str, 
     }
     tiers = {"I" if sev == "majeur" else "R" for sev in applying.values()}
     assert tiers == ({expected} if expected else set()), applying
+
+
+# --- the official cyber index (src/modeles/indiceCyber.js, statistiquesMesures.js) -------------
+
+STATUSES = ("faite", "partielle", "non-faite", "non-applicable", None)
+
+
+def official_index(selected: dict[str, str], statuses: dict[str, str], categories: dict[str, str]) -> float:
+    """MonServiceSécurisé's index over the measures its engine selects: fait 1, enCours 0.5, any
+    other status or none 0 (it has no « not applicable »); per category (0.6 + 0.4·fR)·fI, or the
+    one fraction present; 5 × Σ n·score ÷ Σ n."""
+    per: dict[str, dict[str, list[float]]] = {}
+    for ref, tier in selected.items():
+        value = {"faite": 1.0, "partielle": 0.5}.get(statuses.get(ref, ""), 0.0)
+        per.setdefault(categories[ref], {"I": [], "R": []})[tier].append(value)
+    weighted = total = 0.0
+    for tiers in per.values():
+        ind, rec = tiers["I"], tiers["R"]
+        f_i = sum(ind) / len(ind) if ind else 0.0
+        f_r = sum(rec) / len(rec) if rec else 0.0
+        score = (0.6 + 0.4 * f_r) * f_i if ind and rec else (f_i if ind else f_r)
+        weighted += (len(ind) + len(rec)) * score
+        total += len(ind) + len(rec)
+    return 5 * weighted / total
+
+
+@pytest.mark.skipif(not CSV.exists(), reason="../shared/data is not beside this checkout")
+def test_official_cyber_index_matches_a_restatement_of_monservicesecurise() -> None:
+    rng = random.Random(20261128)
+    packs = [p for p in load_packs() if p.id in ("dtne-securite", "dtne-securite-mss")]
+    rules = [r for r in all_rules(packs) if "mss" in r.tags]
+    mss = read_rules()
+    categories = {
+        m["id"]: m["categorie"]
+        for m in json.loads((DATA / "mss-mesures-v2.json").read_text(encoding="utf-8"))["mesures"]
+    }
+    linked = set(
+        yaml.safe_load((REPO / "tools" / "catalogues" / "liens.yaml").read_text(encoding="utf-8"))["mss"]
+    )
+    cases = rng.sample(profiles(), 60)
+    checked = 0
+    for n, (manifest, service) in enumerate(cases):
+        chars = frozenset(rng.sample(sorted(CHARACTERISTICS.values()), rng.randint(0, 6)))
+        selected = {r.ref: t for r in mss if (t := mss_select(r, service, chars))}
+        # a measure with a dedicated manifest fact (tools/catalogues/liens.yaml) reads it when its
+        # status is not declared: always declare those, the profiles say nothing of these facts
+        statuses = {
+            ref: s
+            for ref in selected
+            if (s := rng.choice(STATUSES if ref not in linked else STATUSES[:-1])) is not None
+        }
+        data = json.loads(json.dumps(manifest))
+        data["security"]["service_characteristics"] = sorted(chars)
+        data["security"]["measures"] = statuses
+        # a few dérogations: the official index counts the measure by its declared status
+        waived = [ref for ref, s in statuses.items() if s in ("non-faite", "partielle")][: n % 3]
+        if waived:
+            data["derogations"] = [
+                {
+                    "rule": next(
+                        r.id
+                        for r in rules
+                        if r.id.startswith(f"MSS-{ref}") and not r.id.endswith("-COHERENCE")
+                    ),
+                    "justification": "écart accepté pour le test",
+                    "expires": "2027-06-30",
+                }
+                for ref in waived
+            ]
+        result = lint_document(parse_document(json.dumps(data), "m.yaml"), packs, rules, CTX.today)
+        metrics = {m.name: m for m in result.metrics}
+        expected = official_index(selected, statuses, categories)
+        assert metrics["indice_cyber"].value == round(expected, 1), (service, chars, statuses, waived)
+        assert metrics["indice_cyber"].counted == len(selected)
+        # the adjusted variant leaves out the measures declared not applicable
+        not_applicable = sum(1 for ref in selected if statuses.get(ref) == "non-applicable")
+        assert metrics["indice_cyber_ajuste"].counted == len(selected) - not_applicable
+        checked += bool(waived) + bool(not_applicable)
+    assert checked > 40  # the cases do exercise dérogations and measures declared not applicable

@@ -736,10 +736,40 @@ def build_mss(data: Path) -> dict[str, Any]:
                     "en": "Cyber index (MonServiceSécurisé, out of 5)",
                 },
                 "description": {
-                    "fr": "Par catégorie : part des mesures indispensables et recommandées faites (une mesure partielle compte pour moitié), "
-                    "combinées avec les coefficients 0,6 et 0,4 ; moyenne pondérée par le nombre de mesures, sur 5.",
-                    "en": "Per category: share of essential and recommended measures done (a partial measure counts half), "
-                    "combined with coefficients 0.6 and 0.4; average weighted by the number of measures, out of 5.",
+                    "fr": "Le calcul de MonServiceSécurisé (src/modeles/indiceCyber.js, statistiquesMesures.js) : par catégorie, "
+                    "part des mesures indispensables et recommandées faites (une mesure partielle compte pour moitié), "
+                    "combinées avec les coefficients 0,6 et 0,4 ; moyenne pondérée par le nombre de mesures, sur 5. Toute "
+                    "mesure que MonServiceSécurisé choisit compte : une mesure déclarée non applicable (état qu'il n'a pas) "
+                    "ou couverte par une dérogation compte selon son état, donc comme non faite.",
+                    "en": "MonServiceSécurisé's computation (src/modeles/indiceCyber.js, statistiquesMesures.js): per category, "
+                    "share of essential and recommended measures done (a partial measure counts half), combined with "
+                    "coefficients 0.6 and 0.4; average weighted by the number of measures, out of 5. Every measure "
+                    "MonServiceSécurisé selects counts: a measure declared not applicable (a status it does not have) or "
+                    "covered by a dérogation counts by its status, hence as not done.",
+                },
+                "kind": "indice_cyber",
+                "tag": "mss",
+                "tiers": {"majeur": "indispensable", "mineur": "recommandee"},
+                "partial_values": ["partielle"],
+                "not_applicable_values": ["non-applicable"],
+                "derogations": "declared",
+                "coefficients": {"indispensable": 0.6, "recommandee": 0.4, "partial": 0.5, "scale": 5},
+                "digits": 1,
+            },
+            {
+                "name": "indice_cyber_ajuste",
+                "title": {
+                    "fr": "Indice cyber ajusté (doctrine-lint : sans les mesures non applicables, dérogations comptées faites)",
+                    "en": "Adjusted cyber index (doctrine-lint: without not-applicable measures, dérogations counted as done)",
+                },
+                "description": {
+                    "fr": "Variante propre à doctrine-lint de l'indice cyber, même formule : les mesures déclarées non "
+                    "applicables sont laissées de côté et une mesure couverte par une dérogation compte comme faite. "
+                    "Ce n'est pas l'« indice cyber personnalisé » de MonServiceSécurisé, qui écarte les mesures « non prises "
+                    "en compte » et ajoute les mesures spécifiques.",
+                    "en": "doctrine-lint's own variant of the cyber index, same formula: measures declared not applicable are "
+                    "left out and a measure covered by a dérogation counts as done. It is not MonServiceSécurisé's "
+                    "'personalised cyber index', which leaves out measures 'not taken into account' and adds specific measures.",
                 },
                 "kind": "indice_cyber",
                 "tag": "mss",
@@ -747,7 +777,7 @@ def build_mss(data: Path) -> dict[str, Any]:
                 "partial_values": ["partielle"],
                 "coefficients": {"indispensable": 0.6, "recommandee": 0.4, "partial": 0.5, "scale": 5},
                 "digits": 1,
-            }
+            },
         ],
         "rules": rules,
     }
