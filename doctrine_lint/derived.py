@@ -63,6 +63,11 @@ class Metric:
     partial_values: frozenset[str]
     coefficients: dict[str, float]
     digits: int = 1
+    # declared values that make a measure non applicable in doctrine-lint although the official
+    # index still counts it (MonServiceSécurisé has no such status): counted, not done
+    not_applicable_values: frozenset[str] = frozenset()
+    # "done": a dérogation counts as a measure done; "declared": as its declared status
+    derogations: str = "done"
 
 
 @dataclass(slots=True)
@@ -199,21 +204,35 @@ def compute_metrics(
     return out
 
 
+def _measure_done(m: Metric, f: Finding) -> float | None:
+    """How much one measure counts as done (None: not counted). Not applicable measures are
+    left out, except those made so by a value of `not_applicable_values` (counted, not done);
+    measures still to declare count as not done; a dérogation counts as done, or with
+    `derogations: declared` as the status it covers."""
+    outcome = f.outcome
+    if outcome is Outcome.NON_APPLICABLE:
+        return 0.0 if f.value in m.not_applicable_values else None
+    if outcome is Outcome.DEROGATION and m.derogations == "declared":
+        outcome = f.waived_from or Outcome.NON_CONFORME
+    if outcome in (Outcome.CONFORME, Outcome.DEROGATION):
+        return 1.0
+    if outcome is Outcome.NON_CONFORME and f.value in m.partial_values:
+        return m.coefficients["partial"]
+    return 0.0
+
+
 def _indice_cyber(m: Metric, findings: Sequence[Finding]) -> MetricValue:
     """Per group (chapter): f = (done + partial·p) ÷ total for each tier; group score =
-    (cI + cR·fR)·fI, or the one fraction present; index = scale × Σ n·score ÷ Σ n. Not
-    applicable measures are left out; measures still to declare count as not done."""
+    (cI + cR·fR)·fI, or the one fraction present; index = scale × Σ n·score ÷ Σ n."""
     c = m.coefficients
     groups: dict[str, dict[str, list[float]]] = {}
     counted = 0
     for f in findings:
         tier = m.tiers.get(f.severity)
-        if tier is None or f.outcome is Outcome.NON_APPLICABLE:
+        done = None if tier is None else _measure_done(m, f)
+        if tier is None or done is None:
             continue
         counted += 1
-        done = 1.0 if f.outcome in (Outcome.CONFORME, Outcome.DEROGATION) else 0.0
-        if f.outcome is Outcome.NON_CONFORME and f.value in m.partial_values:
-            done = c["partial"]
         groups.setdefault(f.chapter, {"indispensable": [], "recommandee": []})[tier].append(done)
     if not groups:
         return MetricValue(m.name, m.title, None, 0, m.pack_id)

@@ -407,6 +407,8 @@ def _compile_metric(raw: dict[str, Any], pack_id: str) -> Metric:
         frozenset(raw.get("partial_values", ())),
         {k: float(v) for k, v in coefficients.items()},
         int(raw.get("digits", 1)),
+        frozenset(raw.get("not_applicable_values", ())),
+        str(raw.get("derogations", "done")),
     )
 
 

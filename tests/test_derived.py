@@ -305,8 +305,9 @@ def test_metric_is_withheld_when_the_selection_leaves_out_some_of_its_rules() ->
             "json",
         ],
     )
-    (metric,) = __import__("json").loads(result.stdout)["manifests"][0]["metrics"]
-    assert metric["value"] is None and metric["rules"] == 1
+    metrics = __import__("json").loads(result.stdout)["manifests"][0]["metrics"]
+    assert [m["name"] for m in metrics] == ["indice_cyber", "indice_cyber_ajuste"]
+    assert all(m["value"] is None and m["rules"] == 1 for m in metrics)
 
 
 @pytest.mark.parametrize(

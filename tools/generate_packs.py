@@ -77,12 +77,19 @@ CHARACTERISTICS = {
     "EXT : SaaS": "hebergement-saas",
     "EXT : PaaS / IaaS": "hebergement-paas-iaas",
 }
-GRADED = {"Données": "criticite_donnees", "Dispo": "criticite_disponibilite", "Ouv": "ouverture"}
+# The graded columns compare the RAW criticities MonServiceSécurisé's engine receives
+# (descriptionServiceV2.ts, projectionPourMoteurV2): the highest data category criticity (1 with
+# no category), the tolerable outage criticity and the openness criticity; never the criticities
+# the level matrices combine with the volume or the audience.
+GRADED = {"Données": "categorie_donnees", "Dispo": "criticite_interruption", "Ouv": "ouverture"}
 GRADED_TEXT = {
-    "criticite_donnees": ("criticité des données", "data criticality"),
-    "criticite_disponibilite": ("criticité de disponibilité", "availability criticality"),
+    "categorie_donnees": ("criticité de la catégorie de données", "data category criticality"),
+    "criticite_interruption": ("criticité de l'interruption tolérable", "tolerable outage criticality"),
     "ouverture": ("ouverture du système", "system openness"),
 }
+# MonServiceSécurisé selects measures at the level the service chose when it is at least the
+# computed one (moteurReglesV2.ts, descriptionServiceV2.ts): `niveau_retenu` in dtne-securite.
+LEVEL_FACT = "niveau_retenu"
 
 
 def _column_fact(column: str) -> tuple[str, Any] | None:
@@ -187,7 +194,7 @@ def mss_variants(row: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[t
         present = [_any(added)]
     else:
         return {}, notes  # never selected by any characteristic: no rule
-    level = f"{DERIVED_ROOT}.niveau_securite"
+    level = f"{DERIVED_ROOT}.{LEVEL_FACT}"
     levels_i = [lvl for lvl, s in base.items() if s == "Indispensable"]
     levels_r = [lvl for lvl, s in base.items() if s == "Recommandation"]
     levels_any = list(base)
@@ -197,26 +204,29 @@ def mss_variants(row: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[t
         return {"path": level, "in": list(levels)}
 
     if make_i or make_r:
+        # modifications.ts, rendreIndispensable: essential at a level where it is essential unless
+        # a « Recommandation » modifier applies (which wins over an « Indispensable » one there);
+        # at a level where it is recommended, essential when an « Indispensable » modifier applies.
         to_i = _any(make_i) if make_i else None
         to_r = _any(make_r) if make_r else None
-        i_parts: list[dict[str, Any]] = []
-        if to_i is not None:
-            i_parts.append(to_i)
-        if levels_i:
-            i_parts.append(_all([at(levels_i), _not(to_r)]) if to_r is not None else at(levels_i))
-        r_parts: list[dict[str, Any]] = []
-        if to_r is not None:
-            r_parts.append(to_r)
-        if levels_r:
-            r_parts.append(at(levels_r))
+
+        def within(levels: list[str], cond: dict[str, Any] | None) -> list[dict[str, Any]]:
+            """`cond` at these levels, knowing the level is one of `levels_any` ([] = always)."""
+            return ([] if set(levels) == set(levels_any) else [at(levels)]) + ([cond] if cond else [])
+
+        # (levels, modifier condition) pairs giving each tier; an empty pair list: never
+        i_cases = ([within(levels_i, _not(to_r) if to_r else None)] if levels_i else []) + (
+            [within(levels_r, to_i)] if levels_r and to_i else []
+        )
+        r_cases = ([within(levels_i, to_r)] if levels_i and to_r else []) + (
+            [within(levels_r, _not(to_i) if to_i else None)] if levels_r else []
+        )
         # the level test comes first: it is cheap and decides most rules (non applicable)
-        if i_parts:
-            tiers["I"] = _all([at(levels_any), *present, _any(i_parts)])
-        if r_parts:
-            r_cond = [at(levels_any), *present, _any(r_parts)]
-            if to_i is not None:
-                r_cond.append(_not(to_i))
-            tiers["R"] = _all(r_cond)
+        for tier, cases in (("I", i_cases), ("R", r_cases)):
+            if not cases:
+                continue
+            extra = [] if any(not c for c in cases) else [_any([_all(c) for c in cases])]
+            tiers[tier] = _all([at(levels_any), *present, *extra])
     else:
         if levels_i:
             tiers["I"] = _all([at(levels_i), *present])
@@ -694,7 +704,7 @@ def build_mss(data: Path) -> dict[str, Any]:
     return {
         "pack": {
             "id": "dtne-securite-mss",
-            "version": "0.1.0",
+            "version": "0.2.0",
             "title": {
                 "fr": "Mesures de sécurité MonServiceSécurisé (ANSSI/CNIL), selon le niveau du service",
                 "en": "MonServiceSécurisé security measures (ANSSI/CNIL), by the service's level",
@@ -730,10 +740,40 @@ def build_mss(data: Path) -> dict[str, Any]:
                     "en": "Cyber index (MonServiceSécurisé, out of 5)",
                 },
                 "description": {
-                    "fr": "Par catégorie : part des mesures indispensables et recommandées faites (une mesure partielle compte pour moitié), "
-                    "combinées avec les coefficients 0,6 et 0,4 ; moyenne pondérée par le nombre de mesures, sur 5.",
-                    "en": "Per category: share of essential and recommended measures done (a partial measure counts half), "
-                    "combined with coefficients 0.6 and 0.4; average weighted by the number of measures, out of 5.",
+                    "fr": "Le calcul de MonServiceSécurisé (src/modeles/indiceCyber.js, statistiquesMesures.js) : par catégorie, "
+                    "part des mesures indispensables et recommandées faites (une mesure partielle compte pour moitié), "
+                    "combinées avec les coefficients 0,6 et 0,4 ; moyenne pondérée par le nombre de mesures, sur 5. Toute "
+                    "mesure que MonServiceSécurisé choisit compte : une mesure déclarée non applicable (état qu'il n'a pas) "
+                    "ou couverte par une dérogation compte selon son état, donc comme non faite.",
+                    "en": "MonServiceSécurisé's computation (src/modeles/indiceCyber.js, statistiquesMesures.js): per category, "
+                    "share of essential and recommended measures done (a partial measure counts half), combined with "
+                    "coefficients 0.6 and 0.4; average weighted by the number of measures, out of 5. Every measure "
+                    "MonServiceSécurisé selects counts: a measure declared not applicable (a status it does not have) or "
+                    "covered by a dérogation counts by its status, hence as not done.",
+                },
+                "kind": "indice_cyber",
+                "tag": "mss",
+                "tiers": {"majeur": "indispensable", "mineur": "recommandee"},
+                "partial_values": ["partielle"],
+                "not_applicable_values": ["non-applicable"],
+                "derogations": "declared",
+                "coefficients": {"indispensable": 0.6, "recommandee": 0.4, "partial": 0.5, "scale": 5},
+                "digits": 1,
+            },
+            {
+                "name": "indice_cyber_ajuste",
+                "title": {
+                    "fr": "Indice cyber ajusté (doctrine-lint : sans les mesures non applicables, dérogations comptées faites)",
+                    "en": "Adjusted cyber index (doctrine-lint: without not-applicable measures, dérogations counted as done)",
+                },
+                "description": {
+                    "fr": "Variante propre à doctrine-lint de l'indice cyber, même formule : les mesures déclarées non "
+                    "applicables sont laissées de côté et une mesure couverte par une dérogation compte comme faite. "
+                    "Ce n'est pas l'« indice cyber personnalisé » de MonServiceSécurisé, qui écarte les mesures « non prises "
+                    "en compte » et ajoute les mesures spécifiques.",
+                    "en": "doctrine-lint's own variant of the cyber index, same formula: measures declared not applicable are "
+                    "left out and a measure covered by a dérogation counts as done. It is not MonServiceSécurisé's "
+                    "'personalised cyber index', which leaves out measures 'not taken into account' and adds specific measures.",
                 },
                 "kind": "indice_cyber",
                 "tag": "mss",
@@ -741,7 +781,7 @@ def build_mss(data: Path) -> dict[str, Any]:
                 "partial_values": ["partielle"],
                 "coefficients": {"indispensable": 0.6, "recommandee": 0.4, "partial": 0.5, "scale": 5},
                 "digits": 1,
-            }
+            },
         ],
         "rules": rules,
     }
