@@ -529,9 +529,26 @@ def _link_catalogue_rule(
         rule["rationale"]["en"] += f"\n\nThe manifest also tells this measure's status through {fields}."
     else:
         _same_requirement_note(rule, link, fields)
+    aside = link.get("sets_aside")
+    if aside is not None:
+        # our reading of the source, not MonServiceSécurisé's data: the measure has no object in that case
+        rule["applies_when"] = _all([*_conjuncts(rule["applies_when"]), _not(aside["when"])])
+        rule["rationale"]["fr"] += f"\n\n{aside['why']['fr']}"
+        rule["rationale"]["en"] += f"\n\n{aside['why']['en']}"
+        rule["examples"].append(
+            {
+                "outcome": "non-applicable",
+                "note": aside["why"]["fr"],
+                "manifest": _merged(fragment, aside["example"]),
+            }
+        )
     if not link.get("reads_field", True):
         return
     _read_field(rule, link, status_path, done_value, fragment, label_fr, label_en, fields)
+
+
+def _conjuncts(cond: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(cond["all"]) if set(cond) == {"all"} else [cond]
 
 
 def _same_requirement_note(rule: dict[str, Any], link: dict[str, Any], fields: str) -> None:
@@ -665,9 +682,11 @@ def build_mss(data: Path) -> dict[str, Any]:
                         "verified": True,
                         "note": {
                             "fr": "Mesure, catégorie et statut par niveau lus dans les données de MonServiceSécurisé (ANSSI). "
-                            "La façon de combiner les modificateurs (caractéristiques du service) est notre lecture du fichier de règles : à vérifier.",
+                            "Les modificateurs (caractéristiques du service) se combinent comme dans le moteur de MonServiceSécurisé "
+                            "(moteurReglesV2.ts, modifications.ts), sur les criticités brutes ; un test le vérifie sur toutes les combinaisons.",
                             "en": "Measure, category and status per level read in MonServiceSécurisé's data (ANSSI). "
-                            "How modifiers (service characteristics) combine is our reading of the rules file: to be checked.",
+                            "Modifiers (service characteristics) combine as in MonServiceSécurisé's engine (moteurReglesV2.ts, "
+                            "modifications.ts), on the raw criticalities; a test checks it on every combination.",
                         },
                     },
                     "applies_when": applies,
