@@ -916,7 +916,7 @@ def build_rgesn(data: Path) -> dict[str, Any]:
     return {
         "pack": {
             "id": "dtne-rgesn",
-            "version": "0.1.0",
+            "version": "0.1.1",
             "title": {
                 "fr": "RGESN 2024 — les 78 critères d'écoconception, un par règle",
                 "en": "RGESN 2024 — the 78 eco-design criteria, one rule each",
