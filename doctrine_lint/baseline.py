@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,8 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
-from .model import Finding, Outcome
+from .model import Finding, Outcome, natural_key
+from .renames import final_id, resolve
 
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
@@ -51,15 +52,17 @@ def fingerprint(file: str, finding: Finding) -> str:
     named by identity (see the module docstring). A dérogation's own finding keeps its
     position: it names which waiver it is about."""
     path = finding.path if finding.path.startswith("derogations[") else (finding.keyed_path or finding.path)
-    key = f"{stable_file(file)}\x00{finding.rule_id}\x00{path}".encode()
-    return hashlib.sha256(key).hexdigest()[:32]
+    return _digest(stable_file(file), finding.rule_id, path)
+
+
+def _digest(file: str, rule_id: str, path: str) -> str:
+    return hashlib.sha256(f"{file}\x00{rule_id}\x00{path}".encode()).hexdigest()[:32]
 
 
 def legacy_fingerprint(file: str, finding: Finding) -> str:
     """The format-1 fingerprint: list positions dropped (one finding per rule was assumed)."""
     path = finding.path if finding.path.startswith("derogations[") else _INDEX.sub("[*]", finding.path)
-    key = f"{stable_file(file)}\x00{finding.rule_id}\x00{path}".encode()
-    return hashlib.sha256(key).hexdigest()[:32]
+    return _digest(stable_file(file), finding.rule_id, path)
 
 
 @dataclass(slots=True)
@@ -70,6 +73,21 @@ class Baseline:
     @property
     def legacy(self) -> bool:
         return self.format_version == LEGACY_VERSION
+
+    def rename(self, renamed: Mapping[str, str]) -> None:
+        """Entries recorded under a renamed rule's old id stand for its new id (with a warning):
+        their fingerprints are computed again with the new id."""
+        for fp, item in list(self.entries.items()):
+            new = final_id(item["rule_id"], renamed)
+            if new is None:
+                continue
+            resolve(item["rule_id"], renamed, f"baseline {item['file']} ({item['path']})")
+            path = _INDEX.sub("[*]", item["path"]) if self.legacy else item.get("keyed_path") or item["path"]
+            if item["path"].startswith("derogations["):
+                path = item["path"]
+            del self.entries[fp]
+            item = {**item, "rule_id": new, "fingerprint": _digest(item["file"], new, path)}
+            self.entries[item["fingerprint"]] = item
 
     def identify(self, file: str, finding: Finding) -> str:
         """The fingerprint of `finding` in this baseline's format."""
@@ -97,7 +115,7 @@ def build(manifests: Iterable[tuple[str, Iterable[Finding]]], today: date) -> di
         for f in findings
         if f.outcome in _FAILING
     ]
-    items.sort(key=lambda i: (i["file"], i["rule_id"], i["path"]))
+    items.sort(key=lambda i: (i["file"], natural_key(i["rule_id"]), natural_key(i["path"])))
     return {
         "format_version": FORMAT_VERSION,
         "tool_version": __version__,

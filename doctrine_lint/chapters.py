@@ -67,12 +67,13 @@ PLACEMENT: tuple[tuple[str, str, str, str], ...] = (
 )
 
 PLACEMENT_NOTE = Text(
+    # the référentiels in their usual order (model.REFERENTIEL_ORDER)
     "Les référentiels que cite la doctrine au §6.1 sont comptés sous les trois référentiels de "
-    "l'éducation : le RGS (§6.1.1) et le RGPD (§6.1.4) sous Sécurité, le RGAA (§6.1.2) sous "
-    "Numérique responsable, le RGI (§6.1.3) sous Interopérabilité.",
+    "l'éducation : le RGI (§6.1.3) sous Interopérabilité, le RGS (§6.1.1) et le RGPD (§6.1.4) "
+    "sous Sécurité, le RGAA (§6.1.2) sous Numérique responsable.",
     "The frameworks the doctrine cites in §6.1 are scored under the three education référentiels: "
-    "RGS (§6.1.1) and GDPR (§6.1.4) under Security, RGAA (§6.1.2) under Responsible digital, RGI "
-    "(§6.1.3) under Interoperability.",
+    "RGI (§6.1.3) under Interoperability, RGS (§6.1.1) and GDPR (§6.1.4) under Security, RGAA "
+    "(§6.1.2) under Responsible digital.",
 )
 
 

@@ -159,6 +159,27 @@ def cli() -> None:
     Checks a declared architecture manifest against the French education digital doctrine.
     Default command: lint (doctrine-lint MANIFESTE…).
     """
+    _show_renamed_warnings()
+
+
+def _show_renamed_warnings() -> None:
+    """A renamed rule id used anywhere (dérogation, baseline, profile, --select…) is accepted with
+    a warning on stderr that gives the new id (`renames`)."""
+    import warnings
+
+    from .renames import RenamedRuleWarning
+
+    original = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, RenamedRuleWarning):
+            click.echo(f"doctrine-lint: avertissement: {message}", err=True)
+        else:
+            original(message, category, *args, **kwargs)
+
+    if getattr(original, "__name__", "") != "show":
+        warnings.showwarning = show
+    warnings.simplefilter("always", RenamedRuleWarning)
 
 
 @cli.command(epilog=EXIT_HELP)
@@ -269,6 +290,7 @@ def lint(
     from .model import Severity
     from .packs import all_rules
     from .profiles import load_profile
+    from .renames import renamed_ids
 
     if not manifests:
         raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
@@ -284,7 +306,9 @@ def lint(
             today=today,
             ignore_derogations=no_derogations,
             baseline=load_baseline(Path(baseline_file)) if baseline_file else None,
-            profile=load_profile(profile_file, all_rules(loaded)) if profile_file else None,
+            profile=load_profile(profile_file, all_rules(loaded), renamed_ids(loaded))
+            if profile_file
+            else None,
             fail_on=None if fail_on == "aucun" else Severity.from_slug(fail_on),
             fail_under=fail_under,
             min_completeness=min_completeness,
@@ -343,14 +367,21 @@ def rules(
 
     from .chapters import chapter_label
     from .i18n import evidence, severity
+    from .model import natural_key, referentiel_rank
     from .packs import all_rules
+    from .renames import renamed_ids
     from .selection import at_least, select_rules
 
     try:
         loaded = _load(packs, only_packs)
-        chosen = at_least(select_rules(all_rules(loaded), _split(select), _split(ignore)), min_evidence)
+        chosen = at_least(
+            select_rules(all_rules(loaded), _split(select), _split(ignore), renamed_ids(loaded)), min_evidence
+        )
     except DoctrineLintError as exc:
         _fail(exc)
+    # référentiels in their usual order, then ids naturally (RGESN-1.2 before RGESN-1.10)
+    loaded = sorted(loaded, key=lambda p: (referentiel_rank(p.referentiel), p.id))
+    chosen = sorted(chosen, key=lambda r: (referentiel_rank(r.referentiel), natural_key(r.id)))
     if fmt == "markdown":
         from .explain import catalogue_markdown
 

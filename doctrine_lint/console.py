@@ -20,7 +20,7 @@ from .formats import RenderOptions
 from .formats.shared import bar
 from .formats.text import occurrence
 from .formats.view import SECTIONS, ManifestView, ScoreRow, build
-from .i18n import t
+from .i18n import colon, t
 from .linter import Report
 from .model import Severity
 
@@ -108,7 +108,7 @@ def _profile(m: ManifestView, out: Print, console: Console, lang: str) -> None:
     expected = "expected" if lang == "en" else "attendu"
     for c in m.profile:
         mark = "[green]✓[/green]" if c.ok else "[red]✗[/red]"
-        out(f"  {mark} {escape(f'{c.requirement} : {c.actual} ({expected} {c.expected})')}")
+        out(f"  {mark} {escape(f'{c.requirement}{colon(lang)}{c.actual} ({expected} {c.expected})')}")
 
 
 def _findings(m: ManifestView, out: Print, console: Console, lang: str) -> None:
@@ -134,14 +134,14 @@ def _to_declare(m: ManifestView, out: Print, console: Console, lang: str) -> Non
         return
     _heading(out, "facts_to_declare", lang)
     for fact in m.to_declare:
-        detail = f"\n{t('facts', lang)} : {escape(fact.facts_text)}" if fact.facts_text else ""
+        detail = f"\n{t('facts', lang)}{colon(lang)}{escape(fact.facts_text)}" if fact.facts_text else ""
         _indented(
             out,
             console,
             f"[bold]{escape(fact.path)}[/bold] — {escape(fact.summary)} "
             f"[{_SEVERITY_STYLE[fact.severity]}]{fact.severity_label}[/] "
             f"[dim]{escape(fact.position)}[/dim]{detail}\n"
-            f"[dim]{t('rules_label', lang)} : {escape(fact.rules_text)}[/dim]",
+            f"[dim]{t('rules_label', lang)}{colon(lang)}{escape(fact.rules_text)}[/dim]",
             4,
         )
 
@@ -158,7 +158,7 @@ def _waivers(m: ManifestView, out: Print, console: Console, lang: str) -> None:
         )
     if m.other_score is not None:
         o = m.other_score
-        out(f"  {escape(o.label)} : [bold]{o.percent}[/bold] ({escape(o.here)})")
+        out(f"  {escape(o.label)}{colon(lang)}[bold]{o.percent}[/bold] ({escape(o.here)})")
 
 
 def _baseline(m: ManifestView, out: Print, console: Console, lang: str) -> None:
@@ -168,7 +168,7 @@ def _baseline(m: ManifestView, out: Print, console: Console, lang: str) -> None:
     _heading(out, "baseline", lang)
     out(f"  {escape(b.known_label)}")
     for rule, path in b.fixed:
-        out(f"  {escape(b.fixed_label)} : [bold]{escape(rule)}[/bold] {escape(path)}")
+        out(f"  {escape(b.fixed_label)}{colon(lang)}[bold]{escape(rule)}[/bold] {escape(path)}")
 
 
 def _computed(m: ManifestView, out: Print, console: Console, lang: str) -> None:
@@ -180,7 +180,7 @@ def _computed(m: ManifestView, out: Print, console: Console, lang: str) -> None:
 
 
 def _summary(m: ManifestView, out: Print, console: Console, lang: str) -> None:
-    out(f"\n{t('summary', lang)} : {escape(m.summary.text)}")
+    out(f"\n{t('summary', lang)}{colon(lang)}{escape(m.summary.text)}")
     out(f"[dim]{escape(m.summary.evidence_text)}[/dim]\n")
 
 
@@ -205,4 +205,4 @@ def present(report: Report, console: Console, opts: RenderOptions) -> None:
         for key in SECTIONS:
             _SECTIONS[key](m, out, console, view.lang)
     if view.manifests:
-        out(f"\n[dim]{escape(t('placement', view.lang))} : {escape(view.placement)}[/dim]")
+        out(f"\n[dim]{escape(t('placement', view.lang))}{colon(view.lang)}{escape(view.placement)}[/dim]")

@@ -19,8 +19,10 @@ from typing import Any
 from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
 from .errors import PackError
+from .i18n import number
+from .labels import label_at
 from .logic import FALSE, TRUE, Context, Verdict, fact_under, gaps, reached_list, walk
-from .model import Finding, Location, Outcome, Text, worst_outcome
+from .model import Finding, Location, NaturalKey, Outcome, Text, worst_outcome
 from .packs import Rule
 from .paths import ROOT
 
@@ -51,24 +53,42 @@ def _scalar(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _fmt(template: Text, **values: str) -> Text:
-    def one(s: str) -> str:
+def _fmt(template: Text, **values: str | Text) -> Text:
+    """The template with its placeholders filled; a `Text` value gives each language its own."""
+
+    def one(s: str, en: bool) -> str:
         for k, v in values.items():
+            if isinstance(v, Text):
+                v = v.get("en" if en else "fr")
             s = s.replace("{" + k + "}", v)
         return s
 
-    return Text(one(template.fr), one(template.en) if template.en else None)
+    return Text(one(template.fr, False), one(template.en, True) if template.en else None)
+
+
+def _shown_value(path: PathKey, value: Any, like: PathKey | None = None) -> str | Text:
+    """A value as a message shows it: the label people read when the value is an enum value of
+    the manifest schema (« avancé » for `avance`), else the value itself. `like`: the path whose
+    enum gives the labels (a value compared with a fact is labelled like that fact)."""
+    if isinstance(value, float):  # a decimal comma in French: 1,5
+        return Text(number(value, "fr"), number(value, "en"))
+    text = _scalar(value)
+    fr = label_at(like or path, value, "fr")
+    if fr is None:
+        return text
+    return Text(fr, label_at(like or path, value, "en"))
 
 
 @lru_cache(maxsize=4096)
-def _not_applicable(shown: str, value: str | None) -> tuple[Text, Text]:
+def _not_applicable(shown: str, value: str | Text | None) -> tuple[Text, Text]:
     """Reason and message of a non-applicable finding (the same few pairs recur across rules)."""
     if value is None:  # decided by the absence of a fact
         return Text(f"{shown} non déclaré", f"{shown} not declared"), Text(
             f"Non applicable : {shown} non déclaré", f"Not applicable: {shown} not declared"
         )
-    return Text(f"{shown} = {value}"), Text(
-        f"Non applicable : {shown} = {value}", f"Not applicable: {shown} = {value}"
+    fr, en = (value.fr, value.get("en")) if isinstance(value, Text) else (value, value)
+    return Text(f"{shown} = {fr}", f"{shown} = {en}"), Text(
+        f"Non applicable : {shown} = {fr}", f"Not applicable: {shown} = {en}"
     )
 
 
@@ -233,7 +253,7 @@ def evaluate(
     return findings
 
 
-def _sort_key(f: Finding) -> tuple[str, tuple[tuple[int, int, str], ...], str]:
+def _sort_key(f: Finding) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
     return f.sort_key
 
 
@@ -252,6 +272,7 @@ def _finding(
     missing: tuple[str, ...] = ()
     reason: Text | None = None
     element: str | None = None
+    element_named = False
     shown = format_path(decided)
     keyed = shown
     if outcome is _CONFORME:
@@ -281,7 +302,7 @@ def _finding(
         else:
             message = _fmt(rule.message or rule.title, path=shown, value="", compared="", element="")
     elif outcome is _NON_APPLICABLE:
-        value = _scalar(verdict.value) if verdict.value is not None else None
+        value = _shown_value(decided, verdict.value) if verdict.value is not None else None
         reason, message = _not_applicable(shown, value)
     else:  # non conforme
         if _in_list(decided):
@@ -291,12 +312,16 @@ def _finding(
         message = _fmt(
             template,
             path=shown or "(racine)",
-            value=_scalar(verdict.value) if verdict.value is not None else "",
-            compared=_scalar(verdict.other) if verdict.other is not None else "",
+            value=_shown_value(decided, verdict.value) if verdict.value is not None else "",
+            compared=_shown_value(decided, verdict.other) if verdict.other is not None else "",
             element=element or "",
         )
-    if element and "{element}" not in (rule.message or rule.title).fr:
-        message = Text(f"{message.fr} ({element})", f"{message.en} ({element})" if message.en else None)
+        # a list of plain values (countries…): the value the message shows is the element
+        element_named = "{value}" in template.fr and _scalar(verdict.value) == element
+    if element and not element_named and "{element}" not in (rule.message or rule.title).fr:
+        message = Text(
+            _name_element(message.fr, element), _name_element(message.en, element) if message.en else None
+        )
     line, column, exact = doc.locate(where)
     return Finding(
         rule_id=rule.id,
@@ -317,6 +342,13 @@ def _finding(
         element=element,
         keyed_path=keyed,
     )
+
+
+def _name_element(message: str, element: str) -> str:
+    """The message naming the element it is about, inside its sentence: "… (élément)."."""
+    if message.endswith(".") and not message.endswith("..."):
+        return f"{message[:-1]} ({element})."
+    return f"{message} ({element})"
 
 
 def _in_list(path: PathKey) -> bool:

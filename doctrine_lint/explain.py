@@ -9,15 +9,21 @@ from typing import Any
 import yaml
 
 from .chapters import chapter_label
-from .i18n import evidence, legal_basis, outcome, severity, status, t
+from .i18n import colon, evidence, labelled, legal_basis, number, outcome, percent, severity, status, t
 from .linter import ManifestResult
-from .model import Evidence, Finding, Outcome, ScoreLine
-from .model import pct as percent
+from .model import Evidence, Finding, Outcome, ScoreLine, chapter_key, natural_key, pct, referentiel_rank
 from .packs import Pack, Rule
+from .scoring import REFERENTIEL_TITLES
 
 
 def _yaml(data: object) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip()
+
+
+def _referentiel(key: str, lang: str) -> str:
+    """ "Numérique responsable (`numerique-responsable`)": the name people read, then the key."""
+    title = REFERENTIEL_TITLES.get(key)
+    return f"{title.get(lang)} (`{key}`)" if title is not None else f"`{key}`"
 
 
 def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
@@ -26,9 +32,9 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
     lines = [
         f"# {rule.id} — {rule.title.get(lang)}",
         "",
-        f"- **{t('chapter', lang)}** : {chapter_label(rule.chapter_title, lang)} (`{rule.chapter}`)",
-        f"- **{t('referentiel', lang)}** : {rule.referentiel} — pack `{pack.id}` {pack.version}",
-        f"- **{t('severity', lang)}** : {severity(rule.severity, lang)} ({t('weight', lang).lower()} {rule.weight:g})",
+        f"- **{t('chapter', lang)}**{colon(lang)}{chapter_label(rule.chapter_title, lang)} (`{rule.chapter}`)",
+        f"- **{t('referentiel', lang)}**{colon(lang)}{_referentiel(rule.referentiel, lang)} — pack `{pack.id}` {pack.version}",
+        f"- **{t('severity', lang)}**{colon(lang)}{severity(rule.severity, lang)} ({t('weight', lang).lower()} {number(rule.weight, lang)})",
         "",
         f"## {t('rationale', lang)}",
         "",
@@ -40,8 +46,8 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
         "",
         f"## {t('provenance', lang)}",
         "",
-        f"- {t('evidence', lang)} : {evidence(rule.provenance.evidence, lang)} ({verified})",
-        f"- {t('legal_basis', lang)} : {legal_basis(rule.provenance.legal_basis, lang)}",
+        f"- {t('evidence', lang)}{colon(lang)}{evidence(rule.provenance.evidence, lang)} ({verified})",
+        f"- {t('legal_basis', lang)}{colon(lang)}{legal_basis(rule.provenance.legal_basis, lang)}",
     ]
     if rule.provenance.note:
         lines.append(f"- {rule.provenance.note.get(lang)}")
@@ -70,7 +76,7 @@ def rule_markdown(rule: Rule, pack: Pack, lang: str) -> str:
             "```",
         ]
         for expected in ex.findings or ():
-            lines.append(f"- {outcome(expected.outcome, lang)} : `{expected.path}`")
+            lines.append(f"- {outcome(expected.outcome, lang)}{colon(lang)}`{expected.path}`")
     return "\n".join(lines) + "\n"
 
 
@@ -99,29 +105,31 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
     out = [f"== {result.file}", "", t("formula", lang), ""]
     s = result.scores
 
-    def pct(ratio: float | None) -> str:
+    def rate(ratio: float | None) -> str:
         # rounded like every report, so that the figures agree
-        shown = percent(ratio)
-        return "—" if shown is None else f"{shown:.1f} %"
+        return percent(pct(ratio), lang)
 
     def head(label: str, line: ScoreLine) -> str:
         rates = (
-            f"{t('score', lang).lower()} {pct(line.ratio)}, "
-            f"{t('completeness', lang).lower()} {pct(line.completeness_ratio)} — {status(line.status, lang)}"
+            f"{t('score', lang).lower()} {rate(line.ratio)}, "
+            f"{t('completeness', lang).lower()} {rate(line.completeness_ratio)} — {status(line.status, lang)}"
         )
         if line.parts:
-            return f"{label} : {rates}"
-        return (
-            f"{label} : {rates} (= {line.earned:g} ÷ {line.decided:g} ; {line.decided:g} ÷ {line.possible:g} ; "
-            f"{line.rules} {t('rules_label', lang)})"
+            return labelled(label, rates, lang)
+        earned, decided, possible = (number(x, lang) for x in (line.earned, line.decided, line.possible))
+        sep = ", " if lang == "en" else " ; "
+        return labelled(
+            label,
+            f"{rates} (= {earned} ÷ {decided}{sep}{decided} ÷ {possible}{sep}{line.rules} {t('rules_label', lang)})",
+            lang,
         )
 
     def parts(line: ScoreLine, names: dict[str, str]) -> list[str]:
         """How a composed rate is made: each part, its weight and its own rates."""
         total = sum(w for _, w, _, _ in line.parts) or 1.0
         return [
-            f"    {t('weighting', lang).lower()} {names.get(name, name)} ×{w / total:.3f} : "
-            f"{t('score', lang).lower()} {pct(conf)}, {t('completeness', lang).lower()} {pct(comp)}"
+            f"    {t('weighting', lang).lower()} {names.get(name, name)} ×{number(w / total, lang, '.3f')}{colon(lang)}"
+            f"{t('score', lang).lower()} {rate(conf)}, {t('completeness', lang).lower()} {rate(comp)}"
             for name, w, conf, comp in line.parts
         ]
 
@@ -146,7 +154,7 @@ def score_explanation(result: ManifestResult, lang: str) -> str:
                     out.append(f"    {rule_id:<34} {label:<16} {t('not_applicable_because', lang)} {reason}")
                 else:
                     out.append(
-                        f"    {rule_id:<34} {label:<16} {earned:g}/{weight:g}  ({severity(f.severity, lang)})"
+                        f"    {rule_id:<34} {label:<16} {number(earned, lang)}/{number(weight, lang)}  ({severity(f.severity, lang)})"
                     )
     return "\n".join(out) + "\n"
 
@@ -170,8 +178,8 @@ def catalogue_markdown(packs: Sequence[Pack], rules: Sequence[Rule], lang: str) 
         "",
     ]
     total = {e: 0 for e in Evidence}
-    for pack in packs:
-        pack_rules = [r for r in pack.rules if r.id in chosen]
+    for pack in sorted(packs, key=lambda p: (referentiel_rank(p.referentiel), p.id)):
+        pack_rules = sorted((r for r in pack.rules if r.id in chosen), key=lambda r: natural_key(r.id))
         if not pack_rules:
             continue
         for r in pack_rules:
@@ -179,12 +187,14 @@ def catalogue_markdown(packs: Sequence[Pack], rules: Sequence[Rule], lang: str) 
         lines += [
             f"## {pack.title.get(lang)}",
             "",
-            f"`{pack.id}` {pack.version} — {pack.referentiel} — {len(pack_rules)} "
+            f"`{pack.id}` {pack.version} — {_referentiel(pack.referentiel, lang)} — {len(pack_rules)} "
             + ("règles" if fr else "rules"),
             "",
         ]
-        used = {r.chapter: r.chapter_title for r in pack_rules}
-        lines += [f"- `{key}` : {_cell(chapter_label(chapter, lang))}" for key, chapter in used.items()]
+        used = {r.chapter: r.chapter_title for r in sorted(pack_rules, key=lambda r: chapter_key(r.chapter))}
+        lines += [
+            f"- `{key}`{colon(lang)}{_cell(chapter_label(chapter, lang))}" for key, chapter in used.items()
+        ]
         lines.append("")
         head = (
             "Id",
@@ -208,7 +218,7 @@ def catalogue_markdown(packs: Sequence[Pack], rules: Sequence[Rule], lang: str) 
     lines += [
         ("## Par niveau de preuve" if fr else "## By evidence level"),
         "",
-        f"{sum(total.values())} : {summary}",
+        f"{sum(total.values())}{colon(lang)}{summary}",
         "",
     ]
     return "\n".join(lines)

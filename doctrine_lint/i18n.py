@@ -170,3 +170,35 @@ def evidence(e: Evidence, lang: str) -> str:
 
 def legal_basis(slug: str, lang: str) -> str:
     return _pick(_LEGAL.get(slug, (slug, slug)), lang)
+
+
+# --- numbers and punctuation of human outputs ----------------------------------------------------
+# The one place where human reports (text, terminal, Markdown, HTML, explain) format numbers and
+# label separators. French: decimal comma, a no-break space (U+00A0) before "%", a space before
+# ":"; English: decimal point, no space before "%" or ":". Machine formats (JSON, SARIF, GitLab,
+# JUnit properties) keep their own plain numbers.
+
+NBSP = "\u00a0"
+
+
+def number(value: float, lang: str, spec: str = "g") -> str:
+    """A number as people of `lang` write it: `number(1.25, "fr")` → "1,25"."""
+    text = format(value, spec)
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def percent(value: float | None, lang: str, spec: str = ".1f") -> str:
+    """A rate: "97,6 %" (no-break space) in French, "97.6%" in English, "—" without a rate."""
+    if value is None:
+        return "—"
+    return f"{number(value, lang, spec)}{'' if lang == 'en' else NBSP}%"
+
+
+def colon(lang: str) -> str:
+    """What separates a label from its value: " : " in French, ": " in English."""
+    return ": " if lang == "en" else " : "
+
+
+def labelled(label: str, value: str, lang: str) -> str:
+    """ "Résumé : …" / "Summary: …"."""
+    return f"{label}{colon(lang)}{value}"

@@ -36,6 +36,7 @@ _ANNOTATIONS = {
     "$id",
     "$defs",
     "markdownDescription",
+    "x-labels",  # what people read for each value of an enum (doctrine_lint.labels)
 }
 
 

@@ -28,10 +28,11 @@ from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
-from .model import Finding, Severity, Text
+from .model import Finding, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import Profile, ProfileCheck
 from .profiles import check as check_profile
+from .renames import renamed_ids
 from .scoring import Scores, compute, meets_minimum, rule_outcomes
 from .selection import at_least, select_rules
 from .validation import validate_document
@@ -177,7 +178,7 @@ def lint_document(
     With `ignore_derogations` (reviewer mode) no waiver applies; the scores they would have
     given are kept in `scores_other` to show the difference."""
     loaded = all_rules(packs)
-    waivers = read_waivers(doc)
+    waivers = read_waivers(doc, renamed_ids(packs))
     check_known(doc, waivers, {r.id for r in loaded})
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
     plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
@@ -226,7 +227,10 @@ def lint(
         opts = replace(opts, ignore_derogations=ignore_derogations)
     day = opts.today or date.today()
     start = list(opts.rules) if opts.rules is not None else all_rules(packs)
-    chosen = at_least(select_rules(start, opts.select, opts.ignore), opts.min_evidence)
+    renamed = renamed_ids(packs)
+    chosen = at_least(select_rules(start, opts.select, opts.ignore, renamed), opts.min_evidence)
+    if opts.baseline is not None:
+        opts.baseline.rename(renamed)
     report = Report(
         [],
         list(packs),
@@ -271,7 +275,7 @@ def failures(result: ManifestResult, options: LintOptions) -> list[Reason]:
             f for f in result.findings if f.outcome.failing and not f.known and f.severity >= threshold
         ]
         if failing:
-            ids = tuple(sorted({f.rule_id for f in failing}))
+            ids = tuple(sorted({f.rule_id for f in failing}, key=natural_key))
             listed = ", ".join(ids)
             out.append(
                 Reason(

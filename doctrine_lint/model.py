@@ -6,6 +6,8 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -170,8 +172,31 @@ class Finding:
     keyed_path: str | None = None  # `path` with elements named by identity key, for fingerprints
 
     @property
-    def sort_key(self) -> tuple[str, tuple[tuple[int, int, str], ...], str]:
-        return (self.referentiel, chapter_key(self.chapter), self.rule_id)
+    def sort_key(self) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
+        """Référentiels in their usual order, then chapters and rule ids naturally (2.3 < 2.10)."""
+        return (referentiel_rank(self.referentiel), chapter_key(self.chapter), natural_key(self.rule_id))
+
+
+# The order of the three référentiels wherever several are listed: scores, findings, weightings,
+# rule lists and catalogues.
+REFERENTIEL_ORDER: tuple[str, ...] = ("interoperabilite", "securite", "numerique-responsable")
+
+NaturalKey = tuple[tuple[int, int, str], ...]
+
+
+def referentiel_rank(key: str) -> tuple[int, str]:
+    """Sort key of a référentiel: the usual order, unknown ones after, by name."""
+    return (REFERENTIEL_ORDER.index(key), "") if key in REFERENTIEL_ORDER else (len(REFERENTIEL_ORDER), key)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+@lru_cache(maxsize=8192)
+def natural_key(text: str) -> NaturalKey:
+    """Sort key that reads runs of digits as numbers: RGESN-1.2 < RGESN-1.10, MSS-AUTH.9 <
+    MSS-AUTH.10, ecodesign.criteria["2.3"] < ecodesign.criteria["2.10"]."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(text) if p)
 
 
 @lru_cache(maxsize=1024)

@@ -22,6 +22,7 @@ from .document import Document, parse_document, read_text
 from .errors import PackError, Problem
 from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
 from .paths import WILDCARD, FieldPath, PathSyntaxError, parse_path
+from .renames import resolve
 from .resources import shipped_packs
 from .validation import validate_document
 
@@ -112,6 +113,7 @@ class Pack:
     raw_conditions: dict[str, Any] = field(default_factory=dict)
     identity_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
     score_share: float | None = None  # a catalogue pack's share of its référentiel's rates
+    renamed: dict[str, str] = field(default_factory=dict)  # old rule id → new id (`renames`)
 
     def lineage(self) -> list[Pack]:
         """This pack and every pack it extends, nearest first."""
@@ -233,7 +235,10 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         identity_keys[list_path] = tuple(fields)
     inherited: dict[str, Rule] = {r.id: r for r in base.rules} if base else {}
     disabled: list[str] = []
+    old_ids = dict(base.renamed) if base else {}
     for rule_id, change in (data.get("overrides") or {}).items():
+        if rule_id not in inherited:
+            rule_id = resolve(rule_id, old_ids, f"{doc.file}: overrides")
         if rule_id not in inherited:
             problems.append(
                 doc.problem(
@@ -322,6 +327,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
             problems.extend(exc.problems)
     metrics = list(base.metrics) if base else []
     metrics += [_compile_metric(raw, header["id"]) for raw in data.get("metrics") or []]
+    renamed = _renamed(doc, old_ids, {r.id for r in rules}, problems)
     if problems:
         raise PackError(sorted(problems, key=lambda p: (p.line, p.column)))
     return Pack(
@@ -346,7 +352,30 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
         score_share=float(header["score_share"])
         if "score_share" in header
         else (base.score_share if base else None),
+        renamed=renamed,
     )
+
+
+def _renamed(
+    doc: Document, inherited: dict[str, str], ids: set[str], problems: list[Problem]
+) -> dict[str, str]:
+    """The pack's old id → new id map (with the extended pack's): each new id names a rule of
+    the pack, and no old id is still the id of a rule."""
+    out = dict(inherited)
+    for old, new in (doc.data.get("renamed") or {}).items():
+        if old in ids:
+            problems.append(
+                doc.problem(
+                    ("renamed", old), f"ancien identifiant encore porté par une règle : {old}", key=True
+                )
+            )
+        elif new not in ids:
+            problems.append(
+                doc.problem(("renamed", old), f"nouvel identifiant sans règle dans le pack : {new}")
+            )
+        else:
+            out[old] = new
+    return out
 
 
 def _compile_derivation(
@@ -583,6 +612,15 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
                     pack.file, 1, 1, f"règle {rule.id} définie dans deux packs ({seen[rule.id]})"
                 )
             seen[rule.id] = pack.file
+    for pack in final:
+        for old in pack.renamed:
+            if old in seen:
+                raise PackError.single(
+                    pack.file,
+                    1,
+                    1,
+                    f"ancien identifiant {old} (renamed) encore porté par une règle ({seen[old]})",
+                )
     return final
 
 

@@ -19,6 +19,7 @@ from .document import load_document
 from .errors import UsageError
 from .model import Outcome, ScoreLine, Text
 from .packs import Rule
+from .renames import resolve
 from .scoring import Scores, meets_minimum
 from .validation import validate_document
 
@@ -41,14 +42,22 @@ class ProfileCheck:
     ok: bool
 
 
-def load_profile(path: Path | str, rules: Iterable[Rule]) -> Profile:
-    """Load and validate a profile; the rules and chapters it names must exist in the loaded packs."""
+def load_profile(
+    path: Path | str, rules: Iterable[Rule], renamed: Mapping[str, str] | None = None
+) -> Profile:
+    """Load and validate a profile; the rules and chapters it names must exist in the loaded packs
+    (a renamed rule's old id is read as its new id, with a warning)."""
     doc = load_document(path, error=UsageError)
     problems = validate_document(doc, "profile")
     if problems:
         raise UsageError(problems)
     rules = list(rules)
     known = {r.id for r in rules}
+    required = doc.data.get("required_rules") or []
+    for i, rule_id in enumerate(required):
+        if rule_id not in known and renamed:
+            line, column, _ = doc.locate(("required_rules", i))
+            required[i] = resolve(rule_id, renamed, f"{doc.file}:{line}:{column}")
     chapters = {f"{r.referentiel}:{r.chapter}" for r in rules}
     unknown = [
         doc.problem(("required_rules", i), f"règle inconnue : {rule_id} (voir doctrine-lint rules)")
@@ -86,7 +95,16 @@ def _unknown_chapter(key: str) -> str:
 def _pct(value: float | None) -> Text:
     if value is None:
         return Text("sans objet (aucune règle applicable)", "not applicable (no applicable rule)")
-    return Text(f"{value:.1f} %")
+    return _percent_text(value)
+
+
+def _percent_text(value: float, spec: str = ".1f") -> Text:
+    return Text(i18n.percent(value, "fr", spec), i18n.percent(value, "en", spec))
+
+
+def _at_least(minimum: float) -> Text:
+    shown = _percent_text(minimum, "g")
+    return Text(f"≥ {shown.fr}", f"≥ {shown.get('en')}")
 
 
 def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> list[ProfileCheck]:
@@ -97,14 +115,14 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
 
     def score_check(fr: str, en: str, line: ScoreLine | None, minimum: float) -> None:
         ok = meets_minimum(line, minimum)
-        out.append(
-            ProfileCheck(Text(fr, en), Text(f"≥ {minimum:g} %"), _pct(line.score if line else None), ok)
-        )
+        out.append(ProfileCheck(Text(fr, en), _at_least(minimum), _pct(line.score if line else None), ok))
 
     if "overall" in mins:
         score_check("Conformité globale", "Overall conformity", scores.overall, mins["overall"])
     for ref, minimum in (mins.get("referentiels") or {}).items():
-        score_check(f"Conformité {ref}", f"{ref} conformity", scores.referentiel(ref), minimum)
+        line = scores.referentiel(ref)
+        name = line.title if line is not None else Text(ref)  # the référentiel's name, not its key
+        score_check(f"Conformité {name.fr}", f"{name.get('en')} conformity", line, minimum)
     complete = profile.data.get("min_completeness") or {}
     wanted = [("", complete["overall"])] if "overall" in complete else []
     for ref, minimum in wanted + list((complete.get("referentiels") or {}).items()):
@@ -112,8 +130,11 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
         value = line.completeness_ratio if line is not None else None
         out.append(
             ProfileCheck(
-                Text(f"Complétude {ref or 'globale'}", f"{ref or 'Overall'} completeness"),
-                Text(f"≥ {minimum:g} %"),
+                Text(
+                    f"Complétude {line.title.fr if ref and line is not None else ref or 'globale'}",
+                    f"{line.title.get('en') if ref and line is not None else ref or 'Overall'} completeness",
+                ),
+                _at_least(minimum),
                 _pct(line.completeness if line is not None else None),
                 value is None or 100.0 * value + 1e-9 >= minimum,
             )
@@ -122,7 +143,9 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
         ref, _, chapter = key.partition(":")
         line = scores.chapter(ref, chapter)
         fr, en = (chapter_label(line.title, "fr"), chapter_label(line.title, "en")) if line else (key, key)
-        score_check(f"Score {fr} ({ref})", f"{en} score ({ref})", line, minimum)
+        ref_line = scores.referentiel(ref)
+        ref_name = ref_line.title if ref_line is not None else Text(ref)
+        score_check(f"Score {fr} ({ref_name.fr})", f"{en} score ({ref_name.get('en')})", line, minimum)
     for rule_id in profile.data.get("required_rules") or []:
         outcome = outcomes.get(rule_id)
         ok = outcome in (Outcome.CONFORME, Outcome.NON_APPLICABLE)

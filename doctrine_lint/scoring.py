@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import OUTCOME_RANK, Finding, Outcome, ScoreLine, Severity, Text, chapter_key
+from .model import OUTCOME_RANK, Finding, Outcome, ScoreLine, Severity, Text, chapter_key, referentiel_rank
 from .packs import Pack
 from .synthetic import DEROGATIONS_PACK
 
@@ -43,6 +43,7 @@ class Scores:
         return next((r for r in self.referentiels if r.key == name), None)
 
 
+# in REFERENTIEL_ORDER
 REFERENTIEL_TITLES: dict[str, Text] = {
     "interoperabilite": Text("Interopérabilité", "Interoperability"),
     "securite": Text("Sécurité", "Security"),
@@ -176,21 +177,14 @@ def compute(
         ]
         ref.composed = _compose(weighted)
         ref.parts = [(name, w, p.ratio, p.completeness_ratio) for name, w, p in weighted]
-    order = list(REFERENTIEL_TITLES)
-    ref_sorted = sorted(
-        refs.values(), key=lambda r: (order.index(r.key) if r.key in order else len(order), r.key)
-    )
+    ref_sorted = sorted(refs.values(), key=lambda r: referentiel_rank(r.key))
     weights = referentiel_weights or {}
     composed = [(ref.key, float(weights.get(ref.key, 1.0)), ref) for ref in ref_sorted]
     overall.composed = _compose(composed)
     overall.parts = [(key, w, ref.ratio, ref.completeness_ratio) for key, w, ref in composed]
     chap_sorted = sorted(
         chapters.items(),
-        key=lambda kv: (
-            order.index(kv[0][0]) if kv[0][0] in order else len(order),
-            kv[0][0],
-            chapter_key(kv[0][1]),
-        ),
+        key=lambda kv: (referentiel_rank(kv[0][0]), chapter_key(kv[0][1])),
     )
     return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])
 

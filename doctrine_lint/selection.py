@@ -6,13 +6,14 @@ A token that matches no rule is a usage error, so a typo never silently disables
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 
 from .chapters import renamed
 from .errors import UsageError
 from .model import Evidence
 from .packs import Rule
+from .renames import resolve
 
 
 def _chapter_match(token: str, chapter: str) -> bool:
@@ -34,9 +35,21 @@ def matches(rule: Rule, token: str) -> bool:
     return _chapter_match(token, rule.chapter)
 
 
-def select_rules(rules: Sequence[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
-    """Keep the rules matched by any `select` token (all when none), minus those matched by `ignore`."""
-    select, ignore = list(select), list(ignore)
+def select_rules(
+    rules: Sequence[Rule],
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    old_ids: Mapping[str, str] | None = None,
+) -> list[Rule]:
+    """Keep the rules matched by any `select` token (all when none), minus those matched by `ignore`.
+    A renamed rule's old id (`old_ids`: old → new) designates it, with a warning (`renames`)."""
+
+    def current(token: str) -> str:
+        if old_ids and not any(matches(r, token) for r in rules):
+            return resolve(token, old_ids, "--select/--ignore")
+        return token
+
+    select, ignore = [current(t) for t in select], [current(t) for t in ignore]
     for token in (*select, *ignore):
         if not any(matches(r, token) for r in rules):
             new = renamed(token)

@@ -10,7 +10,7 @@ finding of its own (built by `synthetic`); one naming an unknown rule is an inpu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +20,7 @@ from .document import Document
 from .errors import ManifestError
 from .model import Finding, Location, Outcome, Text
 from .packs import Rule
+from .renames import resolve
 from .synthetic import (
     DEROGATIONS_PACK,
     derogation_expired,
@@ -56,15 +57,17 @@ class WaiverStatus:
     note: Text
 
 
-def read_waivers(doc: Document) -> list[Waiver]:
-    """The `derogations:` of a validated manifest (dates are already checked by the schema)."""
+def read_waivers(doc: Document, renamed: Mapping[str, str] | None = None) -> list[Waiver]:
+    """The `derogations:` of a validated manifest (dates are already checked by the schema); a
+    renamed rule's old id is read as its new id, with a warning."""
     out = []
     for i, raw in enumerate(doc.data.get("derogations") or []):
         line, column, _ = doc.locate(("derogations", i))
+        rule_line, rule_column, _ = doc.locate(("derogations", i, "rule"))
         out.append(
             Waiver(
                 i,
-                raw["rule"],
+                resolve(raw["rule"], renamed or {}, f"{doc.file}:{rule_line}:{rule_column}"),
                 raw.get("path"),
                 raw["justification"],
                 raw.get("approver"),

@@ -233,7 +233,7 @@ def test_compare_to_message_shows_both_values(write: Callable[..., Path]) -> Non
     )
     (finding,) = evaluate(doc, [rule], CTX.today, compute_derived(doc.data, all_derivations(packs), CTX))
     assert finding.outcome is Outcome.NON_CONFORME
-    assert finding.message.get("fr") == "déclaré avance, calculé basique"
+    assert finding.message.get("fr") == "déclaré avancé, calculé basique"
     assert (finding.location.line, finding.location.column) == (3, 19)
 
 

@@ -107,7 +107,9 @@ def test_outcomes_and_locations(write: Callable[..., Path]) -> None:
     assert mfa.message.get("en") == "No MFA (identity.admin_mfa = false)"
     gar = by_id["E-1-GAR"]
     assert gar.outcome is Outcome.NON_APPLICABLE
-    assert gar.reason is not None and gar.reason.get("fr") == "gar.role = ent-mediacentre"
+    assert (
+        gar.reason is not None and gar.reason.get("fr") == "gar.role = ENT avec médiacentre"
+    )  # the value's label (x-labels)
     pentest = by_id["E-2-PENTEST"]
     assert pentest.outcome is Outcome.A_RENSEIGNER
     assert pentest.missing == ("security.pentest.date",)

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from doctrine_lint.cli import cli
+from doctrine_lint.model import natural_key
 
 from .conftest import PINNED_DATE, REPO
 
@@ -101,7 +102,7 @@ def _check_sarif_structure(doc: dict[str, Any]) -> None:
     assert driver["name"] == "doctrine-lint" and driver["version"] and driver["informationUri"]
     rules = driver["rules"]
     ids = [r["id"] for r in rules]
-    assert len(ids) == len(set(ids)) and ids == sorted(ids)
+    assert len(ids) == len(set(ids)) and ids == sorted(ids, key=natural_key)  # MSS-AUTH.2 before MSS-AUTH.10
     for rule in rules:
         for key in ("shortDescription", "fullDescription"):
             assert rule[key]["text"].strip(), (rule["id"], key)

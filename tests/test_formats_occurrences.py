@@ -192,7 +192,7 @@ def test_html_shows_each_occurrence(report: Report) -> None:
     assert len(articles) == 3
     for article, line, (_, audience) in zip(articles, _lines(report), FAILING, strict=True):
         assert f'<p class="loc">{MANIFEST}:{line}:' in article
-        assert f"Element : <strong>audience = {audience}</strong>" in article
+        assert f"Element: <strong>audience = {audience}</strong>" in article
         assert f"identity.providers[audience={audience}].audience" in article
         assert f'<mark><span class="ln">{line}</span>' in article  # the excerpt marks its line
 

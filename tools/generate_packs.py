@@ -33,9 +33,20 @@ sys.path.insert(0, str(REPO))
 
 from doctrine_lint.conditions import TRUE, Context, compile_condition  # noqa: E402
 from doctrine_lint.derived import DERIVED_ROOT, compute_derived  # noqa: E402
+from doctrine_lint.labels import labels_at  # noqa: E402
 from doctrine_lint.packs import load_pack  # noqa: E402
 
 CATALOGUES = REPO / "tools" / "catalogues"
+
+
+def _expected(path: tuple[str, ...], value: str) -> tuple[str, str]:
+    """How a message names the expected status: its label in the manifest schema (« validé »),
+    never the raw value (`valide`)."""
+    labels = labels_at(path) or {}
+    entry = labels.get(value, {"fr": value, "en": value})
+    return entry["fr"], entry["en"]
+
+
 EXAMPLES_DATE = "2026-11-28"
 # Shares of the catalogue packs in their référentiel's conformity and completeness rates
 # (README, "Pondération"): the rest belongs to the rules written from the doctrine.
@@ -629,6 +640,7 @@ def build_mss(data: Path) -> dict[str, Any]:
         mods_fr = " ; ".join(n[0] for n in notes)
         mods_en = "; ".join(n[1] for n in notes)
         status_path = f'security.measures["{mid}"]'
+        done_fr, done_en = _expected(("security", "measures", mid), "faite")
         for tier, cond in tiers.items():
             suffix = "" if len(tiers) == 1 else ("-I" if tier == "I" else "-R")
             severity = "majeur" if tier == "I" else "mineur"
@@ -661,8 +673,8 @@ def build_mss(data: Path) -> dict[str, Any]:
                         "(or `partielle`, `non-faite`, `non-applicable` when it does not apply).",
                     },
                     "message": {
-                        "fr": f"Mesure {mid} ({tier_fr}) : état déclaré « {{value}} », attendu « faite »",
-                        "en": f"Measure {mid} ({tier_en}): declared status '{{value}}', expected 'faite'",
+                        "fr": f"Mesure {mid} ({tier_fr}) : état déclaré « {{value}} », attendu « {done_fr} »",
+                        "en": f"Measure {mid} ({tier_en}): declared status '{{value}}', expected '{done_en}'",
                     },
                     "references": [
                         {
@@ -806,11 +818,31 @@ def build_mss(data: Path) -> dict[str, Any]:
     }
 
 
+# severity, weight, then how the texts name the level ("critère prioritaire", "high priority"):
+# the level's name is never put after the word "priorité", which would say it twice.
 PRIORITY = {
-    "Prioritaire": ("majeur", 1.5, "prioritaire", "priority"),
+    "Prioritaire": ("majeur", 1.5, "prioritaire", "high priority"),
     "Recommandé": ("mineur", 1.25, "recommandé", "recommended"),
-    "Modéré": ("mineur", 1.0, "modéré", "moderate"),
+    "Modéré": ("mineur", 1.0, "modéré", "moderate priority"),
 }
+# The catalogue's not-applicable conditions start with these words; the rationale says the
+# same thing in its own sentence ("peut être déclaré non applicable si…").
+_NA_PREFIX = {"fr": "Sans objet ", "en": "Not applicable "}
+
+
+def _fr_number(value: float) -> str:
+    """A number in a French text: decimal comma (1,25)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _na_condition(text: dict[str, str], lang: str) -> str:
+    """ "si le service…" from "Sans objet si le service…" (the catalogue's wording)."""
+    condition = text[lang]
+    if not condition.startswith(_NA_PREFIX[lang]):
+        raise SystemExit(f"not_applicable.{lang} must start with {_NA_PREFIX[lang]!r}: {condition}")
+    return condition.removeprefix(_NA_PREFIX[lang])
+
+
 FAMILIES = {
     "Stratégie": ("1", "Stratégie", "Strategy"),
     "Spécifications": ("2", "Spécifications", "Specifications"),
@@ -866,16 +898,17 @@ def build_rgesn(data: Path) -> dict[str, Any]:
         family, fam_fr, fam_en = FAMILIES[c["thematique"]]
         severity, weight, prio_fr, prio_en = PRIORITY[c["priorite"]]
         status_path = f'ecodesign.criteria["{num}"]'
+        valid_fr, valid_en = _expected(("ecodesign", "criteria", num), "valide")
         always = c["cible"] == ALWAYS
         na_fr = (
             "Ce critère s'applique à tous les services : il ne peut pas être déclaré non applicable."
             if always
-            else f"Non applicable : {text['not_applicable']['fr']}"
+            else f"Le critère peut être déclaré non applicable {_na_condition(text['not_applicable'], 'fr')}"
         )
         na_en = (
             "This criterion applies to every service: it cannot be declared not applicable."
             if always
-            else f"Not applicable: {text['not_applicable']['en']}"
+            else f"The criterion may be declared not applicable {_na_condition(text['not_applicable'], 'en')}"
         )
         rule: dict[str, Any] = {
             "id": f"RGESN-{num}",
@@ -888,9 +921,9 @@ def build_rgesn(data: Path) -> dict[str, Any]:
             "weight": weight,
             "tags": ["rgesn", "rgesn-critere", f"priorite-{prio_fr.replace('é', 'e')}"],
             "rationale": {
-                "fr": f"{text['rationale']['fr']}\n\nCritère {num} du RGESN 2024 (famille « {fam_fr} »), priorité {prio_fr} : "
-                f"poids {weight:g} dans le score d'avancement. {na_fr}",
-                "en": f"{text['rationale']['en']}\n\nCriterion {num} of RGESN 2024 ('{fam_en}' family), {prio_en} priority: "
+                "fr": f"{text['rationale']['fr']}\n\nCritère {num} du RGESN 2024 (famille « {fam_fr} », critère {prio_fr}) : "
+                f"poids {_fr_number(weight)} dans le score d'avancement. {na_fr}",
+                "en": f"{text['rationale']['en']}\n\nCriterion {num} of RGESN 2024 ('{fam_en}' family, {prio_en}): "
                 f"weight {weight:g} in the progress score. {na_en}",
             },
             "remediation": {
@@ -900,8 +933,8 @@ def build_rgesn(data: Path) -> dict[str, Any]:
                 f"(or `en-cours`, `non-valide`, `a-evaluer`{'' if always else ', `non-applicable`'}).",
             },
             "message": {
-                "fr": f"Critère RGESN {num} : état déclaré « {{value}} », attendu « valide »",
-                "en": f"RGESN criterion {num}: declared status '{{value}}', expected 'valide'",
+                "fr": f"Critère RGESN {num} : état déclaré « {{value}} », attendu « {valid_fr} »",
+                "en": f"RGESN criterion {num}: declared status '{{value}}', expected '{valid_en}'",
             },
             "references": [
                 {

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..document import MAX_BYTES
-from ..i18n import t
+from ..i18n import colon, t
 from ..linter import Report
 from ..model import Reference
 from . import RenderOptions
@@ -217,7 +217,7 @@ def _chart(ref: ReferentielScores, lang: str, ident: str) -> str:
     caption = f"{t('chart', lang)} — {ref.row.label}"
     parts = [
         f'<figure class="chart" aria-labelledby="{ident}">',
-        f'<figcaption id="{ident}">{esc(caption)} : {ref.row.percent} '
+        f'<figcaption id="{ident}">{esc(caption)}{colon(lang)}{ref.row.percent} '
         f'<span class="{_status_class(ref.row.status)}">{esc(ref.row.status_label)}</span></figcaption>',
         f'<svg viewBox="0 0 {_CHART_W} {height}" width="{_CHART_W}" height="{height}" role="img" '
         f'aria-labelledby="{ident}">',
@@ -226,7 +226,7 @@ def _chart(ref: ReferentielScores, lang: str, ident: str) -> str:
         y = 3 + i * _ROW_H
         cls = "row ref" if row.level < 2 else "row"
         parts.append(
-            f'<g class="{cls}"><title>{esc(row.label)} : {row.percent} {esc(row.status_label)}</title>'
+            f'<g class="{cls}"><title>{esc(row.label)}{colon(lang)}{row.percent} {esc(row.status_label)}</title>'
             f'<text x="0" y="{y + 15}">{esc(row.label, CHART_LABEL_CHARS)}</text>'
             f'<rect class="track" x="{_BAR_X}" y="{y + 4}" width="{_BAR_W}" height="14" rx="2"/>'
         )
@@ -248,7 +248,7 @@ def _score_tr(row: ScoreRow) -> str:
             _td(row.percent, "num"),
             _td(f'<span class="{_status_class(row.status)}">{esc(row.status_label)}</span>'),
             _td(row.completeness_percent or "—", "num"),
-            _td(f"{row.rules} ({row.possible:g})", "num"),
+            _td(f"{row.rules} ({row.weight})", "num"),
         ],
         "chap" if row.level == 2 else "ref",
     )
@@ -265,7 +265,7 @@ def _scores(m: ManifestView, lang: str, n: int) -> str:
     overall = m.scores.overall
     return (
         f"<h3>{esc(t('scores', lang))}</h3>\n"
-        f"<p><strong>{esc(overall.label)} : {overall.percent}</strong> "
+        f"<p><strong>{esc(overall.label)}{colon(lang)}{overall.percent}</strong> "
         f'<span class="{_status_class(overall.status)}">{esc(overall.status_label)}</span> — '
         f"{esc(overall.detail)}</p>\n"
         f'<div class="charts">\n'
@@ -339,7 +339,7 @@ def _finding(f: FindingView, lines: list[str] | None, lang: str) -> str:
     ]
     if f.element:
         parts.append(
-            f'<p class="element">{esc(t("element", lang))} : <strong>{esc(f.element)}</strong> '
+            f'<p class="element">{esc(t("element", lang))}{colon(lang)}<strong>{esc(f.element)}</strong> '
             f'<span class="loc">{esc(f.where)}</span></p>'
         )
     parts.append(f'<p class="message">{esc(f.message)}</p>')
@@ -350,7 +350,7 @@ def _finding(f: FindingView, lines: list[str] | None, lang: str) -> str:
         parts.append(excerpt)
     if f.references:
         links = ", ".join(_reference(r) for r in f.references[:10])
-        parts.append(f'<p class="refs">{esc(t("references", lang))} : {links}</p>')
+        parts.append(f'<p class="refs">{esc(t("references", lang))}{colon(lang)}{links}</p>')
     parts.append("</article>")
     return "\n".join(parts)
 
@@ -405,7 +405,9 @@ def _waivers(m: ManifestView, lang: str) -> str:
     rows = []
     for w in m.waivers:
         clause = (
-            f'<br><span class="muted">{esc(t("clause", lang))} : {esc(w.clause)}</span>' if w.clause else ""
+            f'<br><span class="muted">{esc(t("clause", lang))}{colon(lang)}{esc(w.clause)}</span>'
+            if w.clause
+            else ""
         )
         path = f"<br><code>{esc(w.path)}</code>" if w.path else ""
         rows.append(
@@ -427,7 +429,7 @@ def _waivers(m: ManifestView, lang: str) -> str:
         for k in ("rule", "state", "location", "approver", "granted", "expires", "justification")
     ]
     o = m.other_score
-    extra = f"<p>{esc(f'{o.label} : {o.percent} ({o.here})')}</p>\n" if o is not None else ""
+    extra = f"<p>{esc(f'{o.label}{colon(lang)}{o.percent} ({o.here})')}</p>\n" if o is not None else ""
     return f"<h3>{esc(t('derogations', lang))}</h3>\n" + _table(head, rows) + "\n" + extra
 
 
@@ -458,7 +460,7 @@ def _baseline(m: ManifestView, lang: str) -> str:
     b = m.baseline
     if b is None:
         return ""
-    lines = [b.known_label, *(f"{b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed)]
+    lines = [b.known_label, *(f"{b.fixed_label}{colon(lang)}[{rule}] {path}" for rule, path in b.fixed)]
     items = "".join(f"<li>{esc(line)}</li>" for line in lines[:500])
     return f"<h3>{esc(t('baseline', lang))}</h3>\n<ul>{items}</ul>"
 
@@ -472,7 +474,7 @@ def _computed(m: ManifestView, lang: str) -> str:
 
 def _summary(m: ManifestView, lang: str) -> str:
     return (
-        f"<p><strong>{esc(t('summary', lang))}</strong> : {esc(m.summary.text)}</p>\n"
+        f"<p><strong>{esc(t('summary', lang))}</strong>{colon(lang)}{esc(m.summary.text)}</p>\n"
         f'<p class="muted">{esc(m.summary.evidence_text)}</p>'
     )
 
@@ -507,7 +509,9 @@ def render_view(view: ReportView) -> str:
     if len(view.manifests) == 1 and view.manifests[0].name:
         title = f"{title} — {clip(view.manifests[0].name, 120)}"
     body = [f"<h1>{esc(view.title)}</h1>", _stamp(view.stamp, lang)]
-    body.append(f'<p class="muted"><strong>{esc(t("placement", lang))}</strong> : {esc(view.placement)}</p>')
+    body.append(
+        f'<p class="muted"><strong>{esc(t("placement", lang))}</strong>{colon(lang)}{esc(view.placement)}</p>'
+    )
     if view.errors:
         items = "".join(f"<li>{esc(p)}</li>" for p in view.errors[:200])
         body.append(f"<section><h2>{esc(t('errors', lang))}</h2>\n<ul>{items}</ul></section>")

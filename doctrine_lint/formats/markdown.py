@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from ..i18n import t
+from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
 from .shared import MAX_CHARS, SHORT_SHA, bar, clip
@@ -66,7 +66,7 @@ def _score_row(row: ScoreRow) -> list[str]:
         row.percent,
         md(row.status_label),
         row.completeness_percent or "—",
-        f"{row.rules} ({row.possible:g})",
+        f"{row.rules} ({row.weight})",
         _bar(row.score),
     ]
 
@@ -76,16 +76,16 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
     out = [
         f"## {t('stamp', lang)}",
         "",
-        f"- **{t('tool', lang)}** : doctrine-lint {md(stamp.tool_version)}",
-        f"- **{t('evaluation_date', lang)}** : {stamp.date}",
-        f"- **{t('rules_count', lang).capitalize()}** : {stamp.rules_count} ("
+        f"- **{t('tool', lang)}**{colon(lang)}doctrine-lint {md(stamp.tool_version)}",
+        f"- **{t('evaluation_date', lang)}**{colon(lang)}{stamp.date}",
+        f"- **{t('rules_count', lang).capitalize()}**{colon(lang)}{stamp.rules_count} ("
         + ", ".join(f"{n} {label}" for _, n, label in stamp.rules_by_evidence)
         + ")",
     ]
     if stamp.min_evidence:
-        out.append(f"- **{t('min_evidence', lang)}** : {md(stamp.min_evidence)}")
+        out.append(f"- **{t('min_evidence', lang)}**{colon(lang)}{md(stamp.min_evidence)}")
     if stamp.derogations_ignored:
-        out.append(f"- **{t('derogations', lang)}** : {t('derogations_ignored', lang)}")
+        out.append(f"- **{t('derogations', lang)}**{colon(lang)}{t('derogations_ignored', lang)}")
     out.append("")
     rows = []
     for pack in stamp.packs:
@@ -109,10 +109,10 @@ def _header(m: ManifestView, lang: str) -> list[str]:
     out = [
         f"## {md(m.title)}",
         "",
-        f"- **{t('manifest', lang)}** : {md(m.file)} (SHA-256 {short_sha(m.sha256)})",
+        f"- **{t('manifest', lang)}**{colon(lang)}{md(m.file)} (SHA-256 {short_sha(m.sha256)})",
     ]
     # the URL is left out: a forge would turn it into a link
-    out += [f"- **{label}** : {md(value)}" for key, label, value in m.service if key != "url"]
+    out += [f"- **{label}**{colon(lang)}{md(value)}" for key, label, value in m.service if key != "url"]
     return [*out, ""]
 
 
@@ -142,9 +142,9 @@ def location(f: FindingView) -> str:
     return md(f.position) + (f" — {md(f.where)}" if f.element else "")
 
 
-def _message(f: FindingView) -> str:
+def _message(f: FindingView, lang: str) -> str:
     named = f.element and f.element not in f.message  # the engine names it in rule messages
-    return (f"**{md(f.element)}** : " if named else "") + md(f.message)
+    return (f"**{md(f.element)}**{colon(lang)}" if named else "") + md(f.message)
 
 
 def _findings(m: ManifestView, lang: str) -> list[str]:
@@ -155,7 +155,7 @@ def _findings(m: ManifestView, lang: str) -> list[str]:
     for g in m.findings:
         out += [f"#### {md(g.label)} ({md(g.referentiel_title)})", ""]
         rows = [
-            [md(f.rule_id), md(f.severity_label), md(f.outcome_label), location(f), _message(f)]
+            [md(f.rule_id), md(f.severity_label), md(f.outcome_label), location(f), _message(f, lang)]
             for f in g.findings
         ]
         out += table(head, rows)
@@ -175,7 +175,8 @@ def _waivers(m: ManifestView, lang: str) -> list[str]:
                 md(w.approver or "—"),
                 w.granted or "—",
                 w.expires,
-                md(w.justification) + (f" ({t('clause', lang)} : {md(w.clause)})" if w.clause else ""),
+                md(w.justification)
+                + (f" ({t('clause', lang)}{colon(lang)}{md(w.clause)})" if w.clause else ""),
             ]
             for w in m.waivers
         ]
@@ -186,7 +187,7 @@ def _waivers(m: ManifestView, lang: str) -> list[str]:
         out += table(head, rows)
     if m.other_score is not None:
         o = m.other_score
-        out += [md(f"{o.label} : {o.percent} ({o.here})"), ""]
+        out += [md(f"{o.label}{colon(lang)}{o.percent} ({o.here})"), ""]
     return out
 
 
@@ -211,7 +212,7 @@ def _baseline(m: ManifestView, lang: str) -> list[str]:
     b = m.baseline
     if b is None:
         return []
-    items = [b.known_label, *(f"{b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed)]
+    items = [b.known_label, *(f"{b.fixed_label}{colon(lang)}[{rule}] {path}" for rule, path in b.fixed)]
     return [f"### {t('baseline', lang)}", "", *(f"- {md(line)}" for line in items), ""]
 
 
@@ -245,7 +246,7 @@ def _computed(m: ManifestView, lang: str) -> list[str]:
 
 
 def _summary(m: ManifestView, lang: str) -> list[str]:
-    return [f"**{t('summary', lang)}** : {md(m.summary.text)}", "", md(m.summary.evidence_text), ""]
+    return [f"**{t('summary', lang)}**{colon(lang)}{md(m.summary.text)}", "", md(m.summary.evidence_text), ""]
 
 
 _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
@@ -264,7 +265,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 def render_view(view: ReportView) -> str:
     lang = view.lang
     lines = [f"# {view.title}", "", *stamp_lines(view.stamp, lang)]
-    lines += [f"> **{t('placement', lang)}** : {md(view.placement)}", ""]
+    lines += [f"> **{t('placement', lang)}**{colon(lang)}{md(view.placement)}", ""]
     if view.errors:
         lines += [f"## {t('errors', lang)}", "", *(f"- {md(p)}" for p in view.errors), ""]
     for m in view.manifests:

@@ -31,7 +31,7 @@ from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
 from ..linter import ManifestResult, Report
-from ..model import Finding, Outcome, Severity
+from ..model import Finding, Outcome, Severity, natural_key
 from ..packs import Rule
 from ..profiles import ProfileCheck
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, SyntheticRule, synthetic_rule
@@ -302,7 +302,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
         _rule_descriptor(rules[rid], lang)
         if rid in rules
         else _synthetic_descriptor(synthetic_rule(rid, ids[rid]), lang)
-        for rid in sorted(ids)
+        for rid in sorted(ids, key=natural_key)
     ]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
 

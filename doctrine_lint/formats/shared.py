@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .. import i18n
+
 MAX_CHARS = 500  # untrusted text is cut beyond this in Markdown and HTML reports
 SHORT_SHA = 12
 
@@ -18,9 +20,9 @@ def clip(text: str, limit: int = MAX_CHARS) -> str:
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
-def percent(score: float | None) -> str:
-    """A percentage in a fixed-width column (text tables)."""
-    return "   —  " if score is None else f"{score:5.1f} %"
+def percent(score: float | None, lang: str) -> str:
+    """A percentage in a fixed-width column (text tables), formatted by `i18n.percent`."""
+    return i18n.percent(score, lang).rjust(7) if score is not None else "   —   "
 
 
 def bar(score: float | None, width: int = 20, full: str = "#", empty: str = "-") -> str:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..i18n import t
+from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
 from .shared import bar, percent
 from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
 
 
-def _score_row(row: ScoreRow) -> str:
+def _score_row(row: ScoreRow, lang: str) -> str:
     indent = "    " if row.level == 2 else "  "
     name = indent + row.label
     # never cut a label: a long one gets its own line and its score goes on the next
     name = f"{name}\n{'':60}" if len(name) > 60 else name.ljust(60)
-    line = f"{name} {percent(row.score)} [{bar(row.score)}] {row.status_label} — {row.detail}"
+    line = f"{name} {percent(row.score, lang)} [{bar(row.score)}] {row.status_label} — {row.detail}"
     # a composed rate says how it is composed, on the line below
     return line + (f"\n{indent}  {row.weighting}" if row.weighting else "")
 
@@ -31,7 +31,7 @@ def occurrence(f: FindingView, lang: str) -> str:
     engine adds it to rule messages); empty for a rule on a single field."""
     if not f.element or f.element in f.message:
         return ""
-    return f" — {t('element', lang)} : {f.element} ({f.where})"
+    return f" — {t('element', lang)}{colon(lang)}{f.element} ({f.where})"
 
 
 def _header(m: ManifestView, lang: str) -> list[str]:
@@ -39,7 +39,7 @@ def _header(m: ManifestView, lang: str) -> list[str]:
 
 
 def _scores(m: ManifestView, lang: str) -> list[str]:
-    return ["", t("scores", lang), *(_score_row(row) for row in m.scores.rows())]
+    return ["", t("scores", lang), *(_score_row(row, lang) for row in m.scores.rows())]
 
 
 def _profile(m: ManifestView, lang: str) -> list[str]:
@@ -50,7 +50,7 @@ def _profile(m: ManifestView, lang: str) -> list[str]:
         "",
         t("profile", lang),
         *(
-            f"  {'✓' if c.ok else '✗'} {c.requirement} : {c.actual} ({expected} {c.expected})"
+            f"  {'✓' if c.ok else '✗'} {c.requirement}{colon(lang)}{c.actual} ({expected} {c.expected})"
             for c in m.profile
         ),
     ]
@@ -77,8 +77,8 @@ def _to_declare(m: ManifestView, lang: str) -> list[str]:
     for fact in m.to_declare:
         out.append(f"    {fact.position}: {fact.severity_label} {fact.path} — {fact.summary}")
         if fact.facts_text:
-            out.append(f"      {t('facts', lang)} : {fact.facts_text}")
-        out.append(f"      {t('rules_label', lang)} : {fact.rules_text}")
+            out.append(f"      {t('facts', lang)}{colon(lang)}{fact.facts_text}")
+        out.append(f"      {t('rules_label', lang)}{colon(lang)}{fact.rules_text}")
     return out
 
 
@@ -91,7 +91,7 @@ def _waivers(m: ManifestView, lang: str) -> list[str]:
         out.append(f"  {w.position}: [{w.rule}] {w.state_label} — {w.note}{who} — {w.justification}")
     if m.other_score is not None:
         o = m.other_score
-        out.append(f"  {o.label} : {o.percent} ({o.here})")
+        out.append(f"  {o.label}{colon(lang)}{o.percent} ({o.here})")
     return out
 
 
@@ -103,7 +103,7 @@ def _baseline(m: ManifestView, lang: str) -> list[str]:
         "",
         t("baseline", lang),
         f"  {b.known_label}",
-        *(f"  {b.fixed_label} : [{rule}] {path}" for rule, path in b.fixed),
+        *(f"  {b.fixed_label}{colon(lang)}[{rule}] {path}" for rule, path in b.fixed),
     ]
 
 
@@ -114,7 +114,7 @@ def _computed(m: ManifestView, lang: str) -> list[str]:
 
 
 def _summary(m: ManifestView, lang: str) -> list[str]:
-    return ["", f"{t('summary', lang)} : {m.summary.text}", m.summary.evidence_text]
+    return ["", f"{t('summary', lang)}{colon(lang)}{m.summary.text}", m.summary.evidence_text]
 
 
 _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
@@ -139,5 +139,5 @@ def render(report: Report, opts: RenderOptions) -> str:
         for key in SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
     if lines:
-        lines += ["", f"{t('placement', view.lang)} : {view.placement}"]
+        lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
     return "\n".join(lines) + "\n" if lines else ""

@@ -15,9 +15,10 @@ from typing import Any
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..document import format_path
-from ..i18n import evidence, outcome, severity, status, t
+from ..i18n import evidence, labelled, number, outcome, percent, severity, status, t
+from ..labels import all_labels, label
 from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity
+from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity, natural_key, referentiel_rank
 from ..packs import Pack
 from ..paths import PathSyntaxError, parse_path
 from . import RenderOptions
@@ -52,11 +53,6 @@ WAIVER_STATES = {
 }
 
 
-def percent(score: float | None) -> str:
-    """A score as shown everywhere: one decimal and a percent sign, or a dash without score."""
-    return "—" if score is None else f"{score:.1f} %"
-
-
 @dataclass(frozen=True, slots=True)
 class ScoreRow:
     """One score line: overall (level 0), référentiel (1) or chapter (2)."""
@@ -73,8 +69,9 @@ class ScoreRow:
     completeness: float | None = None  # rounded like score, None when nothing applies
     completeness_percent: str = ""
     rules: int = 0  # applicable rules of the group
-    detail: str = ""  # "complétude 89.8 % · 27 règles, poids 63", formatted once
+    detail: str = ""  # "complétude 89,8 % · 27 règles, poids 63", formatted once
     weighting: str = ""  # how a référentiel or the overall rate is composed, formatted once
+    weight: str = ""  # `possible` as people of the report's language write it ("405,25")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +164,7 @@ class OtherScore:
 
     label: str  # "Score global sans dérogations"
     percent: str
-    here: str  # "84.8 % ici"
+    here: str  # "84,8 % ici"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +179,7 @@ class BaselineView:
 class ComputedLine:
     label: str
     value: str
-
-    @property
-    def text(self) -> str:
-        return f"{self.label} : {self.value}"
+    text: str  # "label : value", with the separator of the report's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +267,11 @@ class ReportView:
 
 
 def _row(level: int, label: str, line: ScoreLine, lang: str, names: dict[str, str]) -> ScoreRow:
-    complete = percent(line.completeness).strip()
+    complete = percent(line.completeness, lang)
     rules = (
-        f"{line.rules} règle{'s' if line.rules > 1 else ''}, poids {line.possible:g}"
+        f"{line.rules} règle{'s' if line.rules > 1 else ''}, poids {number(line.possible, lang)}"
         if lang != "en"
-        else f"{line.rules} rule{'s' if line.rules != 1 else ''}, weight {line.possible:g}"
+        else f"{line.rules} rule{'s' if line.rules != 1 else ''}, weight {number(line.possible, lang)}"
     )
     detail = f"{t('completeness', lang).lower()} {complete} · {rules}"
     return ScoreRow(
@@ -285,7 +279,7 @@ def _row(level: int, label: str, line: ScoreLine, lang: str, names: dict[str, st
         line.key,
         label,
         line.score,
-        percent(line.score),
+        percent(line.score, lang),
         line.status,
         status(line.status, lang),
         line.earned,
@@ -295,6 +289,7 @@ def _row(level: int, label: str, line: ScoreLine, lang: str, names: dict[str, st
         line.rules,
         detail,
         _weighting(line, lang, names),
+        number(line.possible, lang),
     )
 
 
@@ -303,8 +298,11 @@ def _weighting(line: ScoreLine, lang: str, names: dict[str, str]) -> str:
     if len(line.parts) < 2:
         return ""
     total = sum(w for _, w, _, _ in line.parts) or 1.0
-    shown = [f"{names.get(name, name)} {round(100 * w / total):d} %" for name, w, _, _ in line.parts]
-    return f"{t('weighting', lang)} : " + " · ".join(shown)
+    shown = [
+        f"{names.get(name, name)} {percent(round(100 * w / total), lang, '.0f')}"
+        for name, w, _, _ in line.parts
+    ]
+    return labelled(t("weighting", lang), " · ".join(shown), lang)
 
 
 def part_names(packs: list[Pack], lang: str) -> dict[str, str]:
@@ -483,12 +481,12 @@ def facts_to_declare(result: ManifestResult, lang: str) -> list[FactToDeclare]:
         n = len(entry["rules"])
         loc = entry["where"]
         summary = (
-            f"débloque {n} règle{'s' if n > 1 else ''}, poids {weight:g}"
+            f"débloque {n} règle{'s' if n > 1 else ''}, poids {number(weight, lang)}"
             if lang != "en"
-            else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {weight:g}"
+            else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {number(weight, lang)}"
         )
-        facts = sorted(entry["facts"]) if entry["facts"] != [block] else []
-        rules = sorted(entry["rules"])
+        facts = sorted(entry["facts"], key=natural_key) if entry["facts"] != [block] else []
+        rules = sorted(entry["rules"], key=natural_key)
         out.append(
             FactToDeclare(
                 block,
@@ -503,16 +501,21 @@ def facts_to_declare(result: ManifestResult, lang: str) -> list[FactToDeclare]:
                 _first(facts, 4),
             )
         )
-    out.sort(key=lambda x: (-x.weight, -x.severity, x.path))
+    out.sort(key=lambda x: (-x.weight, -x.severity, natural_key(x.path)))
     return out
 
 
 def _value(value: object, lang: str) -> str:
     if isinstance(value, bool):
         return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    if isinstance(value, float | int):
+        return number(value, lang)
+    # a computed fact's value is named like the manifest's values (« avancé » for `avance`)
+    return label(value, lang, all_labels()) or str(value)
+
+
+def _computed_line(label: str, value: str, lang: str) -> ComputedLine:
+    return ComputedLine(label, value, labelled(label, value, lang))
 
 
 def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
@@ -523,11 +526,11 @@ def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
             shown = f"{t('undecided', lang)} ({', '.join(dict.fromkeys(m for _, m in fact.missing))})"
         else:
             shown = "—" if fact.value is None else _value(fact.value, lang)
-        lines.append(ComputedLine(fact.title.get(lang), shown))
+        lines.append(_computed_line(fact.title.get(lang), shown, lang))
     for metric in result.metrics:
         value = "—" if metric.value is None else _value(metric.value, lang)
         lines.append(
-            ComputedLine(metric.title.get(lang), f"{value} ({metric.counted} {t('measures', lang)})")
+            _computed_line(metric.title.get(lang), f"{value} ({metric.counted} {t('measures', lang)})", lang)
         )
     return lines
 
@@ -560,8 +563,8 @@ def _waivers(result: ManifestResult, lang: str) -> tuple[list[WaiverView], Other
         label = "Overall score with dérogations" if with_them else "Overall score without dérogations"
     else:
         label = "Score global avec dérogations" if with_them else "Score global sans dérogations"
-    here = f"{percent(result.scores.overall.score)} {'here' if en else 'ici'}"
-    return items, OtherScore(label, percent(other.overall.score), here)
+    here = f"{percent(result.scores.overall.score, lang)} {'here' if en else 'ici'}"
+    return items, OtherScore(label, percent(other.overall.score, lang), here)
 
 
 def _baseline(result: ManifestResult, lang: str) -> BaselineView | None:
@@ -595,7 +598,9 @@ def _summary(result: ManifestResult, lang: str) -> SummaryView:
         shown,
         ", ".join(f"{n} {label}" for _, n, label in shown),
         by_evidence,
-        f"{t('rules_by_evidence', lang)} : " + ", ".join(f"{n} {label}" for _, n, label in by_evidence),
+        labelled(
+            t("rules_by_evidence", lang), ", ".join(f"{n} {label}" for _, n, label in by_evidence), lang
+        ),
     )
 
 
@@ -643,7 +648,7 @@ def manifest_view(
 
 def _stamp(report: Report, lang: str) -> StampView:
     packs = []
-    for pack in report.packs:
+    for pack in sorted(report.packs, key=lambda p: (referentiel_rank(p.referentiel), p.id)):
         s: dict[str, Any] = pack_stamp(pack)
         packs.append(
             PackView(
