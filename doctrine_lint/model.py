@@ -6,7 +6,6 @@ Machine values (enum values, JSON keys) are stable French slugs; display names g
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
