@@ -28,12 +28,13 @@ from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
+from .i18n import percent
 from .model import Finding, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import Profile, ProfileCheck
 from .profiles import check as check_profile
 from .renames import renamed_ids
-from .scoring import Scores, compute, meets_minimum, rule_outcomes
+from .scoring import Scores, compute, meets_minimum, reaches, rule_outcomes
 from .selection import at_least, select_rules
 from .validation import validate_document
 from .waivers import WaiverStatus, apply_waivers, check_known, read_waivers, without_waivers
@@ -297,26 +298,24 @@ def failures(result: ManifestResult, options: LintOptions) -> list[Reason]:
                 result.file,
                 ReasonKind.FAIL_UNDER,
                 Text(
-                    f"conformité globale {overall.score:.1f} % inférieure au seuil --fail-under {options.fail_under:g} %",
-                    f"overall conformity {overall.score:.1f} % below the --fail-under threshold {options.fail_under:g} %",
+                    f"conformité globale {percent(overall.score, 'fr')} inférieure au seuil --fail-under "
+                    f"{percent(options.fail_under, 'fr', 'g')}",
+                    f"overall conformity {percent(overall.score, 'en')} below the --fail-under threshold "
+                    f"{percent(options.fail_under, 'en', 'g')}",
                 ),
             )
         )
     complete = overall.completeness_ratio
-    if (
-        options.min_completeness is not None
-        and complete is not None
-        and 100.0 * complete + 1e-9 < options.min_completeness
-    ):
+    if options.min_completeness is not None and not reaches(complete, options.min_completeness):
         out.append(
             Reason(
                 result.file,
                 ReasonKind.MIN_COMPLETENESS,
                 Text(
-                    f"complétude globale {overall.completeness:.1f} % inférieure au seuil "
-                    f"--min-completeness {options.min_completeness:g} %",
-                    f"overall completeness {overall.completeness:.1f} % below the "
-                    f"--min-completeness threshold {options.min_completeness:g} %",
+                    f"complétude globale {percent(overall.completeness, 'fr')} inférieure au seuil "
+                    f"--min-completeness {percent(options.min_completeness, 'fr', 'g')}",
+                    f"overall completeness {percent(overall.completeness, 'en')} below the "
+                    f"--min-completeness threshold {percent(options.min_completeness, 'en', 'g')}",
                 ),
             )
         )

@@ -20,7 +20,7 @@ from .errors import UsageError
 from .model import Outcome, ScoreLine, Text
 from .packs import Rule
 from .renames import resolve
-from .scoring import Scores, meets_minimum
+from .scoring import Scores, meets_minimum, reaches
 from .validation import validate_document
 
 
@@ -136,7 +136,7 @@ def check(profile: Profile, scores: Scores, outcomes: Mapping[str, Outcome]) -> 
                 ),
                 _at_least(minimum),
                 _pct(line.completeness if line is not None else None),
-                value is None or 100.0 * value + 1e-9 >= minimum,
+                reaches(value, minimum),
             )
         )
     for key, minimum in (mins.get("chapters") or {}).items():

@@ -14,7 +14,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import OUTCOME_RANK, Finding, Outcome, ScoreLine, Severity, Text, chapter_key, referentiel_rank
+from .model import (
+    OUTCOME_RANK,
+    Finding,
+    Outcome,
+    ScoreLine,
+    Severity,
+    Text,
+    chapter_key,
+    pct,
+    referentiel_rank,
+)
 from .packs import Pack
 from .synthetic import DEROGATIONS_PACK
 
@@ -189,13 +199,19 @@ def compute(
     return Scores(overall, ref_sorted, [(k[0], v) for k, v in chap_sorted])
 
 
-# Per-rule outcome when a rule gives several findings (one per failing list element): the
-# worst occurrence decides, in this order.
 _EPSILON = 1e-9  # 100 × 29/100 is 28.999…: a threshold met exactly must hold
 
 
+def reaches(ratio: float | None, minimum: float) -> bool:
+    """Whether a rate reaches `minimum` percent, exact or as the report shows it (to a tenth,
+    halves up, never 100.0 below 100 %): both the exact rate and the figure read in a report hold
+    as thresholds. No rate (nothing applicable or decided) falls short of nothing."""
+    if ratio is None:
+        return True
+    shown = pct(ratio)
+    return 100.0 * ratio + _EPSILON >= minimum or (shown is not None and shown >= minimum)
+
+
 def meets_minimum(line: ScoreLine | None, minimum: float) -> bool:
-    """Whether a score reaches `minimum` percent (--fail-under, profile minimum scores). A group
-    with no applicable rule has no score: nothing in it can fall short."""
-    ratio = line.ratio if line is not None else None
-    return ratio is None or 100.0 * ratio + _EPSILON >= minimum
+    """Whether a score reaches `minimum` percent (--fail-under, profile minimum scores)."""
+    return reaches(line.ratio if line is not None else None, minimum)

@@ -79,7 +79,13 @@ def test_fail_under_missed_and_met_exactly(packs: list[Pack]) -> None:
     assert missed.exit_code == ExitCode.FINDINGS
     (reason,) = missed.reasons
     assert (reason.file, reason.kind) == (BAD, ReasonKind.FAIL_UNDER)
-    assert "--fail-under" in reason.message.fr and f"{overall.score:.1f} %" in reason.message.fr
+    shown = f"{overall.score:.1f}".replace(".", ",")
+    assert "--fail-under" in reason.message.fr and f"{shown}\u00a0%" in reason.message.fr
+    # the figure the report shows is a threshold that holds too, even when rounded up
+    assert overall.score is not None
+    assert run(packs, BAD, fail_on=None, fail_under=overall.score).exit_code == ExitCode.OK
+    above = run(packs, BAD, fail_on=None, fail_under=overall.score + 0.1)
+    assert above.exit_code == ExitCode.FINDINGS
 
 
 def test_an_unmet_profile_requirement_fails_and_is_named(
@@ -188,7 +194,10 @@ def test_min_completeness_is_its_own_threshold(packs: list[Pack]) -> None:
     missed = run(packs, BAD, fail_on=None, min_completeness=exact + 0.1)
     (reason,) = missed.reasons
     assert (reason.file, reason.kind) == (BAD, ReasonKind.MIN_COMPLETENESS)
-    assert f"{overall.completeness:.1f} %" in reason.message.fr
+    shown = f"{overall.completeness:.1f}".replace(".", ",")
+    assert f"complétude globale {shown}\u00a0%" in reason.message.fr
+    assert overall.completeness is not None  # the figure the report shows holds as a threshold
+    assert run(packs, BAD, fail_on=None, min_completeness=overall.completeness).exit_code == ExitCode.OK
 
 
 def test_compliant_facts_without_the_mss_file_read_as_incomplete_not_non_compliant(
