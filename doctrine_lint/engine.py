@@ -10,7 +10,7 @@ document's index.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -314,13 +314,16 @@ def _finding(
             path=shown or "(racine)",
             value=_shown_value(decided, verdict.value) if verdict.value is not None else "",
             compared=_shown_value(decided, verdict.other) if verdict.other is not None else "",
-            element=element or "",
+            element=_element_text(element, where, doc.data, keys, rule.scope.label if rule.scope else ())
+            or "",
         )
         # a list of plain values (countries…): the value the message shows is the element
         element_named = "{value}" in template.fr and _scalar(verdict.value) == element
-    if element and not element_named and "{element}" not in (rule.message or rule.title).fr:
+    named = _element_text(element, where, doc.data, keys, rule.scope.label if rule.scope else ())
+    if named is not None and not element_named and "{element}" not in (rule.message or rule.title).fr:
         message = Text(
-            _name_element(message.fr, element), _name_element(message.en, element) if message.en else None
+            _name_element(message.fr, named.fr),
+            _name_element(message.en, named.get("en")) if message.en else None,
         )
     line, column, exact = doc.locate(where)
     return Finding(
@@ -341,6 +344,19 @@ def _finding(
         value=verdict.value if isinstance(verdict.value, str | int | float | bool) else None,
         element=element,
         keyed_path=keyed,
+        element_label=named,
+    )
+
+
+def _element_text(
+    element: str | None, where: PathKey, data: Any, keys: IdentityKeys, fields: tuple[str, ...]
+) -> Text | None:
+    """The element's name in each language, enum values labelled; None when there is none."""
+    if not element:
+        return None
+    return Text(
+        element_label(where, data, keys, fields, "fr") or element,
+        element_label(where, data, keys, fields, "en") or element,
     )
 
 
@@ -372,10 +388,14 @@ def _escape(value: Any) -> str:
     return text
 
 
-def _selector(items: list[Any], index: int, fields: tuple[str, ...]) -> tuple[str, str | None]:
+def _selector(
+    items: list[Any], index: int, fields: tuple[str, ...], shown: Callable[[str, Any], str] | None = None
+) -> tuple[str, str | None]:
     """How an element of a list is named: by its identity fields, by its value when it is a
-    scalar, else by its position (1-based for people). Returns (selector, label)."""
+    scalar, else by its position (1-based for people). Returns (selector, label). `shown(field,
+    value)` writes a value for people (its label); by default the raw value."""
     element = items[index]
+    show = shown or (lambda _field, value: _scalar(value))
 
     def ident(item: Any) -> tuple[Any, ...] | None:
         if isinstance(item, dict) and fields:
@@ -391,12 +411,16 @@ def _selector(items: list[Any], index: int, fields: tuple[str, ...]) -> tuple[st
     twin = sum(1 for other in items[:index] if ident(other) == mine)
     if mine[0][0] == "":
         selector = "=" + _escape(mine[0][1])
-        label = _scalar(mine[0][1])
+        label = show("", mine[0][1])
     else:
         selector = ",".join(f"{k}={_escape(v)}" for k, v in mine)
         # one identity field reads best as its value alone ("le flux « Traces »"); several
         # are named ("audience = responsables, provider = comptes-locaux")
-        label = _scalar(mine[0][1]) if len(mine) == 1 else ", ".join(f"{k} = {_scalar(v)}" for k, v in mine)
+        label = (
+            show(mine[0][0], mine[0][1])
+            if len(mine) == 1
+            else ", ".join(f"{k} = {show(k, v)}" for k, v in mine)
+        )
     if twin:
         selector += f"#{twin + 1}"
         label += f" (#{index + 1})"
@@ -437,9 +461,12 @@ def keyed_path(path: PathKey, data: Any, keys: IdentityKeys, tail: str | None = 
     return out
 
 
-def element_label(path: PathKey, data: Any, keys: IdentityKeys, fields: tuple[str, ...] = ()) -> str | None:
+def element_label(
+    path: PathKey, data: Any, keys: IdentityKeys, fields: tuple[str, ...] = (), lang: str | None = None
+) -> str | None:
     """A person's name for the innermost list element on `path` ("audience = parents"), or None
-    when the path crosses no list."""
+    when the path crosses no list. With `lang`, enum values are written with their labels
+    ("audience = parents et responsables légaux")."""
     last = max((i for i, p in enumerate(path) if isinstance(p, int)), default=None)
     if last is None:
         return None
@@ -456,4 +483,12 @@ def element_label(path: PathKey, data: Any, keys: IdentityKeys, fields: tuple[st
     if not isinstance(value, list) or not isinstance(index, int) or index >= len(value):
         return None
     chosen = fields or keys.get(_star(path[:last]), ())
-    return _selector(value, index, chosen)[1]
+    if lang is None:
+        return _selector(value, index, chosen)[1]
+    at = (*path[:last], index)
+
+    def shown(field: str, raw: Any) -> str:
+        found = label_at((*at, field) if field else at, raw, lang)
+        return found if found is not None else _scalar(raw)
+
+    return _selector(value, index, chosen, shown)[1]

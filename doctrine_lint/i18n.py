@@ -66,6 +66,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "baseline": ("Référence (baseline)", "Baseline"),
     "undecided": ("à renseigner", "to be declared"),
     "measures": ("mesures comptées", "measures counted"),
+    "measure": ("mesure comptée", "measure counted"),
     "rules_by_evidence": ("Règles par source", "Rules by evidence"),
     "report_title": ("Rapport doctrine-lint", "doctrine-lint report"),
     "stamp": ("Empreinte de reproductibilité", "Reproducibility stamp"),

@@ -169,6 +169,13 @@ class Finding:
     known: bool = False  # already in the --baseline: not reported as new, does not fail
     element: str | None = None  # the list element this occurrence is about, for people
     keyed_path: str | None = None  # `path` with elements named by identity key, for fingerprints
+    element_label: Text | None = None  # `element` with its enum values labelled, per language
+
+    def element_text(self, lang: str) -> str | None:
+        """The element as people read it in `lang` (values labelled); the raw `element` is data."""
+        if self.element_label is not None:
+            return self.element_label.get(lang)
+        return self.element
 
     @property
     def sort_key(self) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:

@@ -341,7 +341,7 @@ def test_an_extending_pack_reuses_named_conditions_and_identity_keys(write: Call
         == "identity.providers[audience=responsables,provider=educonnect].protocol"
     )
     # the element is named in the message, and `$root.` read the service kind from inside it
-    assert "(comptes-locaux)" in result.findings[2].message.fr
+    assert "(comptes locaux)" in result.findings[2].message.fr
 
 
 def test_an_empty_scope_is_not_applicable_and_says_why(write: Callable[..., Path]) -> None:

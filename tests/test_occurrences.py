@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from doctrine_lint.cli import cli
 from doctrine_lint.formats import RenderOptions, get_formatter
+from doctrine_lint.labels import all_labels
 from doctrine_lint.linter import lint
 from doctrine_lint.model import Outcome
 from doctrine_lint.packs import load_packs
@@ -97,7 +98,9 @@ def test_every_failing_element_is_reported_where_it_fails(write: Callable[..., P
     assert found[0].location.column == line.index("cas}") + 1  # the value of `protocol`, not the list
     # one identity field: the element is named by its value
     assert [f.element for f in found] == ["eleves", "responsables", "personnels"]
-    assert found[1].message.fr == "Protocole non standard : autre (responsables)"
+    assert found[1].message.fr == "Protocole non standard : autre (responsables légaux)"
+    assert found[1].element_label is not None and found[1].element_label.get("en") == "parents"
+    assert found[1].element == "responsables"  # the raw value stays the data
     assert [f.keyed_path for f in found] == [
         "identity.providers[audience=eleves].protocol",
         "identity.providers[audience=responsables].protocol",
@@ -113,7 +116,9 @@ def test_every_format_shows_each_occurrence(write: Callable[..., Path], fmt: str
     report = _lint(write, FOR_EACH, MANIFEST)
     out = get_formatter(fmt)(report, RenderOptions(lang="fr", show_all=False))
     for audience in ("eleves", "responsables", "personnels"):
-        assert f"({audience})" in out, (fmt, audience)
+        # messages name the element by its label (« élèves »), the value people read
+        assert f"({all_labels()[audience]['fr']})" in out, (fmt, audience)
+        assert f"({audience})" not in out or audience == all_labels()[audience]["fr"], (fmt, audience)
     assert "(enseignants)" not in out
     if fmt == "sarif":
         results = json.loads(out)["runs"][0]["results"]

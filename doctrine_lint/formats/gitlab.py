@@ -63,8 +63,9 @@ def _issues(result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[d
             lang
         )
         message = f.message.get(lang).strip() or (rule.title.get(lang) if rule else f.rule_id)
-        if f.element and f.element not in message:  # occurrences of one rule must read apart
-            message += f" ({f.element})"
+        element = f.element_text(lang)
+        if element and element not in message:  # occurrences of one rule must read apart
+            message += f" ({element})"
         out.append(
             _issue(
                 f.rule_id,

@@ -18,8 +18,8 @@ from itertools import groupby
 
 from ..chapters import chapter_label
 from ..errors import Problem
+from ..i18n import colon, t
 from ..i18n import outcome as outcome_name
-from ..i18n import t
 from ..linter import ManifestResult, Report
 from ..model import Finding, Outcome
 from ..packs import Rule
@@ -100,7 +100,7 @@ def _failure_body(f: Finding, rules: dict[str, Rule], lang: str) -> str:
     loc = f.location
     lines = [f"{loc.file}:{loc.line}:{loc.column}: {outcome_name(f.outcome, lang)} — {f.message.get(lang)}"]
     if f.element:
-        lines.append(f"{t('element', lang)} : {f.element}")
+        lines.append(f"{t('element', lang)}{colon(lang)}{f.element_text(lang)}")
     if f.path:
         lines.append(f"{'path' if lang == 'en' else 'chemin'} : {f.path}")
     if f.missing:

@@ -348,7 +348,7 @@ def _finding(f: Finding, titles: dict[str, str], lang: str) -> FindingView:
         loc.line,
         loc.column,
         f.path,
-        f.element,
+        f.element_text(lang),
         f.keyed_path,
         f.missing,
         f.references,
@@ -530,7 +530,7 @@ def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
     for metric in result.metrics:
         value = "—" if metric.value is None else _value(metric.value, lang)
         lines.append(
-            _computed_line(metric.title.get(lang), f"{value} ({metric.counted} {t('measures', lang)})", lang)
+            _computed_line(metric.title.get(lang), f"{value} ({metric.counted} {t(_counted(metric.counted, lang), lang)})", lang)
         )
     return lines
 
@@ -685,3 +685,8 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
         [manifest_view(r, titles, opts, parts) for r in report.results],
         PLACEMENT_NOTE.get(lang),
     )
+
+
+def _counted(n: int, lang: str) -> str:
+    """French puts 0 and 1 in the singular (« 0 mesure comptée »), English only 1."""
+    return "measure" if (n <= 1 if lang != "en" else n == 1) else "measures"
