@@ -84,3 +84,38 @@ def test_example_scores_are_pinned(update_golden: bool) -> None:
     if update_golden:
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def _fr(value: float | None) -> str:
+    """A figure as the README writes it: 96,5 and 100 (not 100,0)."""
+    if value is None:
+        return "—"
+    return "100" if value == 100 else f"{value:.1f}".replace(".", ",")
+
+
+def test_readme_quotes_the_example_results_the_tool_gives() -> None:
+    """The README's table of bundled examples (conformity, completeness, status, cyber indexes)
+    says what a run gives today: a change of rules or scores that moves them must update it."""
+    import re
+    from datetime import date
+
+    from doctrine_lint.i18n import status
+    from doctrine_lint.linter import lint
+    from doctrine_lint.packs import load_packs
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.findall(r"^\| `(examples/[\w-]+\.yaml)` \| [^|]+ \| ([^|]+) \| ([^|]+) \|$", readme, re.M)
+    rows = {name: (result, index) for name, result, index in found}
+    examples = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "examples").glob("*.yaml"))
+    assert sorted(rows) == examples
+    packs = load_packs()
+    for name in examples:
+        report = lint([REPO / name], packs, today=date.fromisoformat(PINNED_DATE))
+        (result,) = report.results
+        overall = result.scores.overall
+        quoted = rows[name][0]
+        expected = f"{_fr(overall.score)} %, {_fr(overall.completeness)} %, {status(overall.status, 'fr')}"
+        assert quoted.startswith(expected), (name, quoted, expected)
+        metrics = {m.name: m.value for m in result.metrics}
+        index = f"{_fr(metrics['indice_cyber'])} ({_fr(metrics['indice_cyber_ajuste'])})"
+        assert rows[name][1].strip() == index, (name, rows[name][1], index)

@@ -530,7 +530,11 @@ def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
     for metric in result.metrics:
         value = "—" if metric.value is None else _value(metric.value, lang)
         lines.append(
-            _computed_line(metric.title.get(lang), f"{value} ({metric.counted} {t(_counted(metric.counted, lang), lang)})", lang)
+            _computed_line(
+                metric.title.get(lang),
+                f"{value} ({metric.counted} {t(_counted(metric.counted, lang), lang)})",
+                lang,
+            )
         )
     return lines
 
