@@ -57,7 +57,7 @@ h3{font-size:1.15rem;margin-top:2rem}
 h4{font-size:1rem;margin:1.5rem 0 .4rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#efeff4}
+th{background:#efeff4;overflow-wrap:normal;hyphens:none}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.key{white-space:nowrap}
 tr.ref td{font-weight:600;background:#f6f6f9}
