@@ -80,15 +80,17 @@ def _shown_value(path: PathKey, value: Any, like: PathKey | None = None) -> str 
 
 
 @lru_cache(maxsize=4096)
-def _not_applicable(shown: str, value: str | Text | None) -> tuple[Text, Text]:
-    """Reason and message of a non-applicable finding (the same few pairs recur across rules)."""
+def _not_applicable(shown: str | Text, value: str | Text | None) -> tuple[Text, Text]:
+    """Reason and message of a non-applicable finding (the same few pairs recur across rules).
+    `shown`: the manifest path, or a computed fact's title in each language."""
+    what_fr, what_en = (shown.fr, shown.get("en")) if isinstance(shown, Text) else (shown, shown)
     if value is None:  # decided by the absence of a fact
-        return Text(f"{shown} non déclaré", f"{shown} not declared"), Text(
-            f"Non applicable : {shown} non déclaré", f"Not applicable: {shown} not declared"
+        return Text(f"{what_fr} non déclaré", f"{what_en} not declared"), Text(
+            f"Non applicable : {what_fr} non déclaré", f"Not applicable: {what_en} not declared"
         )
     fr, en = (value.fr, value.get("en")) if isinstance(value, Text) else (value, value)
-    return Text(f"{shown} = {fr}", f"{shown} = {en}"), Text(
-        f"Non applicable : {shown} = {fr}", f"Not applicable: {shown} = {en}"
+    return Text(f"{what_fr} = {fr}", f"{what_en} = {en}"), Text(
+        f"Non applicable : {what_fr} = {fr}", f"Not applicable: {what_en} = {en}"
     )
 
 
@@ -303,7 +305,13 @@ def _finding(
             message = _fmt(rule.message or rule.title, path=shown, value="", compared="", element="")
     elif outcome is _NON_APPLICABLE:
         value = _shown_value(decided, verdict.value) if verdict.value is not None else None
-        reason, message = _not_applicable(shown, value)
+        fact = (
+            derived.facts.get(str(decided[1]))
+            if decided[:1] == (DERIVED_ROOT,) and len(decided) > 1
+            else None
+        )
+        # a computed fact is named by its title (« Criticité … = 2 »), not by its $derived path
+        reason, message = _not_applicable(fact.title if fact is not None else shown, value)
     else:  # non conforme
         if _in_list(decided):
             element = element_label(where, doc.data, keys, rule.scope.label if rule.scope else ())

@@ -180,7 +180,7 @@ class Finding:
     @property
     def sort_key(self) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
         """Référentiels in their usual order, then chapters and rule ids naturally (2.3 < 2.10)."""
-        return (referentiel_rank(self.referentiel), chapter_key(self.chapter), natural_key(self.rule_id))
+        return _finding_order(self.referentiel, self.chapter, self.rule_id)
 
 
 # The order of the three référentiels wherever several are listed: scores, findings, weightings,
@@ -206,6 +206,14 @@ def natural_key(text: str) -> NaturalKey:
 
 
 @lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
+def _finding_order(
+    referentiel: str, chapter: str, rule_id: str
+) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
+    # a few hundred rules, tens of thousands of findings per batch: computed once per rule
+    return (referentiel_rank(referentiel), chapter_key(chapter), natural_key(rule_id))
+
+
 def chapter_key(chapter: str) -> tuple[tuple[int, int, str], ...]:
     """Sort chapter numbers naturally (6.1.2 < 6.1.10 < 7), numbers before letters (7 < G1)."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in chapter.split("."))
