@@ -1,0 +1,1 @@
+"""Reader of ara evidence files (being written: registers no reader yet)."""

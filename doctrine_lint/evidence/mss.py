@@ -1,0 +1,1 @@
+"""Reader of mss evidence files (being written: registers no reader yet)."""

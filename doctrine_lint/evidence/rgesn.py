@@ -1,0 +1,1 @@
+"""Reader of rgesn evidence files (being written: registers no reader yet)."""
