@@ -180,10 +180,18 @@ def apply(doc: Document, reports: Sequence[EvidenceReport]) -> tuple[Document, A
                 applied.contradictions.append(Contradiction(fact.path, declared, fact.value, report, where))
             _set(data, fact.path, fact.value)
             proof = Proof(report.kind, tool, report.file, report.sha256, where)
-            applied.evidenced[fact.path] = (Location(report.file, fact.at.line, fact.at.column, True), proof)
+            beside = _beside(doc.file, report.file)
+            applied.evidenced[fact.path] = (Location(beside, fact.at.line, fact.at.column, True), proof)
     if problems:
         raise EvidenceError(problems, kind="evidence")
     return replace(doc, data=data, sources=dict(applied.evidenced)), applied
+
+
+def _beside(manifest: str, written: str) -> str:
+    """An evidence file's path as reports show it: next to the manifest, as the manifest's own path
+    is shown (relative to where doctrine-lint runs when the manifest was named so)."""
+    folder = PurePosixPath(manifest.replace("\\", "/")).parent
+    return str(folder / written) if str(folder) != "." else written
 
 
 # --- findings of the evidence itself ---------------------------------------------------------
@@ -295,7 +303,7 @@ def _figure_findings(
     out: list[Finding] = []
     where = Text(fig.at.describe("fr"), fig.at.describe("en"))
     proof = Proof(report.kind, tool, report.file, report.sha256, where)
-    at = Location(report.file, fig.at.line, fig.at.column, True)
+    at = Location(_beside(doc.file, report.file), fig.at.line, fig.at.column, True)
     filed = _filed(fig.path, rule_findings) if fig.path else _BY_FIGURE.get(fig.name, ("securite", "preuves"))
     path = fig.path or ("evidence",)
     if (
@@ -398,7 +406,7 @@ def _selection_findings(
             continue
         path: PathKey = ("security", "measures", measure)
         located = applied.evidenced.get(path)
-        at = located[0] if located is not None else Location(report.file, 0, 0, False)
+        at = located[0] if located is not None else Location(report.file, 0, 0, False)  # no row: the file
         their_name = names.get(theirs or "", absent)
         our_name = names.get(ours or "", absent)
         out.append(
