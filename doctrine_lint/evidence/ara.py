@@ -379,12 +379,10 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         ("audit_date", (("updateDate", update), ("publishDate", publish))),
         ("declaration_date", (("statementEditionDate", stmt_edit), ("statementPublicationDate", stmt_pub))),
     ):
-        for key, day in dates:
-            if day is not None:
-                facts.append(
-                    EvidencedFact(("accessibility", field), day.isoformat(), j.at(key), raw=doc[key])
-                )
-                break
+        present = [(day, key) for key, day in dates if day is not None]
+        if present:
+            day, key = max(present)
+            facts.append(EvidencedFact(("accessibility", field), day.isoformat(), j.at(key), raw=doc[key]))
     skipped: list[str] = []
     for key, value, field in (
         ("schemaPluriannuelUrl", plan, "multiyear_plan_url"),
