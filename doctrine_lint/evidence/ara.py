@@ -471,9 +471,8 @@ def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         for i in [i_trans, *page_cols]:
             status = cell(row, i)
             if status not in CSV_STATUSES:
-                problems.append(
-                    problem(table.at(row, i), f"statut « {status} » inconnu (attendu : C, NC, NA ou NT)")
-                )
+                found = f"statut « {status} » inconnu" if status else "statut manquant"
+                problems.append(problem(table.at(row, i), f"{found} (attendu : C, NC, NA ou NT)"))
                 continue
             results.append(Result(criterion, status, i == i_trans))
     audit_type = next((t for t, n in AUDIT_TYPES.items() if n == len(seen)), None)
