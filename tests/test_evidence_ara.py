@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from doctrine_lint.dates import parse_instant
 from doctrine_lint.evidence import DEFAULT_LIMITS, EvidenceError, Limits, read_evidence
 from doctrine_lint.evidence.ara import (
     Result,
@@ -476,3 +477,34 @@ def test_kinds_are_registered(tmp_path: Path) -> None:
     path.write_bytes(make_csv(full_rows()))
     assert read_evidence("ara-csv", path, "ara.csv").kind == "ara-csv"
     assert read_evidence("ara-json", FIXTURE, "ara.json").kind == "ara-json"
+
+
+@pytest.mark.parametrize(
+    ("raw", "day"),
+    [
+        ("2026-03-02T10:00:00.000Z", "2026-03-02"),
+        ("2026-03-02T22:59:59Z", "2026-03-02"),  # 23:59:59 in Paris (winter, UTC+1)
+        ("2026-03-02T23:00:00.000Z", "2026-03-03"),  # midnight in Paris
+        ("2026-07-01T22:30:00.000Z", "2026-07-02"),  # summer, UTC+2
+        ("2026-07-01T23:30:00+02:00", "2026-07-01"),
+    ],
+)
+def test_dates_are_the_day_shown_in_france(raw: str, day: str) -> None:
+    doc = report(publishDate=raw, updateDate=None)
+    assert facts_of(read_json(doc))["audit_date"].value == day
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        ("2026-03-14T23:30:00.000Z", True),
+        ("2026-03-14T23:30Z", True),
+        ("2026-03-14T23:30:00", True),
+        ("2026-02-30T10:00:00Z", False),
+        ("2026-03-14", False),
+        ("14/03/2026", False),
+        ("2026-03-14T23:30:00.000Zjunk", False),
+    ],
+)
+def test_parse_instant(raw: str, ok: bool) -> None:
+    assert (parse_instant(raw) is not None) is ok

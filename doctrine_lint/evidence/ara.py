@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..dates import parse_instant
 from ..errors import Problem
 from ..model import Text
-from . import (
+from .contract import (
     EvidencedFact,
     EvidenceError,
     EvidenceReport,
@@ -140,6 +141,19 @@ def _scope_facts(
     return facts
 
 
+def _rate_figure(full: bool, in_file: float | None, recomputed: int, at: Located) -> Figure:
+    """Ara's rate; only a FULL audit's rate is the one a manifest declares."""
+    return Figure(
+        name="taux-rgaa",
+        title=RATE_TITLE if full else PARTIAL_RATE_TITLE,
+        in_file=in_file,
+        recomputed=float(recomputed),
+        at=at,
+        path=("accessibility", "conformance_rate") if full else None,
+        digits=0,
+    )
+
+
 # ---------------------------------------------------------------------------------------------- JSON
 
 
@@ -232,10 +246,9 @@ class _Json:
         raw = self.text(value, parts)
         if raw is None:
             return None
-        try:
-            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            self.bad(parts, f"date « {raw[:40]} » illisible (attendu : date ISO 8601)")
+        moment = parse_instant(raw)
+        if moment is None:
+            self.bad(parts, f"date « {raw[:40]} » illisible (attendu : date et heure ISO 8601)")
             return None
         return _paris_day(moment)
 
@@ -401,15 +414,7 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
     elif email is not None or form is not None:
         skipped.append("contactEmail" if email is not None else "contactFormUrl")
 
-    figure = Figure(
-        name="taux-rgaa",
-        title=RATE_TITLE if full else PARTIAL_RATE_TITLE,
-        in_file=float(rate),
-        recomputed=float(ara_rate(results)),
-        at=j.at("accessibilityRate"),
-        path=("accessibility", "conformance_rate") if full else None,
-        digits=0,
-    )
+    figure = _rate_figure(full, float(rate), ara_rate(results), j.at("accessibilityRate"))
     info = {
         "consultUniqueId": str(consult),
         "auditType": audit_type,
@@ -491,15 +496,7 @@ def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
     at = Located(display, table.header_line, i_crit + 1, header="Critères")
     full = audit_type == "FULL"
     facts = _scope_facts(audit_type, len(seen), at, f"{len(seen)} critères", rate if full else None, at)
-    figure = Figure(
-        name="taux-rgaa",
-        title=RATE_TITLE if full else PARTIAL_RATE_TITLE,
-        in_file=None,  # the CSV export carries only the results
-        recomputed=float(rate),
-        at=at,
-        path=("accessibility", "conformance_rate") if full else None,
-        digits=0,
-    )
+    figure = _rate_figure(full, None, rate, at)  # the CSV export carries only the results
     return EvidenceReport(
         kind="ara-csv",
         file=display,

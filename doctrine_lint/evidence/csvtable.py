@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import EvidenceError, Limits, Located, fail
+from .contract import EvidenceError, Limits, Located, fail
 
 BOM = "\ufeff"
 

@@ -25,7 +25,17 @@ from typing import Any
 
 from ..errors import Problem
 from ..model import Text
-from . import EvidencedFact, EvidenceError, EvidenceReport, Figure, Limits, Located, problem, register, sha256
+from .contract import (
+    EvidencedFact,
+    EvidenceError,
+    EvidenceReport,
+    Figure,
+    Limits,
+    Located,
+    problem,
+    register,
+    sha256,
+)
 from .csvtable import Row, Table, cell, read_table, require_columns
 from .referentiels import MSS_V2_BY_NUMBER
 
