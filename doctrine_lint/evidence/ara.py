@@ -106,7 +106,8 @@ def ara_rate(results: Iterable[Result]) -> int:
         kept = [r for r in group if not (r.transverse and r.status == "NT")]
         if any(r.status == "C" for r in kept) and all(r.status in ("C", "NA") for r in kept):
             compliant += 1
-    return js_round(100 * compliant / applicable) if applicable else 0  # `|| 0` of NaN
+    # Ara's order of operations, `Math.round((compliant / applicable) * 100) || 0` (NaN → 0)
+    return js_round(compliant / applicable * 100) if applicable else 0
 
 
 def declared_status(rate: float) -> str:
