@@ -509,6 +509,53 @@ def schema(name: str) -> None:
     click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
 
 
+_EVIDENCE_KINDS = ("ara-json", "ara-csv", "mss-csv", "rgesn-xlsx", "rgesn-ods", "rgaa-grille-ods")
+
+
+@cli.command("import")
+@click.argument("kind", type=click.Choice(_EVIDENCE_KINDS), metavar="TYPE")
+@click.argument("evidence_file", metavar="FICHIER")
+@click.option(
+    "-m",
+    "--manifest",
+    "manifest",
+    metavar="MANIFESTE",
+    help="Manifeste où écrire les faits (sinon un fragment YAML est affiché). / Manifest to write the facts into.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Remplacer le manifeste (sinon le manifeste modifié est affiché). / Overwrite the manifest.",
+)
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", help="Langue des messages. / Language."
+)
+def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: bool, lang: str) -> None:
+    """Lit l'export d'un outil officiel (Ara, MonServiceSécurisé, RGESN, grille RGAA) et en écrit
+    les faits en YAML. / Read an official tool's export and write its facts as YAML.
+
+    TYPE : ara-json, ara-csv, mss-csv, rgesn-xlsx, rgesn-ods, rgaa-grille-ods."""
+    from .document import format_path
+    from .evidence import read_evidence
+    from .evidence.importer import fragment, write_into
+
+    try:
+        report = read_evidence(kind, Path(evidence_file), evidence_file)
+        if manifest is None:
+            click.echo(fragment(report, lang), nl=False)
+            return
+        text, changes = write_into(Path(manifest), report)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    for change in changes:
+        before = "—" if change.before is None else change.before
+        click.echo(f"{manifest}: {format_path(change.path)} : {before} → {change.after}", err=True)
+    if write:
+        _write(manifest, text)
+    else:
+        click.echo(text, nl=False)
+
+
 def main() -> None:
     """Console-script entry point: never shows a traceback for bad input."""
     try:
