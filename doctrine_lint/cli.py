@@ -260,6 +260,13 @@ def _show_renamed_warnings() -> None:
     is_flag=True,
     help="Mode relecteur : ignorer toutes les dérogations du manifeste et montrer l'écart de score. / Reviewer mode: ignore every waiver.",
 )
+@click.option(
+    "--decided-by",
+    type=click.Choice(["preuve", "declaration"]),
+    help="Ne lister que les constats décidés par une preuve (export d'outil officiel) ou sur la seule "
+    "déclaration du manifeste ; les scores restent calculés sur tout. / Only list findings decided by "
+    "evidence, or by the manifest's word alone.",
+)
 def lint(
     manifests: tuple[str, ...],
     packs: tuple[str, ...],
@@ -281,6 +288,7 @@ def lint(
     write_baseline_file: str | None,
     profile_file: str | None,
     no_derogations: bool,
+    decided_by: str | None,
 ) -> None:
     """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
     from .baseline import load as load_baseline
@@ -303,6 +311,7 @@ def lint(
             select=tuple(_split(select)),
             ignore=tuple(_split(ignore)),
             min_evidence=min_evidence,
+            decided_by=decided_by,
             today=today,
             ignore_derogations=no_derogations,
             baseline=load_baseline(Path(baseline_file)) if baseline_file else None,

@@ -59,6 +59,7 @@ class LintOptions:
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     min_evidence: str | None = None
+    decided_by: str | None = None  # "preuve" or "declaration": list only the findings decided so
     today: date | None = None
     ignore_derogations: bool = False
     baseline: Baseline | None = None
@@ -296,6 +297,11 @@ def lint(
             report.errors.extend(exc.problems)
             report.reasons.append(_unreadable(str(path), exc.problems))
             continue
+        if opts.decided_by is not None:
+            # a review of what the official tools attest (or of what rests on the manifest's word
+            # alone): the other findings are not listed, the scores still count them
+            evidenced = opts.decided_by == "preuve"
+            result.findings = [f for f in result.findings if (f.proof is not None) is evidenced]
         if opts.baseline is not None:
             result.fixed = baselines.apply(result.file, result.findings, opts.baseline, evaluated)
         if opts.profile is not None:

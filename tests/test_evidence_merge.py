@@ -274,3 +274,24 @@ def test_every_format_shows_the_proof(tmp_path: Path, fmt: str) -> None:
             "&laquo;", "«"
         )
         assert "Preuves des outils officiels" in out
+
+
+@pytest.mark.parametrize(("choice", "with_proof"), [("preuve", True), ("declaration", False)])
+def test_decided_by_lists_only_the_findings_decided_that_way(
+    tmp_path: Path, choice: str, with_proof: bool
+) -> None:
+    from doctrine_lint.linter import LintOptions
+
+    path = _write(tmp_path, MANIFEST, {"facts": {"accessibility.defenseur_des_droits": False}})
+    whole = lint([path], PACKS, today=TODAY)
+    only = lint([path], PACKS, LintOptions(today=TODAY, decided_by=choice))
+    kept = only.results[0].findings
+    assert kept and all((f.proof is not None) is with_proof for f in kept)
+    assert len(kept) < len(whole.results[0].findings)
+    assert only.results[0].scores.overall.ratio == whole.results[0].scores.overall.ratio
+    out = (
+        CliRunner()
+        .invoke(cli, [str(path), "--date", PINNED_DATE, "--decided-by", choice, "--show-all"])
+        .stdout
+    )
+    assert ("NR-6.1.2-RGAA-DEFENSEUR-DES-DROITS" in out) is with_proof
