@@ -84,7 +84,9 @@ def xlsx(
         )
         extra = ""
         if merges and merges.get(name):
-            extra += "<mergeCells>" + "".join(f'<mergeCell ref="{m}"/>' for m in merges[name]) + "</mergeCells>"
+            extra += (
+                "<mergeCells>" + "".join(f'<mergeCell ref="{m}"/>' for m in merges[name]) + "</mergeCells>"
+            )
         if lists and lists.get(name):
             extra += "<dataValidations>"
             for sqref, values in lists[name]:
@@ -99,9 +101,7 @@ def xlsx(
             f'xmlns:r="{_REL}"><sheetData>{body}</sheetData>{extra}</worksheet>'
         )
         sheets_xml.append(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>')
-        rels.append(
-            f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-        )
+        rels.append(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>')
     n = len(book)
     rels.append(f'<Relationship Id="rId{n + 1}" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
     rels.append(f'<Relationship Id="rId{n + 2}" Type="{_REL}/styles" Target="styles.xml"/>')
@@ -131,7 +131,9 @@ def xlsx(
     return _zip(members)
 
 
-def _xlsx_cell(ref: str, value: Value | Formula, shared: list[str], index: dict[str, int], inline: bool) -> str:
+def _xlsx_cell(
+    ref: str, value: Value | Formula, shared: list[str], index: dict[str, int], inline: bool
+) -> str:
     if isinstance(value, Formula):
         cached = value.cached
         if isinstance(cached, str):
@@ -218,7 +220,7 @@ def ods(
             grid.setdefault(r, {})[c] = value
         for r, c in [*spans, *covered]:
             grid.setdefault(r, {}).setdefault(c, None)
-        for (sheet, r, c) in validations:
+        for sheet, r, c in validations:
             if sheet == name:
                 grid.setdefault(r, {}).setdefault(c, None)
         rows = ""

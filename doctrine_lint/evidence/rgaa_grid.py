@@ -107,6 +107,7 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
                 problems.append(
                     problem(at, f"critère {cid} : statut {shown} inconnu (attendu : C, NC, NA ou NT)")
                 )
+                reported.add(cid)
                 continue
             page[cid] = (status, at)
             if derog_col is not None and sheet.text(r, derog_col).upper() == "D":

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from typing import Literal
 from xml.parsers import expat
 
+from ..dates import parse_date
 from . import EvidenceError, Limits, Located, fail
 
 CellType = Literal["string", "number", "date", "boolean", "error"]
@@ -843,10 +844,7 @@ def as_day(cell: Cell) -> date | None:
     """A date cell, or a text written 2024-05-06, 06/05/2024, 6.5.2024 or 06-05-2024."""
     text = cell.text
     if cell.type == "date" or re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            return None
+        return parse_date(text[:10])
     m = _DMY.match(text)
     if m:
         try:
