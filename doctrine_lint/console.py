@@ -125,8 +125,25 @@ def _findings(m: ManifestView, out: Print, console: Console, lang: str) -> None:
                 console,
                 f"[dim]{escape(f.position)}[/dim] "
                 f"[{style}]{f.severity_label}[/{style}] {f.outcome_label} "
-                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message)}{escape(occurrence(f, lang))}",
+                f"[bold]{escape(f.rule_id)}[/bold] {escape(f.message)}{escape(occurrence(f, lang))}"
+                + (
+                    f"\n[dim]{escape(t('proof', lang))}{colon(lang)}{escape(f.proof)}[/dim]"
+                    if f.proof
+                    else ""
+                ),
             )
+
+
+def _evidence(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.evidence:
+        return
+    _heading(out, "evidence_files", lang)
+    for e in m.evidence:
+        out(f"  [bold]{escape(e.title)}[/bold]")
+        for line in e.lines:
+            out(f"    {escape(line)}")
+    if m.decided_by:
+        out(f"  {escape(m.decided_by)}")
 
 
 def _to_declare(m: ManifestView, out: Print, console: Console, lang: str) -> None:
@@ -188,6 +205,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, Print, Console, str], None]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
+    "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,
     "derogations": _waivers,

@@ -64,6 +64,8 @@ class Document:
     data: Any
     index: dict[PathKey, Span] = field(default_factory=dict)
     sha256: str = ""
+    # facts read from evidence files (`evidence.merge`): where each was read, instead of a line here
+    sources: dict[PathKey, Any] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> tuple[int, int, bool]:
         """Return (line, column, exact) for `path`.

@@ -333,7 +333,13 @@ def _finding(
             _name_element(message.fr, named.fr),
             _name_element(message.en, named.get("en")) if message.en else None,
         )
-    line, column, exact = doc.locate(where)
+    source = doc.sources.get(where) if doc.sources else None
+    if source is None:
+        line, column, exact = doc.locate(where)
+        location, proof = Location(doc.file, line, column, exact), None
+    else:  # the deciding fact was read in an evidence file: the finding points there
+        at, proof = source
+        location = Location(at.file, at.line, at.column, at.exact)
     return Finding(
         rule_id=rule.id,
         outcome=outcome,
@@ -341,7 +347,7 @@ def _finding(
         weight=rule.weight,
         message=message,
         path=shown,
-        location=Location(doc.file, line, column, exact),
+        location=location,
         chapter=rule.chapter,
         referentiel=rule.referentiel,
         pack_id=rule.pack_id,
@@ -353,6 +359,7 @@ def _finding(
         element=element,
         keyed_path=keyed,
         element_label=named,
+        proof=proof,
     )
 
 

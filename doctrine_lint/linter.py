@@ -13,6 +13,7 @@ A manifest that cannot be read or validated does not stop a batch: its problems 
 from __future__ import annotations
 
 import glob
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,8 +29,12 @@ from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
+from .evidence import EvidenceReport
+from .evidence.merge import apply as apply_evidence
+from .evidence.merge import findings_of as evidence_findings
+from .evidence.merge import read_all as read_evidence_files
 from .i18n import percent
-from .model import Finding, Severity, Text, natural_key
+from .model import Finding, Outcome, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import Profile, ProfileCheck
 from .profiles import check as check_profile
@@ -103,6 +108,7 @@ class ManifestResult:
     scores_other: Scores | None = None
     fixed: list[dict[str, Any]] = field(default_factory=list)  # baseline entries no longer failing
     profile: list[ProfileCheck] = field(default_factory=list)
+    evidence: list[EvidenceReport] = field(default_factory=list)  # official exports read, for the stamp
 
 
 @dataclass(slots=True)
@@ -181,6 +187,9 @@ def lint_document(
     loaded = all_rules(packs)
     waivers = read_waivers(doc, renamed_ids(packs))
     check_known(doc, waivers, {r.id for r in loaded})
+    as_written, applied = doc, None
+    if _names_evidence(doc):
+        doc, applied = apply_evidence(doc, read_evidence_files(doc))
     derived = compute_derived(doc.data, all_derivations(packs), Context(today))
     plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
     waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
@@ -200,9 +209,39 @@ def lint_document(
     tags = {r.id: r.tags for r in rules}
     expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
     metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
+    if applied is not None:
+        own = evidence_findings(
+            as_written, as_written.data, applied, plain, {m.name: m.value for m in metrics}, mss_tiers(plain)
+        )
+        findings = sorted([*findings, *own], key=lambda f: f.sort_key)
     result = ManifestResult(doc.file, doc.sha256, findings, scores, doc, derived, metrics, statuses)
     result.scores_other = other
+    result.evidence = applied.reports if applied is not None else []
     return result
+
+
+def _names_evidence(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and bool(doc.data.get("evidence"))
+
+
+_MSS_RULE = re.compile(r"^MSS-(.+?)(?:-[IR])?$")
+
+
+def mss_tiers(findings: Sequence[Finding]) -> dict[str, str]:
+    """Per MonServiceSécurisé measure, the tier doctrine-lint applies to the service from the
+    manifest's description: "indispensable" (a majeur rule in scope) or "recommandee"."""
+    out: dict[str, str] = {}
+    for f in findings:
+        if (
+            f.pack_id != "dtne-securite-mss"
+            or f.outcome is Outcome.NON_APPLICABLE
+            or f.rule_id.endswith("-COHERENCE")
+        ):
+            continue
+        found = _MSS_RULE.match(f.rule_id)
+        if found is not None:
+            out[found.group(1)] = "indispensable" if f.severity is Severity.MAJEUR else "recommandee"
+    return out
 
 
 def lint(

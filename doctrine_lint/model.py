@@ -140,6 +140,18 @@ class Location:
     exact: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """The official tool's export that decided a finding: its kind (`evidence.KINDS`), the tool,
+    the file as the manifest names it, its SHA-256, and where the fact was read in it."""
+
+    kind: str
+    tool: Text
+    file: str
+    sha256: str
+    where: Text  # « ligne 14, colonne « Statut » » / "row 14, column 'Statut'"
+
+
 @dataclass(slots=True)
 class Finding:
     """One occurrence of a rule's outcome in one manifest (not frozen: thousands are built per
@@ -170,6 +182,7 @@ class Finding:
     element: str | None = None  # the list element this occurrence is about, for people
     keyed_path: str | None = None  # `path` with elements named by identity key, for fingerprints
     element_label: Text | None = None  # `element` with its enum values labelled, per language
+    proof: Proof | None = None  # set when the deciding fact was read in an official tool's export
 
     def element_text(self, lang: str) -> str | None:
         """The element as people read it in `lang` (values labelled); the raw `element` is data."""

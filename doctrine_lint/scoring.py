@@ -26,7 +26,7 @@ from .model import (
     referentiel_rank,
 )
 from .packs import Pack
-from .synthetic import DEROGATIONS_PACK
+from .synthetic import UNSCORED_PACKS
 
 # Enum members bound once: attribute access on an Enum class is slow on hot paths.
 _NON_APPLICABLE = Outcome.NON_APPLICABLE
@@ -64,12 +64,13 @@ REFERENTIEL_TITLES: dict[str, Text] = {
 def per_rule(findings: Iterable[Finding]) -> list[tuple[Finding, Outcome]]:
     """Each rule once, in order of first appearance: its first finding (for its metadata) and
     the outcome it is scored with, the worst of its occurrences (as `model.worst_outcome`). A
-    waiver's own findings (expired, refused…) are reported, not scored or counted."""
+    waiver's own findings (expired, refused…) and the evidence files' own findings are reported,
+    not scored or counted."""
     out: list[list[Any]] = []
     index: dict[str, int] = {}
     rank = OUTCOME_RANK
     for f in findings:
-        if f.pack_id == DEROGATIONS_PACK:
+        if f.pack_id in UNSCORED_PACKS:
             continue
         at = index.get(f.rule_id)
         if at is None:

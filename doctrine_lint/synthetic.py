@@ -38,6 +38,13 @@ PROFILE_RULE = "PROFIL-EXIGENCE"
 # The pseudo pack id of a dérogation's own findings: scoring skips them (they are reported,
 # not scored) and `without_waivers` drops them.
 DEROGATIONS_PACK = "derogations"
+# The pseudo pack id of the evidence files' own findings (`evidence.merge`): reported and counted
+# for --fail-on, not scored (the scores already judge the evidenced facts).
+EVIDENCE_PACK = "preuves"
+UNSCORED_PACKS = frozenset({DEROGATIONS_PACK, EVIDENCE_PACK})
+PREUVE_CONTRADICTION = "PREUVE-CONTRADICTION"
+PREUVE_CHIFFRE = "PREUVE-CHIFFRE-OFFICIEL"
+PREUVE_SELECTION = "PREUVE-SELECTION-MSS"
 
 SYNTHETIC_RULES: dict[str, SyntheticRule] = {
     r.id: r
@@ -118,6 +125,70 @@ SYNTHETIC_RULES: dict[str, SyntheticRule] = {
                 "Correct the waiver's `granted` and `expires` dates in the manifest.",
             ),
             Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            PREUVE_CONTRADICTION,
+            Text(
+                "Déclaration contredite par une preuve officielle",
+                "Declaration contradicted by official evidence",
+            ),
+            Text(
+                "Le manifeste déclare une valeur qu'un export d'outil officiel qu'il cite (Ara, "
+                "MonServiceSécurisé, outil de déclaration RGESN, grille RGAA) contredit. La valeur de "
+                "l'export est retenue pour l'évaluation.",
+                "The manifest declares a value that an official tool's export it names (Ara, "
+                "MonServiceSécurisé, RGESN declaration workbook, RGAA grid) contradicts. The export's "
+                "value is used for the evaluation.",
+            ),
+            Text(
+                "Retirer la valeur du manifeste (la preuve la donne) ou corriger la preuve à la source, "
+                "dans l'outil officiel, puis l'exporter de nouveau.",
+                "Remove the value from the manifest (the evidence gives it) or correct the evidence at "
+                "its source, in the official tool, then export it again.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            PREUVE_CHIFFRE,
+            Text("Chiffre officiel en désaccord", "Official figure in disagreement"),
+            Text(
+                "Un chiffre officiel (taux RGAA, score RGESN, indice cyber) diffère entre le fichier de "
+                "preuve, la formule officielle appliquée à ses lignes, le manifeste ou le calcul de "
+                "doctrine-lint à partir du manifeste.",
+                "An official figure (RGAA rate, RGESN score, cyber index) differs between the evidence "
+                "file, the official formula applied to its rows, the manifest, or doctrine-lint's "
+                "computation from the manifest.",
+            ),
+            Text(
+                "Réexporter le fichier depuis l'outil officiel sans le retoucher, et aligner le chiffre "
+                "déclaré et la description du service sur ceux de l'outil.",
+                "Export the file again from the official tool without editing it, and align the declared "
+                "figure and the service description with the tool's.",
+            ),
+            Severity.MAJEUR,
+        ),
+        SyntheticRule(
+            PREUVE_SELECTION,
+            Text(
+                "Mesure MonServiceSécurisé choisie autrement que d'après le manifeste",
+                "MonServiceSécurisé measure selected otherwise than from the manifest",
+            ),
+            Text(
+                "L'export de MonServiceSécurisé retient une mesure (ou son caractère indispensable ou "
+                "recommandé) autrement que doctrine-lint d'après la description du service dans le "
+                "manifeste : les deux ne décrivent pas le même service (niveau, caractéristiques).",
+                "The MonServiceSécurisé export selects a measure (or makes it essential or recommended) "
+                "otherwise than doctrine-lint does from the service description in the manifest: the two "
+                "do not describe the same service (level, characteristics).",
+            ),
+            Text(
+                "Aligner `security.level_facts`, `security.declared_level` et "
+                "`security.service_characteristics` sur la description du service dans "
+                "MonServiceSécurisé.",
+                "Align `security.level_facts`, `security.declared_level` and "
+                "`security.service_characteristics` with the service description in MonServiceSécurisé.",
+            ),
+            Severity.MINEUR,
         ),
         SyntheticRule(
             PROFILE_RULE,

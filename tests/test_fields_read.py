@@ -29,6 +29,10 @@ ALLOWED_UNREAD: dict[str, str] = {
         f"derogations.{f}": "waiver data: read by the waiver engine (doctrine_lint/waivers.py), not by rules"
         for f in ("rule", "path", "justification", "approver", "granted", "expires", "clause")
     },
+    **{
+        f"evidence.{f}": "evidence files: read by doctrine_lint/evidence (their facts fill the fields rules read)"
+        for f in ("kind", "path", "note")
+    },
     "hosting.provider": "descriptive: the host's name; facts about it have their own fields",
     "interoperability.apis.url": "descriptive: where the API lives (its name is the identity key)",
     "interoperability.data_flows.partner": "descriptive: the other end of a flow",

@@ -18,6 +18,9 @@ def test_every_synthetic_rule_is_described_with_its_severity() -> None:
         "DEROGATION-TROP-LONGUE": Severity.MAJEUR,
         "DEROGATION-INVALIDE": Severity.MAJEUR,
         PROFILE_RULE: Severity.MAJEUR,
+        "PREUVE-CONTRADICTION": Severity.MAJEUR,
+        "PREUVE-CHIFFRE-OFFICIEL": Severity.MAJEUR,
+        "PREUVE-SELECTION-MSS": Severity.MINEUR,
     }
     for rule in SYNTHETIC_RULES.values():
         assert rule.title.fr and rule.title.en and rule.description.fr and rule.remediation.fr

@@ -58,6 +58,7 @@ h4{font-size:1rem;margin:1.5rem 0 .4rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#efeff4;overflow-wrap:normal;hyphens:none}
+.badge.proof{background:#e6f0e6;color:#1d4d1d;border:1px solid #8bb58b}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.key{white-space:nowrap}
 tr.ref td{font-weight:600;background:#f6f6f9}
@@ -345,7 +346,12 @@ def _finding(f: FindingView, lines: list[str] | None, lang: str) -> str:
     parts.append(f'<p class="message">{esc(f.message)}</p>')
     if f.reason is not None:
         parts.append(f'<p class="muted">{esc(f.reason)}</p>')
-    excerpt = _excerpt(lines, f.line, lang)
+    if f.proof:
+        parts.append(
+            f'<p class="proof"><span class="badge proof">{esc(t("proof", lang))}</span> {esc(f.proof)}</p>'
+        )
+    # a finding decided by an evidence file points into that file, not into the manifest
+    excerpt = None if f.proof else _excerpt(lines, f.line, lang)
     if excerpt:
         parts.append(excerpt)
     if f.references:
@@ -465,6 +471,17 @@ def _baseline(m: ManifestView, lang: str) -> str:
     return f"<h3>{esc(t('baseline', lang))}</h3>\n<ul>{items}</ul>"
 
 
+def _evidence(m: ManifestView, lang: str) -> str:
+    if not m.evidence:
+        return ""
+    items = "".join(
+        f"<li><strong>{esc(e.title)}</strong><ul>{''.join(f'<li>{esc(line)}</li>' for line in e.lines)}</ul></li>"
+        for e in m.evidence
+    )
+    decided = f"<p>{esc(m.decided_by)}</p>" if m.decided_by else ""
+    return f"<h3>{esc(t('evidence_files', lang))}</h3>\n<ul>{items}</ul>{decided}"
+
+
 def _computed(m: ManifestView, lang: str) -> str:
     if not m.computed:
         return ""
@@ -483,6 +500,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str, int], str]] = {
     "header": _header,
     "scores": _scores,
     "profile": lambda m, lang, n: _profile(m, lang),
+    "evidence": lambda m, lang, n: _evidence(m, lang),
     "findings": lambda m, lang, n: _findings(m, lang),
     "facts_to_declare": lambda m, lang, n: _to_declare(m, lang),
     "derogations": lambda m, lang, n: _waivers(m, lang),

@@ -14,10 +14,12 @@ from ..scoring import per_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
+# 3: findings decided by an official tool's export carry `proof`; manifests carry `evidence_files`
+#    and `decided_by`.
 # 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`;
 #    `score` is the conformity rate, beside `completeness` and `progress` (the version-1 score).
 # Reports are kept for years: any change of shape bumps this and is described in the schema.
-REPORT_FORMAT_VERSION = 2
+REPORT_FORMAT_VERSION = 3
 
 
 def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
@@ -80,7 +82,50 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
         out["waived_from"] = f.waived_from.value
     if f.known:
         out["known"] = True
+    if f.proof is not None:
+        out["proof"] = {
+            "kind": f.proof.kind,
+            "tool": f.proof.tool.get(lang),
+            "file": f.proof.file,
+            "sha256": f.proof.sha256,
+            "where": f.proof.where.get(lang),
+        }
     return out
+
+
+def evidence_files(result: ManifestResult, lang: str) -> list[dict[str, Any]]:
+    """The official exports a manifest named, as read: what identifies them and their figures."""
+    from ..evidence import KINDS
+
+    return [
+        {
+            "kind": e.kind,
+            "tool": KINDS[e.kind].get(lang),
+            "file": e.file,
+            "sha256": e.sha256,
+            "facts": len(e.facts),
+            "info": dict(sorted(e.info.items())),
+            "figures": [
+                {
+                    "name": fig.name,
+                    "title": fig.title.get(lang),
+                    "in_file": fig.in_file,
+                    "recomputed": fig.recomputed,
+                    "where": fig.at.describe(lang),
+                }
+                for fig in e.figures
+            ],
+        }
+        for e in result.evidence
+    ]
+
+
+def decided_by(result: ManifestResult) -> dict[str, int]:
+    """How many decided findings (conforme or non conforme) rest on evidence, how many on the
+    manifest's word."""
+    decided = [f for f in result.findings if f.outcome in (Outcome.CONFORME, Outcome.NON_CONFORME)]
+    by_proof = sum(1 for f in decided if f.proof is not None)
+    return {"evidence": by_proof, "declaration": len(decided) - by_proof}
 
 
 def result_ignored(result: ManifestResult) -> bool:
@@ -142,6 +187,8 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
             for m in result.metrics
         ],
         "evidence": evidence_summary(result.findings),
+        "evidence_files": evidence_files(result, lang),
+        "decided_by": decided_by(result),
         "derogations": [waiver_json(s, lang) for s in result.waivers],
         "profile": [
             {

@@ -144,7 +144,19 @@ def location(f: FindingView) -> str:
 
 def _message(f: FindingView, lang: str) -> str:
     named = f.element and f.element not in f.message  # the engine names it in rule messages
-    return (f"**{md(f.element)}**{colon(lang)}" if named else "") + md(f.message)
+    proof = f" — *{md(t('proof', lang))}{colon(lang)}{md(f.proof)}*" if f.proof else ""
+    return (f"**{md(f.element)}**{colon(lang)}" if named else "") + md(f.message) + proof
+
+
+def _evidence(m: ManifestView, lang: str) -> list[str]:
+    if not m.evidence:
+        return []
+    out = [f"### {t('evidence_files', lang)}", ""]
+    for e in m.evidence:
+        out += [f"- **{md(e.title)}**", *(f"  - {md(line)}" for line in e.lines)]
+    if m.decided_by:
+        out += ["", md(m.decided_by)]
+    return [*out, ""]
 
 
 def _findings(m: ManifestView, lang: str) -> list[str]:
@@ -253,6 +265,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
+    "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,
     "derogations": _waivers,

@@ -203,7 +203,8 @@ def _finding_result(
     result: ManifestResult, f: Finding, index: dict[str, int], artifact: int, lang: str
 ) -> dict[str, Any]:
     loc = f.location
-    location = _location(loc.file or result.file, artifact, loc.line, loc.column)
+    # a finding decided by an evidence file points into that file, which is not the run's artifact
+    location = _location(loc.file or result.file, None if f.proof else artifact, loc.line, loc.column)
     if f.path:
         logical: dict[str, str] = {"fullyQualifiedName": f.keyed_path or f.path}
         if f.element:
@@ -226,6 +227,14 @@ def _finding_result(
         props["missing"] = list(f.missing)
     if f.waived_from is not None:
         props["waivedFrom"] = f.waived_from.value
+    if f.proof is not None:
+        props["proof"] = {
+            "kind": f.proof.kind,
+            "tool": f.proof.tool.get(lang),
+            "file": f.proof.file,
+            "sha256": f.proof.sha256,
+            "where": f.proof.where.get(lang),
+        }
     out: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": index[f.rule_id],

@@ -62,11 +62,25 @@ def _findings(m: ManifestView, lang: str) -> list[str]:
         out.append("  " + t("nothing_to_report", lang))
     for g in m.findings:
         out.append(f"  {g.label} ({g.referentiel_title})")
-        out += [
-            f"    {f.position}: {f.severity_label} {f.outcome_label} [{f.rule_id}] {f.message}"
-            + occurrence(f, lang)
-            for f in g.findings
-        ]
+        for f in g.findings:
+            out.append(
+                f"    {f.position}: {f.severity_label} {f.outcome_label} [{f.rule_id}] {f.message}"
+                + occurrence(f, lang)
+            )
+            if f.proof:
+                out.append(f"      {t('proof', lang)}{colon(lang)}{f.proof}")
+    return out
+
+
+def _evidence(m: ManifestView, lang: str) -> list[str]:
+    if not m.evidence:
+        return []
+    out = ["", t("evidence_files", lang)]
+    for e in m.evidence:
+        out.append(f"  {e.title}")
+        out += [f"    {line}" for line in e.lines]
+    if m.decided_by:
+        out.append(f"  {m.decided_by}")
     return out
 
 
@@ -121,6 +135,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
+    "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,
     "derogations": _waivers,

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..document import format_path
-from ..i18n import evidence, labelled, number, outcome, percent, severity, status, t
+from ..i18n import colon, evidence, labelled, number, outcome, percent, severity, status, t
 from ..labels import all_labels, label
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity, natural_key, referentiel_rank
@@ -32,6 +32,7 @@ SECTIONS: tuple[str, ...] = (
     "header",
     "scores",
     "profile",
+    "evidence",
     "findings",
     "facts_to_declare",
     "derogations",
@@ -114,6 +115,7 @@ class FindingView:
     missing: tuple[str, ...]
     references: tuple[Reference, ...]
     known: bool
+    proof: str | None = None  # the official export that decided it: tool, file, where
 
     @property
     def position(self) -> str:
@@ -224,6 +226,8 @@ class ManifestView:
     baseline: BaselineView | None
     computed: list[ComputedLine]
     summary: SummaryView
+    evidence: list[EvidenceView] = field(default_factory=list)
+    decided_by: str | None = None  # how many findings rest on evidence, how many on the manifest's word
 
     @property
     def title(self) -> str:
@@ -353,7 +357,53 @@ def _finding(f: Finding, titles: dict[str, str], lang: str) -> FindingView:
         f.missing,
         f.references,
         f.known,
+        _proof(f, lang),
     )
+
+
+def _proof(f: Finding, lang: str) -> str | None:
+    p = f.proof
+    if p is None:
+        return None
+    return f"{p.tool.get(lang)}, {p.file}, {p.where.get(lang)}"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """One official export a manifest named: what it is, its digest, what it gave."""
+
+    title: str  # « MonServiceSécurisé (export CSV des mesures) — preuves/mss.csv »
+    lines: list[str]
+
+
+def _evidence(result: ManifestResult, lang: str) -> tuple[list[EvidenceView], str | None]:
+    from ..evidence import KINDS
+    from .json_report import decided_by
+
+    views = []
+    for e in result.evidence:
+        lines = [f"SHA-256{colon(lang)}{e.sha256}", f"{t('facts_read', lang)}{colon(lang)}{len(e.facts)}"]
+        lines += [f"{key}{colon(lang)}{value}" for key, value in sorted(e.info.items())]
+        for fig in e.figures:
+            shown = [
+                f"{t('recomputed', lang)} {_value(fig.recomputed, lang)}"
+                if fig.recomputed is not None
+                else None,
+                f"{t('in_file', lang)} {_value(fig.in_file, lang)}" if fig.in_file is not None else None,
+            ]
+            lines.append(f"{fig.title.get(lang)}{colon(lang)}{', '.join(x for x in shown if x) or '—'}")
+        views.append(EvidenceView(f"{KINDS[e.kind].get(lang)} — {e.file}", lines))
+    if not result.evidence:
+        return views, None
+    counts = decided_by(result)
+    summary = (
+        f"{t('decided_by_proof', lang).capitalize()}{colon(lang)}{counts['evidence']} ; "
+        f"{t('decided_by_declaration', lang)}{colon(lang)}{counts['declaration']}"
+        if lang != "en"
+        else f"{t('decided_by_proof', lang).capitalize()}: {counts['evidence']}; "
+        f"{t('decided_by_declaration', lang)}: {counts['declaration']}"
+    )
+    return views, summary
 
 
 def _group_order(result: ManifestResult) -> dict[tuple[str, str], int]:
@@ -629,6 +679,7 @@ def manifest_view(
     name, service = _service(result, lang)
     chapters, todo = _findings(result, titles, opts)
     waivers, other = _waivers(result, lang)
+    evidence_views, decided = _evidence(result, lang)
     return ManifestView(
         file=result.file,
         source=result.document.file,
@@ -647,6 +698,8 @@ def manifest_view(
         baseline=_baseline(result, lang),
         computed=_computed(result, lang),
         summary=_summary(result, lang),
+        evidence=evidence_views,
+        decided_by=decided,
     )
 
 
