@@ -20,7 +20,17 @@ import re
 
 from ..errors import Problem
 from ..model import Text, round_half_up
-from . import EvidencedFact, EvidenceError, EvidenceReport, Figure, Limits, Located, problem, register, sha256
+from .contract import (
+    EvidencedFact,
+    EvidenceError,
+    EvidenceReport,
+    Figure,
+    Limits,
+    Located,
+    problem,
+    register,
+    sha256,
+)
 from .spreadsheet import Sheet, Workbook, as_day, find_label, iter_cells, norm, read_workbook, right_of
 
 RGAA_VERSION = "4.1.2"

@@ -24,7 +24,17 @@ from typing import Literal
 from ..derived import WeightedRatio, _weighted_ratio
 from ..errors import Problem
 from ..model import Text, round_half_up
-from . import EvidencedFact, EvidenceError, EvidenceReport, Figure, Limits, Located, problem, register, sha256
+from .contract import (
+    EvidencedFact,
+    EvidenceError,
+    EvidenceReport,
+    Figure,
+    Limits,
+    Located,
+    problem,
+    register,
+    sha256,
+)
 from .spreadsheet import Sheet, Workbook, as_day, cell_ref, find_label, norm, read_workbook, right_of
 
 CRITERION_ID = re.compile(r"^[1-9]\.[0-9]{1,2}$")

@@ -35,7 +35,7 @@ from typing import Literal
 from xml.parsers import expat
 
 from ..dates import parse_date
-from . import EvidenceError, Limits, Located, fail
+from .contract import EvidenceError, Limits, Located, fail
 
 CellType = Literal["string", "number", "date", "boolean", "error"]
 CellValue = str | float | bool
