@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,22 @@ def parse_date(value: str) -> date | None:
         return None
     try:
         return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+ISO_INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+
+
+def parse_instant(value: str) -> datetime | None:
+    """An ISO 8601 date and time as JSON APIs write it (`2026-03-14T23:30:00.000Z`), None when it
+    is not one. Aware when the text gives an offset (Z: UTC)."""
+    if not ISO_INSTANT.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
         return None
 

@@ -218,12 +218,27 @@ def full_report(monkeypatch: pytest.MonkeyPatch) -> Report:
     waived = replace(failing[1], outcome=Outcome.DEROGATION, waived_from=Outcome.NON_CONFORME)
     result.findings[result.findings.index(failing[1])] = waived
     result.scores_other = result.scores
+    from doctrine_lint.evidence import EvidenceReport, Figure, Located
+    from doctrine_lint.model import Text
+
+    at = Located("preuves/ara.json", pointer="/accessibilityRate")
+    result.evidence = [
+        EvidenceReport(
+            "ara-json",
+            "preuves/ara.json",
+            "0" * 64,
+            (),
+            (Figure("taux-rgaa", Text("Taux RGAA", "RGAA rate"), 72.0, 72.0, at),),
+            {"auditType": "FULL"},
+        )
+    ]
     return report
 
 
 HEADINGS = {
     "scores": "Scores",
     "profile": "Exigences du profil",
+    "evidence": "Preuves des outils officiels",
     "findings": "Constats",
     "facts_to_declare": "Faits à déclarer",
     "derogations": "Dérogations",
