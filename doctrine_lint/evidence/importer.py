@@ -55,7 +55,9 @@ def fragment(report: EvidenceReport, lang: str = "fr") -> str:
     return head + body
 
 
-_SCALAR_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[^#\s][^#]*?):(?P<gap>\s+)(?P<value>[^#]*?)(?P<tail>\s+#.*)?$")
+_SCALAR_LINE = re.compile(
+    r"^(?P<indent>\s*)(?P<key>[^#\s][^#]*?):(?P<gap>\s+)(?P<value>[^#]*?)(?P<tail>\s+#.*)?$"
+)
 
 
 def _scalar(value: Any) -> str:
@@ -65,7 +67,11 @@ def _scalar(value: Any) -> str:
 
 def _key(seg: str | int) -> str:
     text = str(seg)
-    return text if re.fullmatch(r"[A-Za-z_][\w.\-]*", text) and not re.fullmatch(r"\d+(\.\d+)*", text) else f'"{text}"'
+    return (
+        text
+        if re.fullmatch(r"[A-Za-z_][\w.\-]*", text) and not re.fullmatch(r"\d+(\.\d+)*", text)
+        else f'"{text}"'
+    )
 
 
 class _Editor:
@@ -96,9 +102,18 @@ class _Editor:
             return False
         i = span.line - 1
         found = _SCALAR_LINE.match(self.lines[i])
-        if span.line != span.key_line or found is None or found.group("value").startswith(("{", "[", "|", ">")):
+        if (
+            span.line != span.key_line
+            or found is None
+            or found.group("value").startswith(("{", "[", "|", ">"))
+        ):
             self.problems.append(
-                Problem(self.doc.file, span.line, span.column, f"{format_path(path)} : mise en page non modifiable ici")
+                Problem(
+                    self.doc.file,
+                    span.line,
+                    span.column,
+                    f"{format_path(path)} : mise en page non modifiable ici",
+                )
             )
             return True
         self.lines[i] = (
@@ -115,7 +130,12 @@ class _Editor:
         if parent and self.lines[self.doc.index[parent].line - 1].rstrip().endswith(("}", "]")):
             span = self.doc.index[parent]
             self.problems.append(
-                Problem(self.doc.file, span.line, span.column, f"{format_path(parent)} : bloc en style compact, à compléter à la main")
+                Problem(
+                    self.doc.file,
+                    span.line,
+                    span.column,
+                    f"{format_path(parent)} : bloc en style compact, à compléter à la main",
+                )
             )
             return
         indent = self._indent_of_children(parent) if parent else ""

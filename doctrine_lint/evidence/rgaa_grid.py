@@ -31,15 +31,12 @@ from .contract import (
     register,
     sha256,
 )
+from .referentiels import RGAA_412_CRITERIA
 from .spreadsheet import Sheet, Workbook, as_day, find_label, iter_cells, norm, read_workbook, right_of
 
 RGAA_VERSION = "4.1.2"
-# Criteria per topic of the RGAA 4.1.2 (13 topics, 106 criteria; checked by a test against
-# ../shared/data/rgaa-4.1.2-criteres.json, from DISIC/accessibilite.numerique.gouv.fr RGAA/criteres.json)
-CRITERIA_PER_TOPIC = (9, 2, 3, 13, 8, 2, 5, 10, 4, 14, 13, 11, 12)
-CRITERIA: tuple[str, ...] = tuple(
-    f"{t}.{n}" for t, count in enumerate(CRITERIA_PER_TOPIC, 1) for n in range(1, count + 1)
-)
+# the 106 criteria of the RGAA 4.1.2, generated from ../shared/data (tools/generate_evidence_tables.py)
+CRITERIA: tuple[str, ...] = RGAA_412_CRITERIA
 
 STATUSES = ("C", "NC", "NA", "NT")
 CRITERION_ID = re.compile(r"^[0-9]{1,2}\.[0-9]{1,2}$")
