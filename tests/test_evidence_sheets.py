@@ -723,8 +723,24 @@ def test_zip_bomb_lying_central_directory_stops_while_inflating(fmt: str) -> Non
     member = b"content.xml" if fmt == "ods" else b"xl/worksheets/sheet1.xml"
     cd = data.rfind(b"PK\x01\x02", 0, data.rfind(member))  # its central directory record
     data[cd + 24 : cd + 28] = (1000).to_bytes(4, "little")  # uncompressed size: 1000
-    msgs = _errors(lambda: XLSX_READERS[fmt](bytes(data), "l", Limits(max_unzipped_bytes=600_000)))
-    assert msgs[0].startswith("l: ")
+    (msg,) = _errors(lambda: XLSX_READERS[fmt](bytes(data), "l", Limits(max_unzipped_bytes=600_000)))
+    assert (
+        msg == f"l: « {member.decode()} » illisible dans l'archive (Bad CRC-32 for file '{member.decode()}')"
+    )
+
+
+def test_inflating_stops_past_the_limit_whatever_the_directory_said() -> None:
+    """The count kept while inflating, checked chunk by chunk (the directory check passed here)."""
+    from doctrine_lint.evidence.spreadsheet import SafeZip
+
+    data = ods_zip(ods_content("<table:table table:name='T'/>" + " " * 300_000))
+    z = SafeZip(data, "z.ods", DEFAULT_LIMITS, "ODS")
+    z.limits = Limits(max_unzipped_bytes=100_000)
+    (msg,) = _errors(lambda: z.read("content.xml"))
+    assert (
+        msg
+        == "z.ods: archive trop grosse une fois décompressée (plus de 100000 octets en lisant « content.xml »)"
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
