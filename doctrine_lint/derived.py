@@ -107,7 +107,7 @@ def compute_derived(data: dict[str, Any], derivations: Sequence[Derivation], ctx
 def _derive(d: Derivation, view: dict[str, Any], ctx: Context) -> DerivedFact:
     fact = DerivedFact(d.name, d.title)
     if d.aggregate is not None:
-        fact.value, fact.origin = _weighted_ratio(d.aggregate, view)
+        fact.value, fact.origin = weighted_ratio(d.aggregate, view)
         return fact
     for case in d.cases:
         verdict = case.when(view, ctx)
@@ -124,7 +124,7 @@ def _derive(d: Derivation, view: dict[str, Any], ctx: Context) -> DerivedFact:
     return fact
 
 
-def _weighted_ratio(agg: WeightedRatio, view: dict[str, Any]) -> tuple[float | None, PathKey]:
+def weighted_ratio(agg: WeightedRatio, view: dict[str, Any]) -> tuple[float | None, PathKey]:
     found = resolve(view, agg.statuses).found
     statuses = found[0][1] if found and isinstance(found[0][1], dict) else {}
     origin = found[0][0] if found else tuple(s for s in agg.statuses.segments if isinstance(s, str | int))

@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from ..derived import WeightedRatio, _weighted_ratio
+from ..derived import WeightedRatio, weighted_ratio
 from ..errors import Problem
 from ..model import Text, round_half_up
 from .contract import (
@@ -330,7 +330,7 @@ def _where(at: Located) -> str:
 def _score_sheet(
     book: Workbook, official: WeightedRatio, statuses: dict[str, str]
 ) -> tuple[Figure, list[EvidencedFact], dict[str, str]]:
-    recomputed, _ = _weighted_ratio(official, {"ecodesign": {"criteria": statuses}})
+    recomputed, _ = weighted_ratio(official, {"ecodesign": {"criteria": statuses}})
     facts: list[EvidencedFact] = []
     info: dict[str, str] = {"classeur": f"RGESN 2024 ({book.format.upper()})", "critères": str(len(statuses))}
     score_sheet: Sheet | None = None
