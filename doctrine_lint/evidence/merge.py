@@ -280,7 +280,9 @@ def findings_of(
     for report in applied.reports:
         tool = KINDS[report.kind]
         for fig in report.figures:
-            out += _figure_findings(doc, manifest_data, report, tool, fig, rule_findings, metrics)
+            out += _figure_findings(
+                doc, manifest_data, report, tool, fig, rule_findings, metrics, applied.contradictions
+            )
         file_tiers = report.extra.get("tiers") if report.kind == "mss-csv" else None
         if isinstance(file_tiers, dict):
             out += _selection_findings(applied, report, tool, file_tiers, tiers, rule_findings)
@@ -299,6 +301,7 @@ def _figure_findings(
     fig: Figure,
     rule_findings: Sequence[Finding],
     metrics: dict[str, float | None],
+    contradictions: Sequence[Contradiction],
 ) -> list[Finding]:
     out: list[Finding] = []
     where = Text(fig.at.describe("fr"), fig.at.describe("en"))
@@ -330,7 +333,8 @@ def _figure_findings(
     official = fig.recomputed if fig.recomputed is not None else fig.in_file
     if official is None:
         return out
-    if fig.path is not None:
+    contradicted = any(c.path == fig.path for c in contradictions)  # already a finding of its own
+    if fig.path is not None and not contradicted:
         found, declared = _get(manifest_data, fig.path)
         if (
             found

@@ -18,7 +18,17 @@ from ..document import format_path
 from ..i18n import colon, evidence, labelled, number, outcome, percent, severity, status, t
 from ..labels import all_labels, label
 from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, Reference, ScoreLine, Severity, natural_key, referentiel_rank
+from ..model import (
+    Evidence,
+    Finding,
+    Outcome,
+    Reference,
+    ScoreLine,
+    Severity,
+    natural_key,
+    referentiel_rank,
+    round_half_up,
+)
 from ..packs import Pack
 from ..paths import PathSyntaxError, parse_path
 from . import RenderOptions
@@ -386,10 +396,12 @@ def _evidence(result: ManifestResult, lang: str) -> tuple[list[EvidenceView], st
         lines += [f"{key}{colon(lang)}{value}" for key, value in sorted(e.info.items())]
         for fig in e.figures:
             shown = [
-                f"{t('recomputed', lang)} {_value(fig.recomputed, lang)}"
+                f"{t('recomputed', lang)} {_value(round_half_up(fig.recomputed, fig.digits), lang)}"
                 if fig.recomputed is not None
                 else None,
-                f"{t('in_file', lang)} {_value(fig.in_file, lang)}" if fig.in_file is not None else None,
+                f"{t('in_file', lang)} {_value(round_half_up(fig.in_file, fig.digits), lang)}"
+                if fig.in_file is not None
+                else None,
             ]
             lines.append(f"{fig.title.get(lang)}{colon(lang)}{', '.join(x for x in shown if x) or '—'}")
         views.append(EvidenceView(f"{KINDS[e.kind].get(lang)} — {e.file}", lines))
