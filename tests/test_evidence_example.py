@@ -22,7 +22,9 @@ def test_the_example_is_filled_from_its_evidence_files() -> None:
     assert [e.kind for e in result.evidence] == ["ara-json", "mss-csv", "rgesn-xlsx"]
     data = result.document.data
     assert len(data["security"]["measures"]) == 78 and len(data["ecodesign"]["criteria"]) == 78
-    assert data["accessibility"]["audit_scope"] == "complet" and data["accessibility"]["conformance_rate"] == 89
+    assert (
+        data["accessibility"]["audit_scope"] == "complet" and data["accessibility"]["conformance_rate"] == 89
+    )
     by_rule = {f.rule_id: f for f in result.findings}
     # every MSS measure and RGESN criterion is decided by its export, located in it
     for rule_id, f in by_rule.items():
