@@ -258,6 +258,9 @@ def test_the_json_report_carries_proofs_and_evidence_files_and_validates(tmp_pat
     proved = [f for f in m["findings"] if "proof" in f]
     assert proved and all(f["proof"]["sha256"] == files["sha256"] for f in proved)
     assert m["decided_by"]["evidence"] >= 1
+    assert doc["stamp"]["evidence_files"] == [
+        {"manifest": str(path), "kind": "ara-json", "file": "preuves/ara.json", "sha256": files["sha256"]}
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "sarif"])
@@ -295,3 +298,60 @@ def test_decided_by_lists_only_the_findings_decided_that_way(
         .stdout
     )
     assert ("NR-6.1.2-RGAA-DEFENSEUR-DES-DROITS" in out) is with_proof
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+_ENTITIES = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+BILLION_LAUGHS = (
+    f'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">{_ENTITIES}]>\n'
+    "<office:document-content>&lol9;</office:document-content>"
+).encode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "payload", "message"),
+    [
+        (
+            "rgesn-xlsx",
+            "bombe.xlsx",
+            lambda: _zip({"xl/workbook.xml": b"\0" * (20 * 1024 * 1024)}),
+            "compression",
+        ),
+        (
+            "rgesn-ods",
+            "entites.ods",
+            lambda: _zip(
+                {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": BILLION_LAUGHS}
+            ),
+            "déclaration de type de document",
+        ),
+        ("ara-json", "profond.json", lambda: b"[" * 100_000 + b"]" * 100_000, "imbriqué"),
+        ("mss-csv", "binaire.csv", lambda: b"\xff\xfe\x00garbage", "UTF-8"),
+    ],
+)
+def test_hostile_evidence_files_are_refused_end_to_end_with_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, name: str, payload: Any, message: str
+) -> None:
+    monkeypatch.undo()  # the real readers, not the fake one of the other tests
+    evidence._load_readers()
+    (tmp_path / "preuves").mkdir()
+    (tmp_path / "preuves" / name).write_bytes(payload())
+    manifest = MANIFEST.replace("kind: ara-json", f"kind: {kind}").replace(
+        "preuves/ara.json", f"preuves/{name}"
+    )
+    path = tmp_path / "m.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(path), "--date", PINNED_DATE])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and "erreur interne" not in result.output
+    assert f"preuves/{name}" in result.stderr and message.lower() in result.stderr.lower(), result.stderr

@@ -163,6 +163,8 @@ def _stamp(stamp: StampView, lang: str) -> str:
         meta.append((t("min_evidence", lang), esc(stamp.min_evidence)))
     if stamp.derogations_ignored:
         meta.append((t("derogations", lang), esc(t("derogations_ignored", lang))))
+    if stamp.evidence_files:
+        meta.append((t("evidence_files", lang), "<br>".join(esc(line) for line in stamp.evidence_files)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
     rows = []
     for pack in stamp.packs:

@@ -226,6 +226,12 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
             "rules_by_evidence": {
                 e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
             },
+            # the official exports read: a report is reproducible only with these exact files
+            "evidence_files": [
+                {"manifest": r.file, "kind": e.kind, "file": e.file, "sha256": e.sha256}
+                for r in report.results
+                for e in r.evidence
+            ],
         },
         "placement": placement_json(),
         "manifests": [_result(r, opts.lang) for r in report.results],

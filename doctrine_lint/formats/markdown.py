@@ -86,6 +86,7 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
         out.append(f"- **{t('min_evidence', lang)}**{colon(lang)}{md(stamp.min_evidence)}")
     if stamp.derogations_ignored:
         out.append(f"- **{t('derogations', lang)}**{colon(lang)}{t('derogations_ignored', lang)}")
+    out.extend(f"- **{t('evidence_files', lang)}**{colon(lang)}{md(line)}" for line in stamp.evidence_files)
     out.append("")
     rows = []
     for pack in stamp.packs:

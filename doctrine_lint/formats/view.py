@@ -265,6 +265,7 @@ class StampView:
     min_evidence: str | None
     derogations_ignored: bool
     packs: list[PackView]
+    evidence_files: list[str] = field(default_factory=list)  # « manifeste : fichier (SHA-256 …) »
 
 
 @dataclass(frozen=True, slots=True)
@@ -737,6 +738,7 @@ def _stamp(report: Report, lang: str) -> StampView:
         report.min_evidence,
         report.derogations_ignored,
         packs,
+        [f"{r.file} : {e.file} (SHA-256 {e.sha256})" for r in report.results for e in r.evidence],
     )
 
 
