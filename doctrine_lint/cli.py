@@ -490,6 +490,17 @@ def explain(
             click.echo(score_explanation(report.results[0], lang), nl=False)
             return
         found = [(p, r) for p in loaded for r in p.rules if r.id == rule_id]
+        from .i18n import colon
+        from .synthetic import SYNTHETIC_RULES
+
+        if not found and rule_id in SYNTHETIC_RULES:
+            # a finding doctrine-lint gives of its own (dérogations, profiles, evidence files)
+            own = SYNTHETIC_RULES[rule_id]
+            click.echo(
+                f"# {own.id} — {own.title.get(lang)}\n\n{own.description.get(lang)}\n\n"
+                f"**{'Remediation' if lang == 'en' else 'Remédiation'}**{colon(lang)}{own.remediation.get(lang)}\n"
+            )
+            return
         if not found:
             close = sorted(
                 r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id

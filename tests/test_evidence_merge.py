@@ -355,3 +355,12 @@ def test_hostile_evidence_files_are_refused_end_to_end_with_a_located_error(
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "erreur interne" not in result.output
     assert f"preuves/{name}" in result.stderr and message.lower() in result.stderr.lower(), result.stderr
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_explain_describes_the_evidence_findings(lang: str) -> None:
+    out = CliRunner().invoke(cli, ["explain", "PREUVE-CONTRADICTION", "--lang", lang])
+    assert out.exit_code == 0
+    title = "Declaration contradicted by official evidence" if lang == "en" else "Déclaration contredite"
+    assert out.stdout.startswith(f"# PREUVE-CONTRADICTION — {title}")
+    assert ("**Remediation**: " if lang == "en" else "**Remédiation** : ") in out.stdout
