@@ -164,15 +164,17 @@ def cli() -> None:
 
 def _show_renamed_warnings() -> None:
     """A renamed rule id used anywhere (dérogation, baseline, profile, --select…) is accepted with
-    a warning on stderr that gives the new id (`renames`)."""
+    a warning on stderr that gives the new id (`renames`). A cache folder that is not private is
+    named once, on one line (`packcache`)."""
     import warnings
 
+    from .packcache import CacheFolderWarning
     from .renames import RenamedRuleWarning
 
     original = warnings.showwarning
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-        if issubclass(category, RenamedRuleWarning):
+        if issubclass(category, (RenamedRuleWarning, CacheFolderWarning)):
             click.echo(f"doctrine-lint: avertissement: {message}", err=True)
         else:
             original(message, category, *args, **kwargs)
@@ -180,6 +182,7 @@ def _show_renamed_warnings() -> None:
     if getattr(original, "__name__", "") != "show":
         warnings.showwarning = show
     warnings.simplefilter("always", RenamedRuleWarning)
+    warnings.simplefilter("once", CacheFolderWarning)
 
 
 @cli.command(epilog=EXIT_HELP)
