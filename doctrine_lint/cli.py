@@ -461,7 +461,9 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
     for r in results:
         if r.ok:
             if verbose:
-                click.echo(visible(f"ok    {r.source}: {r.rule_id} exemple {r.index + 1} ({r.expected.value})"))
+                click.echo(
+                    visible(f"ok    {r.source}: {r.rule_id} exemple {r.index + 1} ({r.expected.value})")
+                )
             continue
         failed += 1
         detail = r.problem or f"attendu {r.expected.value}, obtenu {r.actual.value if r.actual else '?'}"

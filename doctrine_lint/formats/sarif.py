@@ -165,7 +165,10 @@ def _synthetic_descriptor(rule: SyntheticRule, lang: str) -> dict[str, Any]:
         "name": rule_name(title) or rule.id,
         "shortDescription": _text(title, rule.id),
         "fullDescription": _description(rule.description.get(lang), title),
-        "help": {"text": visible_lines(remediation or title), "markdown": visible_lines(remediation or title)},
+        "help": {
+            "text": visible_lines(remediation or title),
+            "markdown": visible_lines(remediation or title),
+        },
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "severity": rule.severity.slug,

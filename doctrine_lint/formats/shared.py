@@ -9,6 +9,7 @@ from ..safetext import prose
 MAX_CHARS = 500  # untrusted text is cut beyond this in Markdown and HTML reports
 SHORT_SHA = 12
 
+
 def clip(text: str, limit: int = MAX_CHARS) -> str:
     """`text` on one line, at most `limit` characters (an ellipsis marks a cut): line breaks
     read as a space, other control and bidirectional characters are escaped (`safetext.prose`)."""

@@ -774,7 +774,7 @@ def shown(value: _V) -> _V:
     """`value` with every string in it (in dataclasses, lists and tuples, however deep) on one
     line with its control and bidirectional characters visibly escaped (`safetext.prose`)."""
     out: Any
-    if type(value) is str:
+    if isinstance(value, str) and type(value) is str:  # not the str enums (outcomes…)
         out = prose(value)
     elif isinstance(value, list):
         out = [shown(v) for v in value]
@@ -782,7 +782,8 @@ def shown(value: _V) -> _V:
         out = tuple(shown(v) for v in value)
     elif is_dataclass(value) and not isinstance(value, type):
         out = replace(
-            value, **{f.name: shown(getattr(value, f.name)) for f in fields(value) if f.name not in _NOT_SHOWN}
+            value,
+            **{f.name: shown(getattr(value, f.name)) for f in fields(value) if f.name not in _NOT_SHOWN},
         )
     else:
         out = value
