@@ -50,6 +50,8 @@ def visible(text: str) -> str:
 def prose(text: str) -> str:
     """Like `visible`, but a line break reads as one space (multi-line justifications, folded
     descriptions): for human reports, where a literal `\\n` would only be noise."""
+    if _UNSAFE.search(text) is None:  # the usual case, and the cheap one
+        return text
     return visible(_BREAK.sub(" ", text))
 
 

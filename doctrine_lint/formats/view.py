@@ -770,23 +770,34 @@ _NOT_SHOWN = frozenset({"source"})
 _V = TypeVar("_V")
 
 
+_SHOWN_FIELDS: dict[type, tuple[str, ...]] = {}  # per class: the fields `shown` walks
+
+
 def shown(value: _V) -> _V:
     """`value` with every string in it (in dataclasses, lists and tuples, however deep) on one
     line with its control and bidirectional characters visibly escaped (`safetext.prose`)."""
-    out: Any
-    if isinstance(value, str) and type(value) is str:  # not the str enums (outcomes…)
-        out = prose(value)
-    elif isinstance(value, list):
-        out = [shown(v) for v in value]
-    elif isinstance(value, tuple):
-        out = tuple(shown(v) for v in value)
-    elif is_dataclass(value) and not isinstance(value, type):
-        out = replace(
-            value,
-            **{f.name: shown(getattr(value, f.name)) for f in fields(value) if f.name not in _NOT_SHOWN},
-        )
+    kind = type(value)
+    out: Any = value  # unchanged unless a string in it had to be made safe: no copy then
+    if kind is str:  # exactly: the str enums (outcomes, severities…) are kept as they are
+        out = prose(cast(str, value))
+    elif kind is list or kind is tuple:
+        items = cast(list[Any] | tuple[Any, ...], value)
+        safe = [shown(v) for v in items]
+        if any(a is not b for a, b in zip(safe, items, strict=True)):
+            out = safe if kind is list else tuple(safe)
     else:
-        out = value
+        names = _SHOWN_FIELDS.get(kind)
+        if names is None:
+            is_instance = is_dataclass(value) and not isinstance(value, type)
+            names = (
+                tuple(f.name for f in fields(cast(Any, value)) if f.name not in _NOT_SHOWN)
+                if is_instance
+                else ()
+            )
+            _SHOWN_FIELDS[kind] = names
+        changed = {n: v for n in names if (v := shown(old := getattr(value, n))) is not old}
+        if changed:
+            out = replace(cast(Any, value), **changed)
     return cast(_V, out)
 
 
