@@ -325,3 +325,20 @@ def test_a_number_where_a_text_is_expected_is_explained(
     for fragment in fragments:
         assert fragment in error, error
     assert "YAML lit cette valeur comme un nombre" in error
+
+
+def test_the_baseline_file_keeps_the_data_without_raw_controls(tmp_path: Path) -> None:
+    manifest = _hostile_manifest(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    code, _, err = _run(str(manifest), "--date", PINNED_DATE, "--write-baseline", str(baseline))
+    assert code == 1, err
+    text = baseline.read_text(encoding="utf-8")
+    assert _raw(text) == [] and "\\u202e" in text
+    findings = json.loads(text)["findings"]
+    assert findings and all(f["file"].endswith(HOSTILE_NAME) for f in findings)  # decoded exactly
+    # read back, it knows every finding: none is new, none is fixed
+    code, out, err = _run(
+        str(manifest), "--date", PINNED_DATE, "--baseline", str(baseline), "--format", "json"
+    )
+    assert _raw(err) == []
+    assert json.loads(out)["manifests"][0]["baseline"] == {"known": len(findings), "fixed": []}
