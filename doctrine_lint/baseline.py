@@ -29,6 +29,7 @@ from . import __version__
 from .errors import UsageError
 from .model import Finding, Outcome, natural_key
 from .renames import final_id, resolve
+from .safetext import json_safe
 
 FORMAT_VERSION = 2
 LEGACY_VERSION = 1
@@ -126,7 +127,8 @@ def build(manifests: Iterable[tuple[str, Iterable[Finding]]], today: date) -> di
 
 def write(path: Path, manifests: Iterable[tuple[str, Iterable[Finding]]], today: date) -> None:
     """Write the baseline of a run (see `build`); an unwritable path is a usage error."""
-    text = json.dumps(build(manifests, today), ensure_ascii=False, indent=2) + "\n"
+    # the same data, with no raw control or bidirectional character for whoever reads the file
+    text = json_safe(json.dumps(build(manifests, today), ensure_ascii=False, indent=2)) + "\n"
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -20,6 +20,7 @@ import click
 
 from . import __version__
 from .errors import DoctrineLintError, ExitCode, UsageError
+from .safetext import json_safe, visible, visible_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,9 +36,16 @@ Codes de sortie / exit codes:
 """
 
 
+def _say(kind: str, text: object) -> None:
+    """One line on stderr, always: a manifest's or pack's text (file name, key, value) comes out
+    with its control and bidirectional characters visibly escaped (`safetext.visible`), so that
+    it can neither drive the terminal nor forge a `file:line:col` line for a CI log parser."""
+    click.echo(f"doctrine-lint: {kind}: {visible(str(text))}", err=True)
+
+
 def _fail(exc: DoctrineLintError) -> NoReturn:
     for problem in exc.problems:
-        click.echo(f"doctrine-lint: erreur: {problem}", err=True)
+        _say("erreur", problem)
     sys.exit(ExitCode.ERROR)
 
 
@@ -175,7 +183,7 @@ def _show_renamed_warnings() -> None:
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, (RenamedRuleWarning, CacheFolderWarning)):
-            click.echo(f"doctrine-lint: avertissement: {message}", err=True)
+            _say("avertissement", message)
         else:
             original(message, category, *args, **kwargs)
 
@@ -328,7 +336,7 @@ def lint(
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
 
-            click.echo(f"doctrine-lint: avertissement: {baseline_file}: {LEGACY_WARNING}", err=True)
+            _say("avertissement", f"{baseline_file}: {LEGACY_WARNING}")
         report = run_lint(files, loaded, options)
         if write_baseline_file:
             write_baseline(report, Path(write_baseline_file))
@@ -340,7 +348,8 @@ def lint(
 
         from .console import present
 
-        present(report, Console(no_color=no_color or None, highlight=False), opts)
+        # no emoji codes: ":name:" in a manifest's text stays text
+        present(report, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
     else:
         text = get_formatter(fmt)(report, opts)
         if output is not None:
@@ -350,7 +359,7 @@ def lint(
     for name, target in targets:
         _write(target, get_formatter(name)(report, opts))
     for problem in report.errors:
-        click.echo(f"doctrine-lint: erreur: {problem}", err=True)
+        _say("erreur", problem)
     sys.exit(report.exit_code)
 
 
@@ -397,7 +406,7 @@ def rules(
     if fmt == "markdown":
         from .explain import catalogue_markdown
 
-        click.echo(catalogue_markdown(loaded, chosen, lang), nl=False)
+        click.echo(visible_lines(catalogue_markdown(loaded, chosen, lang)), nl=False)
         return
     if fmt == "json":
         rows = [
@@ -413,13 +422,15 @@ def rules(
             }
             for r in chosen
         ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(rows, ensure_ascii=False, indent=2)))
         return
     width = max((len(r.id) for r in chosen), default=4)
     for r in chosen:
         click.echo(
-            f"{r.id:<{width}}  {severity(r.severity, lang):<9} {r.referentiel:<22} {r.chapter:<16} "
-            f"{evidence(r.provenance.evidence, lang):<26} {r.title.get(lang)}"
+            visible(
+                f"{r.id:<{width}}  {severity(r.severity, lang):<9} {r.referentiel:<22} {r.chapter:<16} "
+                f"{evidence(r.provenance.evidence, lang):<26} {r.title.get(lang)}"
+            )
         )
     click.echo(f"{len(chosen)} règle(s)" if lang == "fr" else f"{len(chosen)} rule(s)")
 
@@ -450,11 +461,13 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
     for r in results:
         if r.ok:
             if verbose:
-                click.echo(f"ok    {r.source}: {r.rule_id} exemple {r.index + 1} ({r.expected.value})")
+                click.echo(
+                    visible(f"ok    {r.source}: {r.rule_id} exemple {r.index + 1} ({r.expected.value})")
+                )
             continue
         failed += 1
         detail = r.problem or f"attendu {r.expected.value}, obtenu {r.actual.value if r.actual else '?'}"
-        click.echo(f"ÉCHEC {r.source}: {r.rule_id} exemple {r.index + 1} : {detail}")
+        click.echo(visible(f"ÉCHEC {r.source}: {r.rule_id} exemple {r.index + 1} : {detail}"))
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     sys.exit(ExitCode.FINDINGS if failed else ExitCode.OK)
 
@@ -490,7 +503,7 @@ def explain(
             report = run_lint([score_manifest], loaded, today=_parse_date(when))
             if report.errors:
                 raise DoctrineLintError(report.errors)
-            click.echo(score_explanation(report.results[0], lang), nl=False)
+            click.echo(visible_lines(score_explanation(report.results[0], lang)), nl=False)
             return
         found = [(p, r) for p in loaded for r in p.rules if r.id == rule_id]
         from .i18n import colon
@@ -513,12 +526,12 @@ def explain(
     except DoctrineLintError as exc:
         _fail(exc)
     pack, rule = found[0]
-    text = rule_markdown(rule, pack, lang)
+    text = visible_lines(rule_markdown(rule, pack, lang))
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console().print(Markdown(text))
+        Console(emoji=False).print(Markdown(text))
     else:
         click.echo(text, nl=False)
 
@@ -572,7 +585,7 @@ def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: 
         _fail(exc)
     for change in changes:
         before = "—" if change.before is None else change.before
-        click.echo(f"{manifest}: {format_path(change.path)} : {before} → {change.after}", err=True)
+        click.echo(visible(f"{manifest}: {format_path(change.path)} : {before} → {change.after}"), err=True)
     if write:
         _write(manifest, text)
     else:
@@ -591,5 +604,5 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("DOCTRINE_LINT_DEBUG"):
             raise
-        click.echo(f"doctrine-lint: erreur interne : {type(exc).__name__}: {exc}", err=True)
+        click.echo(f"doctrine-lint: erreur interne : {visible(f'{type(exc).__name__}: {exc}')}", err=True)
         sys.exit(ExitCode.INTERNAL)

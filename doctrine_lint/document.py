@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 import yaml
 
 from .errors import DoctrineLintError, ManifestError, Problem
+from .yamlmessages import encoding_error, syntax_error, wide_encoding
 
 try:  # the libyaml C loader is several times faster; fall back to pure Python when absent
     from yaml import CSafeLoader as _BaseLoader
@@ -120,13 +121,13 @@ def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tu
         raise error.single(display, 0, 0, "lecture refusée (permissions)") from None
     except OSError as exc:
         raise error.single(display, 0, 0, f"lecture impossible : {exc.strerror}") from None
+    wide = wide_encoding(raw)  # UTF-16/32: named as such rather than as a bad byte
+    if wide is not None:
+        raise error.single(display, 1, 1, wide)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, column = _position_of_byte(raw, exc.start)
-        raise error.single(
-            display, line, column, f"octet 0x{raw[exc.start]:02x} invalide : le fichier doit être en UTF-8"
-        ) from None
+        raise error.single(display, *encoding_error(raw, exc.start, _position_of_byte)) from None
     return text, raw
 
 
@@ -165,10 +166,7 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or exc.context or "erreur"
-        raise error.single(display, line, col, f"erreur de syntaxe YAML : {what}") from None
+        raise error.single(display, *syntax_error(exc)) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1

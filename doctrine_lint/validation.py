@@ -111,6 +111,8 @@ def _describe(error: ValidationError) -> str:
     if v == "additionalProperties":
         return "clé inconnue : " + ", ".join(f"« {k} »" for k in _unknown_keys(error))
     if v == "enum":
+        if _is_number(inst) and any(isinstance(a, str) for a in arg):
+            return _number_for_text(inst, [a for a in arg if isinstance(a, str)])
         allowed = ", ".join(str(a) for a in arg)
         return f"valeur « {inst} » non reconnue (valeurs permises : {allowed})"
     if v == "const":
@@ -126,6 +128,8 @@ def _describe(error: ValidationError) -> str:
             "null": "vide",
         }
         wanted = [str(w) for w in (arg if isinstance(arg, list) else [arg])]
+        if wanted == ["string"] and _is_number(inst):
+            return _number_for_text(inst, [])
         return f"type attendu : {' ou '.join(names.get(w, w) for w in wanted)} (reçu : {_short(inst)})"
     if v == "format":
         names = {"date": "une date AAAA-MM-JJ", "uri": "une URL http(s)", "email": "une adresse e-mail"}
@@ -157,6 +161,42 @@ def _describe(error: ValidationError) -> str:
     if v == "propertyNames":
         return f"nom de clé invalide : {error.message}"
     return error.message
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number_for_text(value: object, allowed: list[str]) -> str:
+    """A number where a text is expected (`version: 3.10`, `min_version: 1.2`): YAML read it as
+    a number, and may have dropped its trailing zeros; say so, and how to write it."""
+    try:
+        shown = repr(value)
+    except ValueError:  # an integer too long to print (sys.get_int_max_str_digits)
+        shown = "…"
+    # the permitted value the writer most likely meant: the one with this numeric value
+    meant = next((a for a in allowed if _numeric(a) == value), None) if allowed else None
+    if meant is not None:
+        fix = f'"{meant}"'
+    elif shown == "…":
+        fix = "la valeur telle qu'écrite"
+    elif isinstance(value, float) and "." in shown and "e" not in shown:
+        # YAML drops trailing zeros: 3.10 is read 3.1, and only the writer knows which was meant
+        fix = f'"{shown}" (ou "{shown}0" : YAML lit 3.10 comme 3.1, recopiez la valeur voulue)'
+    else:
+        fix = f'"{shown}"'
+    permitted = f" (valeurs permises : {', '.join(allowed)})" if allowed else ""
+    return (
+        f"texte attendu, reçu le nombre {shown}{permitted} : sans guillemets, YAML lit cette valeur "
+        f"comme un nombre ; écrivez-la entre guillemets, par ex. {fix}"
+    )
+
+
+def _numeric(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _short(value: Any) -> str:

@@ -102,8 +102,9 @@ def test_schema_violations_are_listed_with_positions(write: Callable[..., Path])
     assert lines == [
         f"doctrine-lint: erreur: {path}:4:9: service.kind : valeur « ent-3d » non reconnue "
         "(valeurs permises : ent-1d, ent-2d, ressource, vie-scolaire, service-tiers, service-collectivite)",
-        f"doctrine-lint: erreur: {path}:6:22: security.tls.min_version : valeur « 1.2 » non reconnue "
-        "(valeurs permises : 1.0, 1.1, 1.2, 1.3)",
+        f"doctrine-lint: erreur: {path}:6:22: security.tls.min_version : texte attendu, reçu le nombre 1.2 "
+        "(valeurs permises : 1.0, 1.1, 1.2, 1.3) : sans guillemets, YAML lit cette valeur comme un nombre ; "
+        'écrivez-la entre guillemets, par ex. "1.2"',
         f"doctrine-lint: erreur: {path}:7:1: inconnu : clé inconnue",
     ]
 

@@ -87,7 +87,8 @@ def test_sha256_is_of_the_raw_bytes(write: Callable[..., Path]) -> None:
 
 
 BAD_INPUTS = [
-    ("syntax", "a: [1, 2\n", 2, 1, "erreur de syntaxe YAML"),
+    # located at the bracket left open, with where the parser stopped in the message
+    ("syntax", "a: [1, 2\n", 1, 4, "n'est pas fermée — l'analyse s'est arrêtée ligne 2, colonne 1"),
     ("tab-indent", "a:\n\tb: 1\n", 2, 1, "erreur de syntaxe YAML"),
     ("empty", "", 1, 1, "fichier vide"),
     ("only-comment", "# rien\n", 1, 1, "fichier vide"),

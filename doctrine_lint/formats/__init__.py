@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..linter import Report
+from ..safetext import json_safe, visible_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +24,22 @@ Formatter = Callable[[Report, RenderOptions], str]
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "junit", "gitlab", "markdown", "html")
 
 
+JSON_FORMATS = frozenset({"json", "sarif", "gitlab"})
+
+
 def get_formatter(name: str) -> Formatter:
-    """Import one formatter module lazily: a text run should not pay for the others' imports."""
+    """Import one formatter module lazily: a text run should not pay for the others' imports.
+
+    The output edge of every report: what a formatter returns passes through `safetext`, so no
+    raw control or bidirectional character from a manifest or pack reaches a file, a pipe or a
+    terminal whatever a formatter forgot (JSON losslessly as `\\uXXXX`, the others visibly)."""
     if name not in FORMATS:
         raise KeyError(name)
     module = importlib.import_module(f"{__name__}.{'json_report' if name == 'json' else name}")
     render: Formatter = module.render
-    return render
+    edge = json_safe if name in JSON_FORMATS else visible_lines
+
+    def safe_render(report: Report, opts: RenderOptions) -> str:
+        return edge(render(report, opts))
+
+    return safe_render

@@ -18,6 +18,7 @@ from ..baseline import fingerprint, stable_file
 from ..linter import ManifestResult, Report
 from ..model import Severity
 from ..packs import Rule
+from ..safetext import prose, visible_lines
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, synthetic_rule
 from . import RenderOptions
 from .sarif import digest, reported
@@ -43,13 +44,13 @@ def _issue(
     out: dict[str, Any] = {
         "type": "issue",
         "check_name": check,
-        "description": description,
+        "description": prose(description),  # one line, control and bidi characters visible
         "severity": severity,
         "fingerprint": fp,
         "location": {"path": report_path(file), "lines": {"begin": max(1, line)}},
     }
     if body:
-        out["content"] = {"body": body}
+        out["content"] = {"body": visible_lines(body)}
     return out
 
 

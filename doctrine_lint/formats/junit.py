@@ -23,6 +23,7 @@ from ..i18n import outcome as outcome_name
 from ..linter import ManifestResult, Report
 from ..model import Finding, Outcome
 from ..packs import Rule
+from ..safetext import prose, visible_lines
 from ..synthetic import synthetic_rule
 from . import RenderOptions
 from .sarif import covering_waiver
@@ -36,9 +37,10 @@ def _clean(text: str) -> str:
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attrs.items()})
+    # attributes (names, messages) are one line for CI dashboards; element text keeps its lines
+    el = ET.SubElement(parent, tag, {k: _clean(prose(v)) for k, v in attrs.items()})
     if text is not None:
-        el.text = _clean(text)
+        el.text = _clean(visible_lines(text))
     return el
 
 

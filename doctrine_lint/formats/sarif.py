@@ -34,6 +34,7 @@ from ..linter import ManifestResult, Report
 from ..model import Finding, Outcome, Severity, natural_key
 from ..packs import Rule
 from ..profiles import ProfileCheck
+from ..safetext import prose, visible_lines
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, SyntheticRule, synthetic_rule
 from ..waivers import Waiver
 from . import RenderOptions
@@ -107,7 +108,14 @@ def rule_name(title: str) -> str:
 
 
 def _text(value: str, fallback: str) -> dict[str, str]:
-    return {"text": value.strip() or fallback}
+    """A SARIF message or description: one line, control and bidirectional characters visibly
+    escaped (viewers show it to people)."""
+    return {"text": prose(value.strip() or fallback)}
+
+
+def _description(value: str, fallback: str) -> dict[str, str]:
+    """A rule's full description: its paragraphs stay, other control characters are escaped."""
+    return {"text": visible_lines(value.strip() or fallback)}
 
 
 def _help_markdown(remediation: str, rule: Rule, lang: str) -> str:
@@ -128,10 +136,10 @@ def _rule_descriptor(rule: Rule, lang: str) -> dict[str, Any]:
         "id": rule.id,
         "name": rule_name(title) or rule.id,
         "shortDescription": _text(title, rule.id),
-        "fullDescription": _text(rule.rationale.get(lang), title or rule.id),
+        "fullDescription": _description(rule.rationale.get(lang), title or rule.id),
         "help": {
-            "text": remediation or title or rule.id,
-            "markdown": _help_markdown(remediation, rule, lang) or title or rule.id,
+            "text": visible_lines(remediation or title or rule.id),
+            "markdown": visible_lines(_help_markdown(remediation, rule, lang) or title or rule.id),
         },
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
@@ -156,8 +164,11 @@ def _synthetic_descriptor(rule: SyntheticRule, lang: str) -> dict[str, Any]:
         "id": rule.id,
         "name": rule_name(title) or rule.id,
         "shortDescription": _text(title, rule.id),
-        "fullDescription": _text(rule.description.get(lang), title),
-        "help": {"text": remediation or title, "markdown": remediation or title},
+        "fullDescription": _description(rule.description.get(lang), title),
+        "help": {
+            "text": visible_lines(remediation or title),
+            "markdown": visible_lines(remediation or title),
+        },
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "severity": rule.severity.slug,
@@ -193,7 +204,7 @@ def _suppression(w: Waiver, lang: str) -> dict[str, Any]:
     return {
         "kind": "external",
         "status": "accepted",
-        "justification": " — ".join(b for b in bits if b),
+        "justification": prose(" — ".join(b for b in bits if b)),
         "location": _location(w.location.file, None, w.location.line, w.location.column),
         "properties": props,
     }
@@ -250,7 +261,7 @@ def _finding_result(
         out["suppressions"] = [
             _suppression(w, lang)
             if w is not None
-            else {"kind": "external", "status": "accepted", "justification": f.message.get(lang)}
+            else {"kind": "external", "status": "accepted", "justification": prose(f.message.get(lang))}
         ]
     return out
 
@@ -264,9 +275,10 @@ def _profile_result(
         "ruleIndex": index[PROFILE_RULE],
         "kind": "fail",
         "level": LEVELS[SYNTHETIC_RULES[PROFILE_RULE].severity],
-        "message": {
-            "text": f"{check.requirement.get(lang)} : {check.actual.get(lang)} ({expected} {check.expected.get(lang)})"
-        },
+        "message": _text(
+            f"{check.requirement.get(lang)} : {check.actual.get(lang)} ({expected} {check.expected.get(lang)})",
+            PROFILE_RULE,
+        ),
         "locations": [_location(result.file, artifact, 0, 0)],
         "partialFingerprints": {FINGERPRINT_KEY: digest(result.file, PROFILE_RULE, check.requirement.fr)},
         "properties": {"expected": check.expected.get(lang), "actual": check.actual.get(lang)},
@@ -276,7 +288,7 @@ def _profile_result(
 def _notification(problem: Problem) -> dict[str, Any]:
     return {
         "level": "error",
-        "message": {"text": problem.message or str(problem)},
+        "message": _text(problem.message, str(problem)),
         "locations": [_location(problem.file, None, problem.line, problem.column)],
     }
 

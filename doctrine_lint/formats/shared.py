@@ -3,20 +3,17 @@ fixed-width percentages. What to show, and in which order, is `formats.view`'s b
 
 from __future__ import annotations
 
-import re
-
 from .. import i18n
+from ..safetext import prose
 
 MAX_CHARS = 500  # untrusted text is cut beyond this in Markdown and HTML reports
 SHORT_SHA = 12
 
-# Line breaks (those YAML and Unicode know) and other control characters become one space.
-_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
 
 def clip(text: str, limit: int = MAX_CHARS) -> str:
-    """`text` on one line, at most `limit` characters (an ellipsis marks a cut)."""
-    one = _BREAKS.sub(" ", text).strip()
+    """`text` on one line, at most `limit` characters (an ellipsis marks a cut): line breaks
+    read as a space, other control and bidirectional characters are escaped (`safetext.prose`)."""
+    one = prose(text).strip()
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 

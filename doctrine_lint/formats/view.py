@@ -5,13 +5,16 @@ the chosen language, numbers unformatted (for charts) next to their one formatte
 grouped and ordered once. The presenters walk `SECTIONS` in order and only lay out, escape and
 style what they are given, so their sections come in the same order with the same summaries.
 
-Texts taken from manifests and packs stay raw here: escaping is the presenters' job.
+Every text of the view is shown on one line with its control and bidirectional characters
+visibly escaped (`safetext.prose`, applied once by `build` to the whole view): no presenter can
+forget it, and a value with a newline cannot forge a line of the text report. Escaping for a
+presenter's syntax (Markdown, HTML, rich markup) stays the presenter's job.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, TypeVar, cast
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..document import format_path
@@ -31,6 +34,7 @@ from ..model import (
 )
 from ..packs import Pack
 from ..paths import PathSyntaxError, parse_path
+from ..safetext import prose
 from . import RenderOptions
 from .json_report import pack_stamp
 
@@ -743,12 +747,13 @@ def _stamp(report: Report, lang: str) -> StampView:
 
 
 def build(report: Report, opts: RenderOptions) -> ReportView:
-    """The view of a whole report, in `opts.lang` (French unless English is asked for)."""
+    """The view of a whole report, in `opts.lang` (French unless English is asked for), every
+    text of it made safe to show (`shown`)."""
     lang = "en" if opts.lang == "en" else "fr"
     opts = RenderOptions(lang=lang, show_all=opts.show_all)
     titles = {r.id: r.title.get(lang) for r in report.rules}
     parts = part_names(report.packs, lang)
-    return ReportView(
+    view = ReportView(
         lang,
         t("report_title", lang),
         _stamp(report, lang),
@@ -756,6 +761,44 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
         [manifest_view(r, titles, opts, parts) for r in report.results],
         PLACEMENT_NOTE.get(lang),
     )
+    return shown(view)
+
+
+# fields that are not shown but used: the manifest's path, for presenters that re-read it
+_NOT_SHOWN = frozenset({"source"})
+
+_V = TypeVar("_V")
+
+
+_SHOWN_FIELDS: dict[type, tuple[str, ...]] = {}  # per class: the fields `shown` walks
+
+
+def shown(value: _V) -> _V:
+    """`value` with every string in it (in dataclasses, lists and tuples, however deep) on one
+    line with its control and bidirectional characters visibly escaped (`safetext.prose`)."""
+    kind = type(value)
+    out: Any = value  # unchanged unless a string in it had to be made safe: no copy then
+    if kind is str:  # exactly: the str enums (outcomes, severities…) are kept as they are
+        out = prose(cast(str, value))
+    elif kind is list or kind is tuple:
+        items = cast(list[Any] | tuple[Any, ...], value)
+        safe = [shown(v) for v in items]
+        if any(a is not b for a, b in zip(safe, items, strict=True)):
+            out = safe if kind is list else tuple(safe)
+    else:
+        names = _SHOWN_FIELDS.get(kind)
+        if names is None:
+            is_instance = is_dataclass(value) and not isinstance(value, type)
+            names = (
+                tuple(f.name for f in fields(cast(Any, value)) if f.name not in _NOT_SHOWN)
+                if is_instance
+                else ()
+            )
+            _SHOWN_FIELDS[kind] = names
+        changed = {n: v for n in names if (v := shown(old := getattr(value, n))) is not old}
+        if changed:
+            out = replace(cast(Any, value), **changed)
+    return cast(_V, out)
 
 
 def _counted(n: int, lang: str) -> str:
