@@ -166,15 +166,49 @@ class _Checker:
             return live
         if high == low:  # fixed count of a fixed-length body: read like a sequence
             return self.sequence(sub, live, budget)
-        if high == 1:  # optional: either skipped or read once
-            return live + self.sequence(sub, list(live), budget)
-        chars = self._body_chars(sub)
-        chain = 1 + max((n for s, n in live if self.overlap(s, chars)), default=0)
+        # A variable repeat, `?` included: where the repeats before it stop is ambiguous when it
+        # can start with a character they can also read.
+        first = self._first_chars(sub)
+        chain = 1 + max((n for s, n in live if self.overlap(s, first)), default=0)
         if chain > budget:
             raise _Refused(OVERLAP.format(", ou ancrer l'expression avec ^" if budget == 1 else ""))
+        inner: Live = []
+        if high == 1:  # an optional body may hold repeats of its own (`(\.[0-9]+)?`)
+            inner = self.sequence(sub, list(live), budget)
         if low >= 1:
-            live = [entry for entry in live if self.overlap(entry[0], chars)]
-        return [*live, (chars, chain)]
+            live = [entry for entry in live if self.overlap(entry[0], first)]
+        return [*live, *inner, (self._body_chars(sub), chain)]
+
+    def _first_chars(self, items: Any) -> CharSet:
+        """The characters a sequence can start with."""
+        return self._starts(items)[0]
+
+    def _starts(self, items: Any) -> tuple[CharSet, bool]:
+        """(characters a sequence can start with, whether it can match the empty text)."""
+        found: list[tuple[Any, Any]] = []
+        for op, av in items:
+            if op in _CHARS:
+                found.append((sre.IN, self._chars(op, av)) if op is sre.IN else (op, av))
+                return tuple(found), False
+            if op in _REPEATS:
+                chars, empty = self._starts(av[2])
+                found += chars
+                if av[0] >= 1 and not empty:
+                    return tuple(found), False
+            elif op is sre.SUBPATTERN or op is getattr(sre, "ATOMIC_GROUP", None):
+                chars, empty = self._starts(av[-1] if op is sre.SUBPATTERN else av)
+                found += chars
+                if not empty:
+                    return tuple(found), False
+            elif op is sre.BRANCH:
+                empty = False
+                for branch in av[1]:
+                    chars, branch_empty = self._starts(branch)
+                    found += chars
+                    empty = empty or branch_empty
+                if not empty:
+                    return tuple(found), False
+        return tuple(found), True
 
     def _chars(self, op: Any, av: Any) -> CharSet:
         if op is sre.IN:
@@ -188,6 +222,11 @@ class _Checker:
                 found.append((sre.IN, self._chars(op, av)) if op is sre.IN else (op, av))
             elif op is sre.SUBPATTERN:
                 found += self._body_chars(av[-1])
+            elif op is getattr(sre, "ATOMIC_GROUP", None):
+                found += self._body_chars(av)
+            elif op is sre.BRANCH:
+                for branch in av[1]:
+                    found += self._body_chars(branch)
             elif op in _REPEATS:
                 found += self._body_chars(av[2])
         return tuple(found)

@@ -225,6 +225,8 @@ REFUSED = [
     ("^a*a*a*a*$", "quantificateurs voisins"),
     ("(?m)^a*a*$", "quantificateurs voisins"),  # ^ after every newline: not an anchor
     ("(?=.*.*x)", "quantificateurs voisins"),
+    (".*?.?\\w{2}a$", "quantificateurs voisins"),  # an optional counts in the chain
+    ("^a?a?a?aaa$", "quantificateurs voisins"),  # a?ⁿaⁿ: exponential
     ("(?i)A+[a-z]+=", "quantificateurs voisins"),
     ("[a-z]+[^0-9]+=", "quantificateurs voisins"),
     ("(a+)+", "quantificateurs imbriqués"),
