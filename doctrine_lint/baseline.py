@@ -145,6 +145,8 @@ def load(path: Path) -> Baseline:
         raise UsageError.single(str(path), 0, 0, f"lecture impossible : {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
+        raise UsageError.single(str(path), 0, 0, "JSON invalide : nombre trop long") from None
     version = data.get("format_version") if isinstance(data, dict) else None
     if type(version) is int and version > FORMAT_VERSION and isinstance(data.get("findings"), list):
         raise UsageError.single(

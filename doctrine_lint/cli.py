@@ -9,6 +9,7 @@ thresholds hold; 1 otherwise; 2 usage, input or pack error; 3 internal error (a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -593,7 +594,11 @@ def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: 
 
 
 def main() -> None:
-    """Console-script entry point: never shows a traceback for bad input."""
+    """Console-script entry point: never shows a traceback for bad input.
+
+    Exit 2 when the output cannot be written (full disk, closed stream…), exit 3 for anything
+    else that reaches here: a bug, whatever DOCTRINE_LINT_DEBUG says (it only adds the traceback).
+    """
     try:
         cli.main(prog_name="doctrine-lint")
     except KeyboardInterrupt:
@@ -601,8 +606,36 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(ExitCode.OK)
+    except OSError as exc:
+        # Every file doctrine-lint opens is reported where it is opened; what reaches here is a
+        # write to an already open stream (standard output on a full disk, a quota, EIO).
+        _silence_stdout()
+        reason = exc.strerror or str(exc)
+        if exc.filename is not None:
+            _last_words(f"doctrine-lint: erreur: {visible(str(exc.filename))}: {visible(reason)}")
+        else:
+            _last_words(f"doctrine-lint: erreur: sortie standard : écriture impossible : {reason}")
+        sys.exit(ExitCode.ERROR)
     except Exception as exc:
         if os.environ.get("DOCTRINE_LINT_DEBUG"):
-            raise
-        click.echo(f"doctrine-lint: erreur interne : {visible(f'{type(exc).__name__}: {exc}')}", err=True)
+            import traceback
+
+            traceback.print_exc()
+        _last_words(f"doctrine-lint: erreur interne : {visible(f'{type(exc).__name__}: {exc}')}")
         sys.exit(ExitCode.INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's final flush of what could not be
+    written does not fail again (and turn the exit code into 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real file descriptor (tests) or already closed: nothing left to protect
+
+
+def _last_words(message: str) -> None:
+    # when standard error itself is unusable, the exit code still tells
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(message, err=True)

@@ -13,8 +13,9 @@ from typing import Any
 
 from .document import PathKey
 from .logic import FALSE, TRUE, UNKNOWN, ConditionError, Context, Evaluator, Predicate, Verdict
-from .operators import MAX_MATCHED, MAX_REGEX, REGISTRY, Call, regex_risk
+from .operators import MAX_MATCHED, MAX_REGEX, REGISTRY, Call
 from .paths import PathSyntaxError, parse_path
+from .saferegex import regex_risk
 
 __all__ = [
     "FALSE",

@@ -53,7 +53,7 @@ def _freeze(v: Any) -> Any:
     if isinstance(v, bool):
         return ("b", v)
     if isinstance(v, int | float):
-        return ("n", float(v))
+        return ("n", v)  # Python compares int and float exactly (no float() overflow past 1e308)
     if isinstance(v, list):
         return ("l", tuple(_freeze(x) for x in v))
     if isinstance(v, dict):

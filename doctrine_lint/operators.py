@@ -34,9 +34,12 @@ from .logic import (
 )
 from .model import Text
 from .paths import FieldPath, PathSyntaxError, Resolution, parse_path
+from .saferegex import regex_risk
 
 MAX_REGEX = 500
 MAX_MATCHED = 10_000  # longer manifest values never match a pack's regex
+MAX_SCHEMA_NODES = 20_000  # a pack's `schema` once its `$ref` are expanded (bounds evaluation)
+MAX_SCHEMA_DEPTH = 100  # …and its nesting (the compiled schema recurses once per level)
 
 Where = tuple[str | int, ...]
 
@@ -244,52 +247,6 @@ def _make_contains(call: Call) -> Predicate:
         return False
 
     return contains
-
-
-def regex_risk(pattern: str) -> str | None:
-    """Refuse patterns that can backtrack exponentially: a repeat inside a repeat, or an
-    alternation under a repeat (e.g. `(a+)+`, `(a|aa)+`), and backreferences.
-
-    Python's `re` has no time limit, so a pack's regex run on a manifest's text must be safe by
-    construction (the same idea as the safe-regex checks of JavaScript linters).
-    """
-    from re import _parser as sre  # type: ignore[attr-defined]
-
-    try:
-        tree = sre.parse(pattern)
-    except re.error:
-        return None  # reported by re.compile
-    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
-
-    def visit(items: Any, under_repeat: bool) -> str | None:
-        for op, av in items:
-            if op in repeats:
-                low, high, sub = av
-                if under_repeat and high != low:
-                    return "quantificateurs imbriqués (risque de retour arrière exponentiel)"
-                found = visit(sub, under_repeat or (high != low and high > 1))
-                if found:
-                    return found
-            elif op is sre.BRANCH:
-                if under_repeat:
-                    return "alternative sous un quantificateur (risque de retour arrière exponentiel)"
-                for branch in av[1]:
-                    found = visit(branch, under_repeat)
-                    if found:
-                        return found
-            elif op is sre.SUBPATTERN:
-                found = visit(av[-1], under_repeat)
-                if found:
-                    return found
-            elif op in (sre.GROUPREF, sre.GROUPREF_EXISTS):
-                return "référence arrière interdite"
-            elif op in (sre.ASSERT, sre.ASSERT_NOT):
-                found = visit(av[1], under_repeat)
-                if found:
-                    return found
-        return None
-
-    return visit(tree, False)
 
 
 def _make_matches(call: Call) -> Predicate:
@@ -705,7 +662,39 @@ def _make_schema(call: Call) -> Predicate:
         except jsonschema.SchemaError as exc:
             raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
     check = compile_schema(arg)
-    return lambda v, ctx: check(v)
+    if not _has_patterns(arg):
+        return lambda v, ctx: check(v)
+    # as with `matches`, a text longer than MAX_MATCHED is never run through a pack's regex: the
+    # value then does not satisfy the schema
+    return lambda v, ctx: _longest_text(v) <= MAX_MATCHED and check(v)
+
+
+def _has_patterns(schema: Any) -> bool:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "pattern" in node or "patternProperties" in node:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _longest_text(value: Any) -> int:
+    """Length of the longest string in a value (keys included)."""
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            longest = max([longest, *(len(k) for k in item if isinstance(k, str))])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
 
 
 def forbid_external_refs(schema: Any, at: Where) -> None:
@@ -731,32 +720,93 @@ def forbid_external_refs(schema: Any, at: Where) -> None:
                     raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
                 if not _pointer_resolves(schema, ref):
                     raise ConditionError(f"référence introuvable dans « schema » : {ref}", at)
-                if _refs_reach(schema, ref, set()):
-                    raise ConditionError(f"référence récursive interdite dans « schema » : {ref}", at)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+    _check_ref_graph(schema, at)
 
 
-def _refs_reach(root: Any, ref: str, seen: set[str]) -> bool:
-    """True when following `ref` can lead back to a schema already being expanded (a cycle)."""
-    if ref in seen:
-        return True
-    target = _resolve_pointer(root, ref)
-    inner = seen | {ref}
-    if ref == "#" or target is root:
-        return True
-    stack = [target]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            nested = node.get("$ref")
-            if isinstance(nested, str) and nested.startswith("#") and _refs_reach(root, nested, inner):
-                return True
-            stack.extend(v for k, v in node.items() if k != "$defs")
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+def _check_ref_graph(root: Any, at: Where) -> None:
+    """Refuse a `$ref` cycle, and a schema too large or too deep once its references are expanded.
+
+    Each reference is resolved and measured once (memoised, iterative): a chain where every
+    level refers twice to the next stays linear to check, where following each `$ref` anew took
+    exponential time. The compiled schema follows every reference each time it checks a value,
+    recursively: the expanded size bounds its time, the expanded depth its recursion.
+    """
+    cap = MAX_SCHEMA_NODES + 1
+    done: dict[str, tuple[int, int]] = {}  # ref -> expanded (size capped at `cap`, depth)
+    on_path: set[str] = set()
+
+    def scan(node: Any) -> tuple[int, int, list[tuple[str, int]]]:
+        """A subschema without `$defs` (reached only through references): its node count, its
+        depth and its references with the depth where each appears."""
+        count, deepest, refs, stack = 0, 0, [], [(node, 1)]
+        while stack:
+            item, depth = stack.pop()
+            count += 1
+            deepest = max(deepest, depth)
+            if isinstance(item, dict):
+                nested = item.get("$ref")
+                if isinstance(nested, str) and nested.startswith("#"):
+                    refs.append((nested, depth))
+                stack.extend((v, depth + 1) for k, v in item.items() if k != "$defs")
+            elif isinstance(item, list):
+                stack.extend((v, depth + 1) for v in item)
+        return count, deepest, refs
+
+    def cycle(ref: str) -> ConditionError:
+        return ConditionError(f"référence récursive interdite dans « schema » : {ref}", at)
+
+    # iterative depth-first walk; a frame is [ref, size, depth, refs, index of the next ref]
+    frames: list[list[Any]] = []
+
+    def enter(ref: str) -> None:
+        target = _resolve_pointer(root, ref)
+        if ref == "#" or target is root or ref in on_path:
+            raise cycle(ref)
+        on_path.add(ref)
+        frames.append([ref, *scan(target), 0])
+
+    def add(frame: list[Any], child: tuple[int, int], at_depth: int) -> None:
+        frame[1] = min(frame[1] + child[0], cap)
+        frame[2] = max(frame[2], at_depth + child[1])
+
+    top: list[Any] = [None, *scan(root), 0]
+    for start, start_depth in top[3]:
+        if start not in done:
+            enter(start)
+        while frames:
+            frame = frames[-1]
+            ref, _, _, refs, i = frame
+            if i < len(refs):
+                frame[4] = i + 1
+                child, depth = refs[i]
+                if child in on_path:
+                    raise cycle(child)
+                if child in done:
+                    add(frame, done[child], depth)
+                else:
+                    enter(child)
+                continue
+            frames.pop()
+            on_path.discard(ref)
+            done[ref] = (frame[1], frame[2])
+            if frames:
+                add(frames[-1], done[ref], frames[-1][3][frames[-1][4] - 1][1])
+        add(top, done[start], start_depth)
+    if top[1] > MAX_SCHEMA_NODES:
+        raise ConditionError(
+            f"schéma trop grand une fois ses références « $ref » développées "
+            f"(plus de {MAX_SCHEMA_NODES} nœuds) : factoriser autrement",
+            at,
+        )
+    if top[2] > MAX_SCHEMA_DEPTH:
+        raise ConditionError(
+            f"schéma trop profond une fois ses références « $ref » développées "
+            f"({top[2]} niveaux, maximum {MAX_SCHEMA_DEPTH})",
+            at,
+        )
 
 
 def _resolve_pointer(root: Any, ref: str) -> Any:

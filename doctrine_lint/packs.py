@@ -8,6 +8,7 @@ reported at the pack's own line and column.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -125,6 +126,24 @@ class Pack:
         return out
 
 
+# Wall-clock budget for loading one pack file (parse, validation, compilation, and the packs it
+# extends). Every step is bounded by construction (regexes, `$ref`, sizes); this is
+# the safety net that turns anything still slow into a clear error. The largest shipped pack
+# (1 MB) loads in under a second without cache.
+PACK_LOAD_BUDGET = 20.0
+
+
+def _check_budget(path: Path, started: float) -> None:
+    if time.monotonic() - started > PACK_LOAD_BUDGET:
+        raise PackError.single(
+            str(path),
+            0,
+            0,
+            f"chargement du pack trop long (plus de {PACK_LOAD_BUDGET:g} s) : "
+            "réduire le pack ou simplifier ses conditions",
+        )
+
+
 def _shipped_by_id() -> dict[str, Path]:
     return {p.stem: p for p in shipped_packs()}
 
@@ -132,18 +151,21 @@ def _shipped_by_id() -> dict[str, Path]:
 def load_pack(path: Path | str, *, _chain: tuple[str, ...] = ()) -> Pack:
     """Load, validate and compile one pack file (and the packs it extends)."""
     path = Path(path)
+    started = time.monotonic()
     text, raw = read_text(path, str(path), error=PackError)
     doc = packcache.get(raw, str(path))
     cached = doc is not None
     if doc is None:
         doc = _parse_and_validate(text, raw, path)
+        _check_budget(path, started)
     try:
-        pack = _compile_pack(doc, path, _chain, trusted=cached)
+        pack = _compile_pack(doc, path, _chain, trusted=cached, started=started)
     except Exception:
         if not cached:
             raise
         # a cached entry keeps few positions: parse again so the error points at the right place
-        return _compile_pack(_parse_and_validate(text, raw, path), path, _chain)
+        return _compile_pack(_parse_and_validate(text, raw, path), path, _chain, started=started)
+    _check_budget(path, started)
     if not cached:
         # only a pack that compiled cleanly is cached: its errors always get full positions
         packcache.put(raw, doc)
@@ -159,7 +181,15 @@ def _parse_and_validate(text: str, raw: bytes, path: Path) -> Document:
     return doc
 
 
-def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted: bool = False) -> Pack:
+def _compile_pack(
+    doc: Document,
+    path: Path,
+    _chain: tuple[str, ...],
+    *,
+    trusted: bool = False,
+    started: float | None = None,
+) -> Pack:
+    started = time.monotonic() if started is None else started
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:
@@ -297,6 +327,7 @@ def _compile_pack(doc: Document, path: Path, _chain: tuple[str, ...], *, trusted
             )
             continue
         seen.add(raw["id"])
+        _check_budget(path, started)
         if raw["chapter"] not in chapters:
             problems.append(
                 doc.problem((*at, "chapter"), f"chapitre « {raw['chapter']} » absent de pack.chapters")

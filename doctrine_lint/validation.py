@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .dates import parse_day
-from .document import Document, format_path
+from .document import Document, PathKey, format_path
 from .errors import Problem
 from .jsonsubset import Check, compile_schema
 from .resources import schema_path
@@ -34,7 +36,10 @@ def _is_date(value: object) -> bool:
 def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. "https://[x": an unclosed IPv6 bracket is simply not a URL
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
@@ -213,8 +218,42 @@ def _unknown_keys(error: ValidationError) -> list[str]:
     )
 
 
+def _huge_integers(data: Any) -> Iterator[tuple[PathKey, int]]:
+    """(path, value) of every integer that no float can hold.
+
+    YAML reads `0xfff…` or `1_000…_000` as exact integers of any size. Past ±1.8e308 they cannot
+    be compared with a float (OverflowError) and past 4,300 digits Python refuses to print them
+    (ValueError), so they are refused here, before anything compares or shows them, as
+    non-finite floats are refused when the YAML is read. (Keys are text: the loader refuses
+    integer keys.)"""
+    stack: list[tuple[PathKey, Any]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*where, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*where, i), item) for i, item in enumerate(value))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+            yield where, value
+
+
+def _number_problems(doc: Document) -> list[Problem]:
+    problems = []
+    for where, value in _huge_integers(doc.data):
+        digits = int(value.bit_length() * 0.30103) + 1  # never str(value): it may be unprintable
+        message = (
+            f"{format_path(where) or '(racine)'} : entier trop grand (environ {digits} chiffres) : "
+            "un nombre doit rester entre -1,8e308 et 1,8e308"
+        )
+        problems.append(doc.problem(where, message))
+    return problems
+
+
 def validate_document(doc: Document, schema_name: str) -> list[Problem]:
     """Validate `doc.data` against a shipped schema; return problems sorted by position."""
+    huge = _number_problems(doc)
+    if huge:  # jsonschema would fail to print them in its own messages
+        return sorted(huge, key=lambda p: (p.line, p.column, p.message))
     if _fast_check(schema_name)(doc.data):
         return []  # valid: jsonschema's detailed walk is only needed to explain errors
     from jsonschema.exceptions import best_match

@@ -199,6 +199,8 @@ def _load_json(data: bytes, display: str, limits: Limits) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(Located(display, exc.lineno, exc.colno), f"JSON illisible ({exc.msg})") from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
+        raise fail(Located(display), "JSON illisible (nombre trop long)") from None
     except RecursionError:  # unreachable after _check_depth; kept as a backstop
         raise fail(Located(display), "JSON trop profondément imbriqué") from None
 
