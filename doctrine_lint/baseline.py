@@ -27,11 +27,15 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
+from .files import FileRefused, read_regular
 from .model import Finding, Outcome, natural_key
 from .renames import final_id, resolve
 from .safetext import json_safe
 
 FORMAT_VERSION = 2
+# A baseline is read whole: 64 MiB holds about 200,000 findings (some 300 bytes each), far more
+# than any batch writes, and keeps a hostile or mistaken file from exhausting memory.
+MAX_BYTES = 64 * 1024 * 1024
 LEGACY_VERSION = 1
 _FAILING = (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)
 
@@ -138,13 +142,17 @@ def write(path: Path, manifests: Iterable[tuple[str, Iterable[Finding]]], today:
 def load(path: Path) -> Baseline:
     """Read a baseline written by --write-baseline; a clear error otherwise."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError.single(str(path), 0, 0, "fichier de référence (baseline) introuvable") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = json.loads(read_regular(path, MAX_BYTES, noun="fichier JSON").decode("utf-8"))
+    except FileRefused as exc:
+        if exc.reason == "missing":
+            raise UsageError.single(str(path), 0, 0, "fichier de référence (baseline) introuvable") from None
+        raise UsageError.single(str(path), 0, 0, exc.message) from None
+    except UnicodeDecodeError as exc:
         raise UsageError.single(str(path), 0, 0, f"lecture impossible : {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
+    except RecursionError:
+        raise UsageError.single(str(path), 0, 0, "JSON invalide : imbrication trop profonde") from None
     except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
         raise UsageError.single(str(path), 0, 0, "JSON invalide : nombre trop long") from None
     version = data.get("format_version") if isinstance(data, dict) else None

@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 import yaml
 
 from .errors import DoctrineLintError, ManifestError, Problem
+from .files import FileRefused, read_regular
 from .yamlmessages import encoding_error, syntax_error, wide_encoding
 
 try:  # the libyaml C loader is several times faster; fall back to pure Python when absent
@@ -104,23 +105,12 @@ def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tuple[str, bytes]:
-    """Read a UTF-8 file with clear errors for missing files, directories, size and encoding."""
+    """Read a UTF-8 file with clear errors for missing files, directories, pipes, devices, size
+    and encoding (`files.read_regular`: nothing but a regular file is ever opened for reading)."""
     try:
-        if path.is_dir():
-            raise error.single(display, 0, 0, "est un répertoire, pas un fichier YAML")
-        if path.exists() and not path.is_file():
-            raise error.single(display, 0, 0, "n'est pas un fichier ordinaire")
-        with path.open("rb") as fh:
-            # read one byte more than allowed: the size check holds even if the file grows
-            raw = fh.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise error.single(display, 0, 0, f"fichier trop volumineux (maximum {MAX_BYTES} octets)")
-    except FileNotFoundError:
-        raise error.single(display, 0, 0, "fichier introuvable") from None
-    except PermissionError:
-        raise error.single(display, 0, 0, "lecture refusée (permissions)") from None
-    except OSError as exc:
-        raise error.single(display, 0, 0, f"lecture impossible : {exc.strerror}") from None
+        raw = read_regular(path, MAX_BYTES, noun="fichier YAML")
+    except FileRefused as exc:
+        raise error.single(display, 0, 0, exc.message) from None
     wide = wide_encoding(raw)  # UTF-16/32: named as such rather than as a bad byte
     if wide is not None:
         raise error.single(display, 1, 1, wide)
@@ -145,8 +135,8 @@ def load_document(
 
 def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = ManifestError) -> Document:
     """Parse YAML text (already decoded) into a `Document` with its position index."""
-    if _could_be_deep(text):
-        _check_depth(text, display, error)
+    if node_bound(text) > MAX_NODES or _could_be_deep(text):
+        _scan(text, display, error)
     loader = _Loader(text)
     try:
         try:
@@ -197,26 +187,50 @@ def _could_be_deep(text: str) -> bool:
     return longest + text.count("[") + text.count("{") >= _DEPTH_SCAN_THRESHOLD
 
 
-def _check_depth(text: str, display: str, error: type[DoctrineLintError]) -> None:
-    # libyaml's composer recurses in C and crashes the process on extreme nesting: the event
-    # parser is iterative, so measure the depth with it before composing.
-    depth = 0
+def node_bound(text: str) -> int:
+    """An upper bound on the nodes libyaml composes from `text` (aliases not expanded), counted
+    in C at memory speed. Every node but the root is a sequence item or the key or value of a
+    mapping pair; an item is introduced by `-`, `[` or `,`, a pair (two nodes) by `:`, `?`, `{`
+    or `,`. Characters inside scalars only make the bound looser."""
+    items = text.count("-") + text.count("[")
+    pairs = text.count(",") + text.count(":") + text.count("?") + text.count("{")
+    return 1 + items + 2 * pairs
+
+
+def _scan(text: str, display: str, error: type[DoctrineLintError]) -> None:
+    """Depth and node count measured on the event stream, before anything is composed.
+
+    libyaml's composer recurses in C (extreme nesting crashes the process) and keeps every node
+    with its marks in memory (a 4 MB flow list would take hundreds of MiB before the node limit
+    could be checked): the event parser is iterative and keeps nothing, so the limits are
+    enforced while parsing and the scan stops at the first event beyond them. Syntax and
+    character errors are left to the real parse, which reports them with their position."""
+    depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise error.single(
-                        display,
-                        mark.line + 1 if mark else 0,
-                        mark.column + 1 if mark else 0,
-                        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
+            if isinstance(event, yaml.NodeEvent):  # scalar, alias, sequence or mapping start
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise _event_error(
+                        error, display, event, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds)"
                     )
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _event_error(
+                            error, display, event, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
+                        )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError:
-        return  # the real parse reports syntax errors with their position
+    except yaml.YAMLError:
+        return  # ReaderError (control character) included: the real parse reports it, located
+
+
+def _event_error(
+    error: type[DoctrineLintError], display: str, event: yaml.Event, message: str
+) -> DoctrineLintError:
+    mark = event.start_mark
+    return error.single(display, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, message)
 
 
 def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintError]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DoctrineLintError, Problem
+from ..files import FileRefused, read_regular
 from ..model import Text
 
 # The evidence kinds a manifest may name (`evidence: [{kind, path}]`), with the tool behind each.
@@ -130,19 +131,18 @@ def fail(at: Located, message: str) -> EvidenceError:
 
 
 def read_bytes(path: Path, display: str, limits: Limits) -> bytes:
-    """The file's bytes, refused before reading when larger than the limit."""
+    """The file's bytes, refused before reading unless it is a regular file within the limit
+    (`files.read_regular`: a directory, pipe or device is never opened for reading)."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise fail(Located(display), f"fichier de preuve illisible ({exc.strerror or exc})") from None
-    if size > limits.max_file_bytes:
-        raise fail(
-            Located(display), f"fichier de preuve trop gros ({size} octets, limite {limits.max_file_bytes})"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise fail(Located(display), f"fichier de preuve illisible ({exc.strerror or exc})") from None
+        return read_regular(path, limits.max_file_bytes)
+    except FileRefused as exc:
+        if exc.reason == "too-large":
+            message = f"fichier de preuve trop gros ({exc.size} octets, limite {limits.max_file_bytes})"
+        elif exc.reason in ("directory", "special"):
+            message = f"fichier de preuve refusé : {exc.message}"
+        else:
+            message = f"fichier de preuve illisible ({exc.message})"
+        raise fail(Located(display), message) from None
 
 
 def sha256(data: bytes) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..document import Document, PathKey, format_path, load_document, parse_document
+from ..document import Document, PathKey, format_path, parse_document, read_text
 from ..errors import ManifestError, Problem
 from ..validation import validate_document
 from . import KINDS, EvidenceReport
@@ -158,8 +158,8 @@ class _Editor:
 def write_into(manifest: Path, report: EvidenceReport) -> tuple[str, list[Change]]:
     """The manifest's text with the export's facts written in, and what changed; ManifestError
     when the layout cannot be followed or the result would not be a valid manifest."""
-    doc = load_document(manifest)
-    text = manifest.read_text(encoding="utf-8")
+    text, _ = read_text(manifest, str(manifest), error=ManifestError)
+    doc = parse_document(text, str(manifest))
     editor = _Editor(doc, text)
     changes: list[Change] = []
     missing: list[tuple[PathKey, Any]] = []

@@ -92,8 +92,16 @@ def _resolve(doc: Document, index: int, written: str, base: Path) -> Path:
         resolved, root = path, base
     if root not in resolved.parents and resolved != root:  # a symbolic link pointing outside
         raise EvidenceError([doc.problem(where, f"le chemin « {written} » sort du dossier du manifeste")])
-    if not path.is_file():
+    if not path.exists():
         raise EvidenceError([doc.problem(where, f"fichier de preuve introuvable : « {written} »")])
+    if not path.is_file():  # checked again, without blocking, when it is read (`files.read_regular`)
+        raise EvidenceError(
+            [
+                doc.problem(
+                    where, f"fichier de preuve « {written} » refusé : ce n'est pas un fichier ordinaire"
+                )
+            ]
+        )
     return path
 
 

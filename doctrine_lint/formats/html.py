@@ -17,9 +17,9 @@ import hashlib
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 
 from ..document import MAX_BYTES
+from ..files import FileRefused, read_regular
 from ..i18n import colon, t
 from ..linter import Report
 from ..model import Reference
@@ -285,15 +285,11 @@ def _scores(m: ManifestView, lang: str, n: int) -> str:
 def source_lines(file: str, sha256: str) -> list[str] | None:
     """The linted manifest's lines, re-read from disk; None when it is gone, not a regular file,
     larger than the loader accepts, or no longer the file that was linted (digest differs)."""
-    path = Path(file)
     try:
-        if not path.is_file():
-            return None
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError:
+        raw = read_regular(file, MAX_BYTES)
+    except FileRefused:
         return None
-    if len(raw) > MAX_BYTES or hashlib.sha256(raw).hexdigest() != sha256:
+    if hashlib.sha256(raw).hexdigest() != sha256:
         return None
     return _YAML_BREAKS.split(raw.decode("utf-8-sig", errors="replace"))
 
