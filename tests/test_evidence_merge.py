@@ -177,6 +177,8 @@ def test_official_figures_are_checked_against_the_file_and_the_manifest(
         ("preuves/../../secret.json", "sort du dossier du manifeste"),
         ("C:\\\\preuves\\\\ara.json", "chemin absolu refusé"),
         ("preuves/absente.json", "fichier de preuve introuvable"),
+        ("preuves/\\0ara.json", "caractère de contrôle"),  # a NUL byte (found by the fuzz test)
+        ("preuves/\\x1b[2Jara.json", "caractère de contrôle"),
     ],
 )
 def test_an_evidence_path_must_stay_in_the_manifest_folder(

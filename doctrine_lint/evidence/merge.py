@@ -74,6 +74,8 @@ def _resolve(doc: Document, index: int, written: str, base: Path) -> Path:
     """The evidence file a manifest names: a relative path inside the manifest's folder. A
     submitted manifest must not make doctrine-lint read files elsewhere on the reviewer's disk."""
     where = ("evidence", index, "path")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in written):
+        raise EvidenceError([doc.problem(where, "chemin de fichier avec un caractère de contrôle : refusé")])
     pure = PurePosixPath(written.replace("\\", "/"))
     if pure.is_absolute() or written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
         raise EvidenceError(
