@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from ..chapters import chapter_label, placement_json
 from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, ScoreLine
+from ..model import Evidence, Finding, Outcome, ScoreLine, pct
 from ..packs import Pack
 from ..scoring import per_rule
 from ..waivers import as_json as waiver_json
@@ -40,16 +39,14 @@ def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
             {
                 "name": name,
                 "weight": weight,
-                "score": _pct(conformity),
-                "completeness": _pct(completeness),
+                "score": pct(conformity),
+                "completeness": pct(completeness),
             }
             for name, weight, conformity, completeness in line.parts
         ],
     }
 
 
-def _pct(ratio: float | None) -> float | None:
-    return None if ratio is None else math.floor(1000.0 * ratio + 1e-9) / 10.0
 
 
 def _finding(f: Finding, lang: str) -> dict[str, Any]:
