@@ -23,6 +23,7 @@ from ..document import Document, PathKey, format_path, parse_document, read_text
 from ..errors import ManifestError, Problem
 from ..validation import validate_document
 from . import KINDS, EvidenceReport
+from .merge import value_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,7 @@ def write_into(manifest: Path, report: EvidenceReport) -> tuple[str, list[Change
     changes: list[Change] = []
     missing: list[tuple[PathKey, Any]] = []
     for fact in report.facts:
-        found, before = _get(doc.data, fact.path)
+        found, before = value_at(doc.data, fact.path)
         if found and before == fact.value:
             continue
         changes.append(Change(fact.path, before if found else None, fact.value))
@@ -190,12 +191,3 @@ def _reindex(doc: Document, editor: _Editor) -> Document:
     fresh = parse_document("\n".join(editor.lines), doc.file, error=ManifestError)
     editor.doc = fresh
     return fresh
-
-
-def _get(data: Any, path: PathKey) -> tuple[bool, Any]:
-    node = data
-    for seg in path:
-        if not isinstance(node, dict) or seg not in node:
-            return False, None
-        node = node[seg]
-    return True, node

@@ -53,6 +53,7 @@ class Applied:
     now come from evidence, and what they contradicted."""
 
     reports: list[EvidenceReport] = field(default_factory=list)
+    manifest: str = ""  # the manifest's path as shown, next to which evidence paths are shown
     evidenced: dict[PathKey, tuple[Location, Proof]] = field(default_factory=dict)
     contradictions: list[Contradiction] = field(default_factory=list)
 
@@ -127,7 +128,8 @@ def read_all(doc: Document, limits: Limits = DEFAULT_LIMITS) -> list[EvidenceRep
     return reports
 
 
-def _get(data: Any, path: PathKey) -> tuple[bool, Any]:
+def value_at(data: Any, path: PathKey) -> tuple[bool, Any]:
+    """(True, value) when `path` is in `data` (dict keys, list positions), else (False, None)."""
     node = data
     for seg in path:
         if isinstance(node, dict) and seg in node:  # noqa: SIM114 - mypy needs the two branches
@@ -162,7 +164,7 @@ def apply(doc: Document, reports: Sequence[EvidenceReport]) -> tuple[Document, A
     """The manifest filled with the evidenced facts: a new Document whose data holds the facts and
     whose `sources` locate them in their files (`doc` itself is left as written). Two files giving
     one fact differently is an input error: the evidence must agree with itself first."""
-    applied = Applied(reports=list(reports))
+    applied = Applied(reports=list(reports), manifest=doc.file)
     if not reports:
         return doc, applied
     data = copy.deepcopy(doc.data)
@@ -185,7 +187,7 @@ def apply(doc: Document, reports: Sequence[EvidenceReport]) -> tuple[Document, A
                 )
                 continue
             first[fact.path] = (fact.value, report, where)
-            declared_found, declared = _get(doc.data, fact.path)
+            declared_found, declared = value_at(doc.data, fact.path)
             if declared_found and not _same(declared, fact.value):
                 applied.contradictions.append(Contradiction(fact.path, declared, fact.value, report, where))
             _set(data, fact.path, fact.value)
@@ -345,7 +347,7 @@ def _figure_findings(
         return out
     contradicted = any(c.path == fig.path for c in contradictions)  # already a finding of its own
     if fig.path is not None and not contradicted:
-        found, declared = _get(manifest_data, fig.path)
+        found, declared = value_at(manifest_data, fig.path)
         if (
             found
             and isinstance(declared, int | float)
@@ -420,7 +422,11 @@ def _selection_findings(
             continue
         path: PathKey = ("security", "measures", measure)
         located = applied.evidenced.get(path)
-        at = located[0] if located is not None else Location(report.file, 0, 0, False)  # no row: the file
+        at = (
+            located[0]
+            if located is not None
+            else Location(_beside(applied.manifest, report.file), 0, 0, False)
+        )  # no row: the file
         their_name = names.get(theirs or "", absent)
         our_name = names.get(ours or "", absent)
         out.append(

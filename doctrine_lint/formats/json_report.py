@@ -47,8 +47,6 @@ def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
     }
 
 
-
-
 def _finding(f: Finding, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule_id": f.rule_id,
