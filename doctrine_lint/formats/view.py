@@ -225,6 +225,31 @@ class FactToDeclare:
 
 
 @dataclass(frozen=True, slots=True)
+class PriorityView:
+    """One item of « À corriger en priorité »: a non-conformity to fix or a fact to declare,
+    with what fixing it would gain, computed by re-scoring the manifest's findings with that
+    item fixed (`priorities`), never estimated."""
+
+    rank: int  # 1-based, in the order shown
+    kind: str  # "non-conforme" or "a-renseigner" (slug, for styles)
+    kind_label: str  # "Non conforme" / "À renseigner"
+    title: str  # the rule's title, or the fact to declare (`format_path`)
+    rules: list[str]  # rule ids this item decides (one for a non-conformity)
+    severity: Severity
+    severity_label: str
+    blocking: bool  # fixing it lifts a bloquant failure (the verdict may change)
+    file: str
+    line: int
+    column: int
+    position: str  # "file:line:col": the line to change, or where to add the fact
+    action: str  # what to do, in words: the finding's message, or « déclarer x.y »
+    conformity_gain: float  # points of the overall conformity rate, rounded to a tenth
+    completeness_gain: float  # points of the overall completeness rate, rounded to a tenth
+    gain_text: str  # "+1,2 pt de conformité, +0,4 pt de complétude", formatted once
+    verdict_after: str | None  # the overall status label after the fix, when it changes
+
+
+@dataclass(frozen=True, slots=True)
 class ManifestView:
     file: str
     source: str  # the file as loaded, for presenters that re-read it (HTML excerpts)
@@ -242,6 +267,7 @@ class ManifestView:
     summary: SummaryView
     evidence: list[EvidenceView] = field(default_factory=list)
     decided_by: str | None = None  # how many findings rest on evidence, how many on the manifest's word
+    priorities: list[PriorityView] = field(default_factory=list)  # « À corriger en priorité »
 
     @property
     def title(self) -> str:
