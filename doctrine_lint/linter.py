@@ -28,7 +28,7 @@ from .conditions import Context
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
-from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
+from .errors import DoctrineLintError, ExitCode, ManifestError, Msg, Problem, UsageError
 from .evidence import EvidenceReport
 from .evidence.merge import apply as apply_evidence
 from .evidence.merge import findings_of as evidence_findings
@@ -145,7 +145,15 @@ def expand_manifests(arguments: Sequence[str]) -> list[str]:
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                raise UsageError.single(arg, 0, 0, "aucun manifeste *.yaml ou *.yml dans ce dossier")
+                raise UsageError.single(
+                    arg,
+                    0,
+                    0,
+                    Msg(
+                        "aucun manifeste *.yaml ou *.yml dans ce dossier",
+                        "no *.yaml or *.yml manifest in this folder",
+                    ),
+                )
             files += found
         elif any(c in arg for c in "*?[") and not path.exists():
             found = sorted(
@@ -154,7 +162,9 @@ def expand_manifests(arguments: Sequence[str]) -> list[str]:
                 if Path(p).is_file() and p.endswith((".yaml", ".yml"))
             )
             if not found:
-                raise UsageError.single(arg, 0, 0, "aucun fichier ne correspond à ce motif")
+                raise UsageError.single(
+                    arg, 0, 0, Msg("aucun fichier ne correspond à ce motif", "no file matches this pattern")
+                )
             files += found
         else:
             files.append(arg)

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..document import Document, PathKey, format_path, parse_document, read_text
-from ..errors import ManifestError, Problem
+from ..errors import ManifestError, Msg, Problem
 from ..validation import validate_document
 from . import KINDS, EvidenceReport
 from .merge import value_at
@@ -113,7 +113,9 @@ class _Editor:
                     self.doc.file,
                     span.line,
                     span.column,
-                    f"{format_path(path)} : mise en page non modifiable ici",
+                    Msg("mise en page non modifiable ici", "layout cannot be changed here").after(
+                        format_path(path)
+                    ),
                 )
             )
             return True
@@ -139,7 +141,10 @@ class _Editor:
                     self.doc.file,
                     span.line,
                     span.column,
-                    f"{format_path(parent)} : bloc en style compact, à compléter à la main",
+                    Msg(
+                        "bloc en style compact, à compléter à la main",
+                        "block in compact style, to complete by hand",
+                    ).after(format_path(parent)),
                 )
             )
             return
