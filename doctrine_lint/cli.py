@@ -5,6 +5,9 @@ library decided (`Report.exit_code`); scoring, baselines and profiles live in th
 
 Exit codes: 0 nothing at or above the fail level is non conforme or à renseigner and the
 thresholds hold; 1 otherwise; 2 usage, input or pack error; 3 internal error (a bug).
+
+Errors and warnings on stderr, click's own usage errors included, are in the language
+`_error_lang` decides before click parses anything (`--lang`, then DOCTRINE_LINT_LANG).
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from . import __version__
-from .errors import DoctrineLintError, ExitCode, UsageError
+from . import __version__, clicktext
+from .errors import DoctrineLintError, ExitCode, LocalizedWarning, Msg, UsageError, cannot_write
 from .safetext import json_safe, visible, visible_lines
+from .suggest import did_you_mean, unknown_rule
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,16 +41,55 @@ Codes de sortie / exit codes:
 """
 
 
+LANG_ENV = "DOCTRINE_LINT_LANG"
+LANGS = ("fr", "en")
+# the language of this run's errors, decided once by `_error_lang` when the command line is read
+_run = {"lang": "fr"}
+
+
+def _error_lang(args: Sequence[str] | None = None) -> str:
+    """The language of errors and warnings on stderr (click's own messages included): the last
+    `--lang X` / `--lang=X` of the command line, read before click parses it (a usage error can
+    come before --lang is parsed, or be about it); else DOCTRINE_LINT_LANG; else French.
+    The one place that decides it: another source (a configuration file) is added here."""
+    args = sys.argv[1:] if args is None else args
+    chosen = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            chosen = args[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+    if chosen in LANGS:
+        return chosen
+    env = os.environ.get(LANG_ENV, "")
+    return env if env in LANGS else "fr"
+
+
+def _lang() -> str:
+    return _run["lang"]
+
+
+def _tr(message: Msg) -> str:
+    """One of our own messages for click (usage errors, bad values) in the run's language."""
+    return message.get(_lang())
+
+
+_KINDS = {"error": Msg("erreur", "error"), "warning": Msg("avertissement", "warning")}
+
+
 def _say(kind: str, text: object) -> None:
-    """One line on stderr, always: a manifest's or pack's text (file name, key, value) comes out
-    with its control and bidirectional characters visibly escaped (`safetext.visible`), so that
-    it can neither drive the terminal nor forge a `file:line:col` line for a CI log parser."""
-    click.echo(f"doctrine-lint: {kind}: {visible(str(text))}", err=True)
+    """One line on stderr, always: « doctrine-lint: erreur: … » / "doctrine-lint: error: …". A
+    manifest's or pack's text (file name, key, value) comes out with its control and
+    bidirectional characters visibly escaped (`safetext.visible`), so that it can neither drive
+    the terminal nor forge a `file:line:col` line for a CI log parser."""
+    click.echo(f"doctrine-lint: {_KINDS[kind].get(_lang())}: {visible(str(text))}", err=True)
 
 
 def _fail(exc: DoctrineLintError) -> NoReturn:
     for problem in exc.problems:
-        _say("erreur", problem)
+        _say("error", problem.render(_lang()))
     sys.exit(ExitCode.ERROR)
 
 
@@ -55,7 +98,7 @@ def _write(target: str, text: str) -> None:
     try:
         Path(target).write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(DoctrineLintError.single(target, 0, 0, f"écriture impossible : {exc.strerror}"))
+        _fail(DoctrineLintError.single(target, 0, 0, cannot_write(exc)))
 
 
 def _split(values: Iterable[str]) -> list[str]:
@@ -69,7 +112,10 @@ def _parse_date(value: str | None) -> date:
         return date.today()
     day = parse_day(value)
     if day is None:
-        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date")
+        raise click.BadParameter(
+            _tr(Msg(f"« {value} » n'est pas une date AAAA-MM-JJ", f"'{value}' is not a YYYY-MM-DD date")),
+            param_hint="--date",
+        )
     return day
 
 
@@ -114,10 +160,11 @@ def selection_options(func: F) -> F:
 
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
+    type=click.Choice(LANGS),
     default="fr",
     show_default=True,
-    help="Langue des rapports. / Report language.",
+    envvar=LANG_ENV,
+    help="Langue des rapports et des erreurs (aussi DOCTRINE_LINT_LANG). / Report and error language.",
 )
 
 
@@ -125,7 +172,12 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
     from .packs import load_packs
 
     if only and not packs:
-        raise UsageError.single("--only-packs", 0, 0, "--only-packs demande au moins un --pack")
+        raise UsageError.single(
+            "--only-packs",
+            0,
+            0,
+            Msg("--only-packs demande au moins un --pack", "--only-packs needs at least one --pack"),
+        )
     return load_packs(packs, shipped=not only)
 
 
@@ -137,21 +189,62 @@ def _report_targets(values: Iterable[str]) -> list[tuple[str, str]]:
         name, sep, target = value.partition(":")
         if not sep or not target or name not in FORMATS:
             raise click.BadParameter(
-                f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
+                _tr(
+                    Msg(
+                        f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
+                        f"'{value}': expected FORMAT:FILE with FORMAT among {', '.join(FORMATS)}",
+                    ).then(did_you_mean(name, FORMATS), "")
+                ),
                 param_hint="--report",
             )
         # checked before any work, so a typo never leaves a half-written set of reports
         folder = Path(target).parent
         if not folder.is_dir() or not os.access(folder, os.W_OK) or Path(target).is_dir():
             raise click.BadParameter(
-                f"« {target} » ne peut pas être écrit (dossier absent ou protégé)", param_hint="--report"
+                _tr(
+                    Msg(
+                        f"« {target} » ne peut pas être écrit (dossier absent ou protégé)",
+                        f"'{target}' cannot be written (missing or protected folder)",
+                    )
+                ),
+                param_hint="--report",
             )
         out.append((name, target))
     return out
 
 
 class DefaultGroup(click.Group):
-    """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works."""
+    """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works; its
+    usage errors are in the run's language (`clicktext`)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's `main`, with its errors shown by `clicktext` in the language of the run."""
+        lang = _error_lang(args)
+        _run["lang"] = lang
+        clicktext.install()
+        clicktext.use(lang)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            clicktext.show(exc, lang)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            click.echo(clicktext.aborted(lang), err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
@@ -184,7 +277,7 @@ def _show_renamed_warnings() -> None:
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, (RenamedRuleWarning, CacheFolderWarning)):
-            _say("avertissement", message)
+            _say("warning", message.msg.get(_lang()) if isinstance(message, LocalizedWarning) else message)
         else:
             original(message, category, *args, **kwargs)
 
@@ -313,7 +406,14 @@ def lint(
     from .renames import renamed_ids
 
     if not manifests:
-        raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)",
+                    "no manifest given (doctrine-lint MANIFEST.yaml…)",
+                )
+            )
+        )
     today = _parse_date(when)
     targets = _report_targets(reports)
     try:
@@ -337,7 +437,7 @@ def lint(
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
 
-            _say("avertissement", f"{baseline_file}: {LEGACY_WARNING}")
+            _say("warning", f"{baseline_file}: {LEGACY_WARNING.get(_lang())}")
         report = run_lint(files, loaded, options)
         if write_baseline_file:
             write_baseline(report, Path(write_baseline_file))
@@ -360,7 +460,7 @@ def lint(
     for name, target in targets:
         _write(target, get_formatter(name)(report, opts))
     for problem in report.errors:
-        _say("erreur", problem)
+        _say("error", problem.render(_lang()))
     sys.exit(report.exit_code)
 
 
@@ -497,7 +597,14 @@ def explain(
     from .linter import lint as run_lint
 
     if (rule_id is None) == (score_manifest is None):
-        raise click.UsageError("donnez soit un identifiant de règle, soit --score MANIFESTE")
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "donnez soit un identifiant de règle, soit --score MANIFESTE",
+                    "give either a rule id or --score MANIFEST",
+                )
+            )
+        )
     try:
         loaded = _load(packs, only_packs)
         if score_manifest is not None:
@@ -519,11 +626,8 @@ def explain(
             )
             return
         if not found:
-            close = sorted(
-                r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id
-            )[:5]
-            hint = f" (proches : {', '.join(close)})" if close else ""
-            raise UsageError.single("explain", 0, 0, f"règle inconnue : {rule_id}{hint}")
+            known = [*(r.id for p in loaded for r in p.rules), *SYNTHETIC_RULES]
+            raise UsageError.single("explain", 0, 0, unknown_rule(str(rule_id), known))
     except DoctrineLintError as exc:
         _fail(exc)
     pack, rule = found[0]
@@ -612,16 +716,21 @@ def main() -> None:
         _silence_stdout()
         reason = exc.strerror or str(exc)
         if exc.filename is not None:
-            _last_words(f"doctrine-lint: erreur: {visible(str(exc.filename))}: {visible(reason)}")
+            _last_words(
+                f"doctrine-lint: {_KINDS['error'].get(_lang())}: {visible(str(exc.filename))}: {visible(reason)}"
+            )
         else:
-            _last_words(f"doctrine-lint: erreur: sortie standard : écriture impossible : {reason}")
+            why = cannot_write(exc)
+            stdout = Msg(f"sortie standard : {why.fr}", f"standard output: {why.en}")
+            _last_words(f"doctrine-lint: {_KINDS['error'].get(_lang())}: {stdout.get(_lang())}")
         sys.exit(ExitCode.ERROR)
     except Exception as exc:
         if os.environ.get("DOCTRINE_LINT_DEBUG"):
             import traceback
 
             traceback.print_exc()
-        _last_words(f"doctrine-lint: erreur interne : {visible(f'{type(exc).__name__}: {exc}')}")
+        internal = Msg("erreur interne : ", "internal error: ").get(_lang())
+        _last_words(f"doctrine-lint: {internal}{visible(f'{type(exc).__name__}: {exc}')}")
         sys.exit(ExitCode.INTERNAL)
 
 

@@ -359,7 +359,10 @@ _KIND = {
 }
 
 
-def _kind(tag: str, unknown: Msg = Msg("non-texte", "non-text")) -> Msg:
+_NON_TEXT = Msg("non-texte", "non-text")
+
+
+def _kind(tag: str, unknown: Msg = _NON_TEXT) -> Msg:
     return _KIND.get(tag, unknown)
 
 

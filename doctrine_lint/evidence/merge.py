@@ -21,8 +21,8 @@ from typing import Any
 
 from ..document import Document, PathKey, format_path
 from ..errors import Msg, Problem
-from ..suggest import did_you_mean
 from ..model import Evidence, Finding, Location, Outcome, Proof, Severity, Text
+from ..suggest import did_you_mean
 from ..synthetic import EVIDENCE_PACK
 from ..synthetic import PREUVE_CHIFFRE as FIGURE_MISMATCH
 from ..synthetic import PREUVE_CONTRADICTION as CONTRADICTION
