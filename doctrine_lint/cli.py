@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.shell_completion import CompletionItem
 
 from . import __version__, clicktext
 from .errors import DoctrineLintError, ExitCode, LocalizedWarning, Msg, UsageError, cannot_write
@@ -119,6 +120,30 @@ def _parse_date(value: str | None) -> date:
     return day
 
 
+def _shipped_rules() -> list[Any]:
+    """The shipped packs' rules, for shell completion: read from the validated-pack cache, so a
+    completion costs a fraction of a second; a broken pack completes nothing rather than fail."""
+    from .packs import all_rules, load_packs
+
+    try:
+        return all_rules(load_packs())
+    except DoctrineLintError:
+        return []
+
+
+def _complete_rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from .synthetic import SYNTHETIC_RULES
+
+    ids = sorted({*(r.id for r in _shipped_rules()), *SYNTHETIC_RULES})
+    return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
+
+
+def _complete_selectors(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from .selection import selectors
+
+    return [CompletionItem(s) for s in sorted(selectors(_shipped_rules())) if s.startswith(incomplete)]
+
+
 def pack_options(func: F) -> F:
     """Options shared by every command that loads packs."""
     func = click.option(
@@ -147,12 +172,14 @@ def selection_options(func: F) -> F:
         "--ignore",
         multiple=True,
         metavar="SEL",
+        shell_complete=_complete_selectors,
         help="Écarter des règles (même syntaxe que --select). / Skip rules.",
     )(func)
     func = click.option(
         "--select",
         multiple=True,
         metavar="SEL",
+        shell_complete=_complete_selectors,
         help="Ne garder que ces règles : id (glob), chapitre, référentiel, pack, étiquette, ou référentiel:chapitre. / Keep only these rules.",
     )(func)
     return func
@@ -574,7 +601,7 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
 
 
 @cli.command()
-@click.argument("rule_id", required=False)
+@click.argument("rule_id", required=False, shell_complete=_complete_rule_ids)
 @click.option(
     "--score",
     "score_manifest",
