@@ -128,6 +128,13 @@ def problem(at: Located, message: Msg) -> Problem:
     return Problem(at.file, at.line, at.column, f"{where.fr} : {message.fr}", f"{where.en}: {message.en}")
 
 
+def too_large(size: int, limit: int) -> Msg:
+    return Msg(
+        f"fichier de preuve trop gros ({size} octets, limite {limit})",
+        f"evidence file too large ({size} bytes, limit {limit})",
+    )
+
+
 def fail(at: Located, message: Msg) -> EvidenceError:
     return EvidenceError([problem(at, message)], kind="evidence")
 
@@ -139,10 +146,7 @@ def read_bytes(path: Path, display: str, limits: Limits) -> bytes:
         return read_regular(path, limits.max_file_bytes)
     except FileRefused as exc:
         if exc.reason == "too-large":
-            message = Msg(
-                f"fichier de preuve trop gros ({exc.size} octets, limite {limits.max_file_bytes})",
-                f"evidence file too large ({exc.size} bytes, limit {limits.max_file_bytes})",
-            )
+            message = too_large(exc.size, limits.max_file_bytes)
         elif exc.reason in ("directory", "special"):
             message = Msg(
                 f"fichier de preuve refusé : {exc.message.fr}", f"evidence file refused: {exc.message.en}"

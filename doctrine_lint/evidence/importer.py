@@ -109,7 +109,7 @@ class _Editor:
             or found.group("value").startswith(("{", "[", "|", ">"))
         ):
             self.problems.append(
-                Problem(
+                Problem.at(
                     self.doc.file,
                     span.line,
                     span.column,
@@ -137,7 +137,7 @@ class _Editor:
         if parent and self.lines[self.doc.index[parent].line - 1].rstrip().endswith(("}", "]")):
             span = self.doc.index[parent]
             self.problems.append(
-                Problem(
+                Problem.at(
                     self.doc.file,
                     span.line,
                     span.column,
