@@ -175,6 +175,10 @@ def _describe(error: ValidationError) -> Msg:
     if v == "minItems":
         return Msg(f"au moins {arg} élément(s) attendu(s)", f"at least {arg} item(s) expected")
     if v == "minLength":
+        if isinstance(inst, str) and inst and isinstance(arg, int) and arg > 1:
+            return Msg(
+                f"texte trop court (au moins {arg} caractères)", f"text too short (at least {arg} characters)"
+            )
         return Msg("texte vide", "empty text")
     if v == "maxLength":
         return Msg(f"texte trop long (maximum {arg} caractères)", f"text too long (at most {arg} characters)")

@@ -412,7 +412,13 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             continue
         criterion = f"{topic}.{criterium}"
         if criterion not in CRITERIA:
-            j.bad(("results", i), _unknown_criterion(criterion))
+            j.bad(
+                ("results", i),
+                Msg(
+                    f"critère {criterion} inconnu du RGAA {RGAA_VERSION}",
+                    f"criterion {criterion} unknown to RGAA {RGAA_VERSION}",
+                ),
+            )
             continue
         if pages and page_id not in pages:
             j.bad(
