@@ -9,7 +9,8 @@ click words its errors in English and looks each one up through `gettext` when i
   the run is in French (`use("fr")`) and click's own text otherwise. A message missing from the
   catalogue stays English; help texts (Options, Show this message and exit) are left as they are;
 - the frame (usage line, "Try … for help", "Error: …", "Invalid value for …", "No such option",
-  "Missing argument"): `show()` writes it from the exception's type and attributes.
+  "Missing argument"): `show()` writes it from the exception's type and attributes, the message
+  on one line with what was typed escaped (`safetext.visible`), like every other stderr line.
 
 The exit codes are click's: 2 for a usage error, 1 for an interrupted run.
 """
@@ -23,6 +24,7 @@ from typing import IO
 import click
 
 from .errors import Msg
+from .safetext import visible
 from .suggest import did_you_mean
 
 # click's message ids (English) → French, with the same placeholders ({value!r} keeps Python's
@@ -157,7 +159,8 @@ def show(exc: click.ClickException, lang: str, file: IO[str] | None = None) -> N
                 f"Try '{command}' for help." if lang == "en" else f"Essayez « {command} » pour l'aide."
             )
         click.echo("\n".join(lines) + "\n", file=file, err=True, color=ctx.color)
-    click.echo(_ERROR.get(lang) + message(exc, lang), file=file, err=True)
+    # what was typed (an option name, a value) is quoted in the message: shown escaped, on one line
+    click.echo(_ERROR.get(lang) + visible(message(exc, lang)), file=file, err=True)
 
 
 def aborted(lang: str) -> str:
