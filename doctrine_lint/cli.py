@@ -696,7 +696,11 @@ _EVIDENCE_KINDS = ("ara-json", "ara-csv", "mss-csv", "rgesn-xlsx", "rgesn-ods", 
     help="Remplacer le manifeste (sinon le manifeste modifié est affiché). / Overwrite the manifest.",
 )
 @click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", help="Langue des messages. / Language."
+    "--lang",
+    type=click.Choice(LANGS),
+    default="fr",
+    envvar=LANG_ENV,
+    help="Langue des messages (aussi DOCTRINE_LINT_LANG). / Language.",
 )
 def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: bool, lang: str) -> None:
     """Lit l'export d'un outil officiel (Ara, MonServiceSécurisé, RGESN, grille RGAA) et en écrit
