@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar, cast
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
-from ..document import format_path
+from ..declare import FactRequest, fact_requests
 from ..i18n import colon, evidence, labelled, number, outcome, percent, severity, status, t
 from ..labels import all_labels, label
 from ..linter import ManifestResult, Report
@@ -28,12 +28,10 @@ from ..model import (
     Reference,
     ScoreLine,
     Severity,
-    natural_key,
     referentiel_rank,
     round_half_up,
 )
 from ..packs import Pack
-from ..paths import PathSyntaxError, parse_path
 from ..safetext import prose
 from . import RenderOptions
 from .json_report import pack_stamp
@@ -495,107 +493,39 @@ def _findings(
     return chapters, todo
 
 
-def _missing_block(data: Any, fact: str) -> str:
-    """The first absent key on the way to `fact`: a whole missing block is asked once."""
-    try:
-        parsed = parse_path(fact)
-    except PathSyntaxError:
-        return fact
-    value = data
-    walked: list[str | int] = []
-    for seg in parsed.segments:
-        if not isinstance(seg, str | int):
-            break
-        walked.append(seg)
-        value = _child(value, seg)
-        if value is None:
-            break
-    return format_path(tuple(walked)) if walked else fact
-
-
-def _child(value: Any, seg: str | int) -> Any:
-    if isinstance(value, dict) and isinstance(seg, str):
-        return value.get(seg)
-    if isinstance(value, list) and isinstance(seg, int) and seg < len(value):
-        return value[seg]
-    return None
-
-
-def _parent(path: str) -> str:
-    """`a.b["X.1"]` → `a.b`, `a.b.c` → `a.b`, `a` → "" (paths as the engine formats them)."""
-    try:
-        segments = parse_path(path).segments
-    except PathSyntaxError:
-        return ""
-    if len(segments) < 2:
-        return ""
-    return format_path(tuple(x for x in segments[:-1] if isinstance(x, str | int)))
-
-
 def _first(items: list[str], n: int) -> str:
     shown = ", ".join(items[:n])
     return shown + (f" (+{len(items) - n})" if len(items) > n else "")
 
 
 def facts_to_declare(result: ManifestResult, lang: str) -> list[FactToDeclare]:
-    """Every fact the new *à renseigner* findings wait for, asked once: grouped by the missing
-    block, ranked by the weight of the rules it would let decide (then severity, then path)."""
-    blocks: dict[str, dict[str, Any]] = {}
-    for f in result.findings:
-        if f.outcome is not Outcome.A_RENSEIGNER or f.known:
-            continue
-        for fact in f.missing or (f.path,):
-            block = _missing_block(result.document.data, fact)
-            entry = blocks.setdefault(
-                block, {"facts": [], "rules": {}, "severity": f.severity, "where": f.location}
-            )
-            if fact not in entry["facts"]:
-                entry["facts"].append(fact)
-            entry["rules"].setdefault(f.rule_id, f.weight)
-            entry["severity"] = max(entry["severity"], f.severity)
-    # Several missing keys of one mapping (measures of security.measures, fields of
-    # accessibility) are one request: declare them in that block.
-    parents: dict[str, list[str]] = {}
-    for block in blocks:
-        parents.setdefault(_parent(block), []).append(block)
-    for parent, siblings in parents.items():
-        if parent and len(siblings) > 1:
-            merged: dict[str, Any] = {"facts": [], "rules": {}, "severity": None, "where": None}
-            for block in siblings:
-                entry = blocks.pop(block)
-                merged["facts"] += [block] if entry["facts"] == [block] else entry["facts"]
-                merged["rules"].update(entry["rules"])
-                merged["severity"] = max(merged["severity"] or entry["severity"], entry["severity"])
-                merged["where"] = merged["where"] or entry["where"]
-            blocks[parent] = merged
-    out = []
-    for block, entry in blocks.items():
-        weight = float(sum(entry["rules"].values()))
-        n = len(entry["rules"])
-        loc = entry["where"]
-        summary = (
-            f"débloque {n} règle{'s' if n > 1 else ''}, poids {number(weight, lang)}"
-            if lang != "en"
-            else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {number(weight, lang)}"
-        )
-        facts = sorted(entry["facts"], key=natural_key) if entry["facts"] != [block] else []
-        rules = sorted(entry["rules"], key=natural_key)
-        out.append(
-            FactToDeclare(
-                block,
-                facts,
-                rules,
-                weight,
-                entry["severity"],
-                severity(entry["severity"], lang),
-                f"{loc.file}:{loc.line}:{loc.column}",
-                summary,
-                _first(rules, 6),
-                _first(facts, 4),
-            )
-        )
-    out.sort(key=lambda x: (-x.weight, -x.severity, natural_key(x.path)))
-    return out
+    """Every fact the new *à renseigner* findings wait for, asked once (`declare.fact_requests`),
+    ranked by the weight of the rules it would let decide (then severity, then path)."""
+    return [_fact_view(r, lang) for r in fact_requests(result.findings, result.document.data)]
+
+
+def _fact_view(request: FactRequest, lang: str) -> FactToDeclare:
+    weight = request.weight
+    n = len(request.rules)
+    summary = (
+        f"débloque {n} règle{'s' if n > 1 else ''}, poids {number(weight, lang)}"
+        if lang != "en"
+        else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {number(weight, lang)}"
+    )
+    loc = request.location
+    rules = list(request.rules)
+    return FactToDeclare(
+        request.path,
+        list(request.facts),
+        rules,
+        weight,
+        request.severity,
+        severity(request.severity, lang),
+        f"{loc.file}:{loc.line}:{loc.column}",
+        summary,
+        _first(rules, 6),
+        _first(list(request.facts), 4),
+    )
 
 
 def _value(value: object, lang: str) -> str:
