@@ -156,7 +156,7 @@ def _priorities(m: ManifestView, lang: str) -> list[str]:
             out.append(f"   {md(p.action)}  ")
         out.append(f"   {where}{colon(lang)}{md(p.position)} — **{md(p.gain_text)}**{after}")
     more = more_priorities(m, lang)
-    return [*out, *([f"\n{md(more)}"] if more else []), ""]
+    return [*out, *(["", md(more)] if more else []), ""]
 
 
 def _scores(m: ManifestView, lang: str) -> list[str]:
