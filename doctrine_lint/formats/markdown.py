@@ -87,6 +87,8 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
     if stamp.derogations_ignored:
         out.append(f"- **{t('derogations', lang)}**{colon(lang)}{t('derogations_ignored', lang)}")
     out.extend(f"- **{t('evidence_files', lang)}**{colon(lang)}{md(line)}" for line in stamp.evidence_files)
+    if stamp.config:
+        out.append(f"- **{t('configuration', lang)}**{colon(lang)}{md(stamp.config)}")
     out.append("")
     rows = []
     for pack in stamp.packs:
