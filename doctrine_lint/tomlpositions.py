@@ -122,7 +122,7 @@ class _Scanner:
     # --- grammar --------------------------------------------------------------------------------
 
     def document(self) -> dict[PathKey, Span]:
-        current: tuple[str, ...] = ()
+        current: tuple[str | int, ...] = ()
         while True:
             self.skip_space()
             if not self.peek():
@@ -131,15 +131,27 @@ class _Scanner:
                 double = self.peek(1) == "["
                 self.i += 2 if double else 1
                 parts = self.key()
-                current = tuple(name for name, _ in parts)
-                self.record(current, parts[-1][1], parts[-1][1])
+                current = self.prefixes((), parts)
                 self.i += 2 if double else 1
                 continue
-            parts = self.key()
-            self.skip_blank()
-            self.i += 1  # "="
-            self.skip_blank()
-            self.value((*current, *(name for name, _ in parts)), parts[-1][1])
+            self.pair(current)
+
+    def pair(self, base: tuple[str | int, ...]) -> None:
+        """One `key = value`, in a table (`base`: its path) or an inline table."""
+        parts = self.key()
+        self.skip_blank()
+        self.i += 1  # "="
+        self.skip_blank()
+        self.value((*self.prefixes(base, parts[:-1]), parts[-1][0]), parts[-1][1])
+
+    def prefixes(self, base: tuple[str | int, ...], parts: list[tuple[str, int]]) -> tuple[str | int, ...]:
+        """`base` extended by the parts of a dotted key, each prefix recorded where its part is
+        written (so `[tool.doctrine-lint]` and `tool.doctrine-lint.lang` both locate the table)."""
+        path = base
+        for name, at in parts:
+            path = (*path, name)
+            self.record(path, at, at)
+        return path
 
     def value(self, path: tuple[str | int, ...], key_at: int) -> None:
         self.record(path, key_at, self.i)
@@ -166,11 +178,7 @@ class _Scanner:
                 if self.peek() in ("}", ""):
                     self.i += 1
                     return
-                parts = self.key()
-                self.skip_blank()
-                self.i += 1  # "="
-                self.skip_blank()
-                self.value((*path, *(name for name, _ in parts)), parts[-1][1])
+                self.pair(path)
                 self.skip_blank()
                 if self.peek() == ",":
                     self.i += 1
