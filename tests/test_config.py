@@ -675,3 +675,35 @@ def test_library_api_without_click(repo: Path) -> None:
     assert found.defaults("rules") == {"packs": ["p.yaml"], "lang": "en"}  # its --format differs
     applied = found.applied(["lang", "packs_unrelated"])
     assert (applied.values, applied.describe()) == ({"lang": "en"}, ".doctrine-lint.yaml")
+
+
+def test_docs_table_lists_every_key_with_its_option_and_commands() -> None:
+    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    table = text.split("<!-- config-keys:start -->")[1].split("<!-- config-keys:end -->")[0]
+    rows = [
+        [cell.strip().strip("`") for cell in line.strip("|").split("|")] for line in table.splitlines()[3:]
+    ]
+    assert [row[0] for row in rows] == list(config.KEYS)
+    options = {p.name: p.opts[-1] for p in cli.commands["lint"].params}
+    for key, option, _, commands in rows[1:]:
+        setting = config.BY_KEY[key]
+        assert option == options[setting.param], key
+        assert set(commands.split(", ")) == set(setting.commands), key
+
+
+@pytest.mark.parametrize("name", ["doctrine-lint.yaml", "pyproject-extrait.toml"])
+def test_shipped_examples_are_valid_and_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder)  # the example's reports are written beside it: not in the repository
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    found = config.load_config(folder / "config" / name)
+    assert found.values["fail-on"] == "majeur"
+    code, _, err = run(
+        "examples/ent-premier-degre.yaml", "--date", PINNED_DATE, "--config", f"examples/config/{name}"
+    )
+    assert code == 1, err
+    for entry in found.values["reports"]:
+        assert (tmp_path / entry.partition(":")[2]).is_file(), entry
