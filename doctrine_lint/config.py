@@ -41,7 +41,7 @@ from .document import Document, PathKey, Span, load_document
 from .errors import Problem, UsageError
 from .files import FileRefused, read_regular
 from .tomlpositions import syntax_error_message, syntax_error_position, table_positions
-from .validation import validate_document
+from .validation import load_schema, validate_document
 
 CONFIG_FORMAT_VERSION = 1
 YAML_NAMES = (".doctrine-lint.yaml", ".doctrine-lint.yml")
@@ -330,8 +330,9 @@ def _unknown(doc: Document, key: str) -> Problem:
 
 
 def _report_problems(doc: Document) -> list[Problem]:
-    from .formats import FORMATS
-
+    # the format names from the schema (a test keeps them equal to --format's): `formats` depends
+    # on the linter, which depends on this module
+    formats: list[str] = load_schema("config")["properties"]["format"]["enum"]
     entries = doc.data.get("reports")
     if not isinstance(entries, list):
         return []
@@ -340,15 +341,15 @@ def _report_problems(doc: Document) -> list[Problem]:
         if not isinstance(entry, str):
             continue  # the schema says « texte attendu »
         name, sep, target = entry.partition(":")
-        if sep and target and name in FORMATS:
+        if sep and target and name in formats:
             continue
-        close = difflib.get_close_matches(name, FORMATS, n=1, cutoff=0.6) if sep else []
+        close = difflib.get_close_matches(name, formats, n=1, cutoff=0.6) if sep else []
         hint = f" ; vouliez-vous dire « {close[0]}:{target} » ?" if close and target else ""
         problems.append(
             doc.problem(
                 ("reports", i),
                 f"reports[{i}] : « {entry} » : attendu FORMAT:FICHIER avec FORMAT parmi "
-                f"{', '.join(FORMATS)}{hint}",
+                f"{', '.join(formats)}{hint}",
             )
         )
     return problems

@@ -707,3 +707,34 @@ def test_shipped_examples_are_valid_and_apply(
     assert code == 1, err
     for entry in found.values["reports"]:
         assert (tmp_path / entry.partition(":")[2]).is_file(), entry
+
+
+@pytest.mark.parametrize(
+    ("files", "given", "expected"),
+    [
+        (
+            {"p.toml": '[project]\nname = "x"\n'},
+            "p.toml",
+            "p.toml:1:1: pas de table [tool.doctrine-lint] dans ce fichier",
+        ),
+        ({"d/": ""}, "d", "d: est un répertoire, pas un fichier YAML"),
+        ({"c.yaml": "# rien\n"}, "c.yaml", "c.yaml:1:1: fichier vide : un document YAML est attendu"),
+        (
+            {"c.toml": b"[tool.doctrine-lint]\nlang = '\xff'\n"},
+            "c.toml",
+            "c.toml:2:9: fichier non encodé en UTF-8",
+        ),
+    ],
+)
+def test_explicit_config_file_problems(
+    repo: Path, files: dict[str, str | bytes], given: str, expected: str
+) -> None:
+    for name, content in files.items():
+        if name.endswith("/"):
+            (repo / name).mkdir()
+        elif isinstance(content, bytes):
+            (repo / name).write_bytes(content)
+        else:
+            (repo / name).write_text(content, encoding="utf-8")
+    code, _, err = run("m.yaml", "--date", PINNED_DATE, "--config", given)
+    assert (code, err) == (2, f"doctrine-lint: erreur: {expected}\n")
