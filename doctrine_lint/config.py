@@ -48,6 +48,7 @@ YAML_NAMES = (".doctrine-lint.yaml", ".doctrine-lint.yml")
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "doctrine-lint")
 MAX_BYTES = 1024 * 1024  # a pyproject.toml is read whole to look for the table
+_TOO_DEEP = "imbrication trop profonde"
 
 
 class Kind(Enum):
@@ -237,6 +238,8 @@ def _parse_toml(text: str, shown: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         line, column = syntax_error_position(exc)
         raise UsageError.single(shown, line, column, f"TOML invalide : {syntax_error_message(exc)}") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise UsageError.single(shown, 0, 0, _TOO_DEEP) from None
 
 
 def _toml_document(path: Path, shown: str) -> Document:
@@ -253,12 +256,15 @@ def _toml_document(path: Path, shown: str) -> Document:
                 "table « tool.doctrine_lint » : écrivez [tool.doctrine-lint]",
             )
         raise UsageError.single(shown, 1, 1, "pas de table [tool.doctrine-lint] dans ce fichier")
-    doc = Document(shown, tool["doctrine-lint"], table_positions(text, TABLE))
-    doc.sha256 = hashlib.sha256(raw).hexdigest()
-    if not isinstance(doc.data, dict):
-        line, column, _ = doc.locate(())
-        raise UsageError.single(shown, line, column, "tool.doctrine-lint : une table est attendue")
-    problems = _plain(doc, doc.data, ())
+    try:  # what tomllib could nest, the locator and `_plain` (one frame a level) can walk
+        doc = Document(shown, tool["doctrine-lint"], table_positions(text, TABLE))
+        doc.sha256 = hashlib.sha256(raw).hexdigest()
+        if not isinstance(doc.data, dict):
+            line, column, _ = doc.locate(())
+            raise UsageError.single(shown, line, column, "tool.doctrine-lint : une table est attendue")
+        problems = _plain(doc, doc.data, ())
+    except RecursionError:
+        raise UsageError.single(shown, 0, 0, _TOO_DEEP) from None
     if problems:
         raise UsageError(problems)
     return doc

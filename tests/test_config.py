@@ -718,6 +718,16 @@ def test_shipped_examples_are_valid_and_apply(
             "p.toml:1:1: pas de table [tool.doctrine-lint] dans ce fichier",
         ),
         ({"d/": ""}, "d", "d: est un répertoire, pas un fichier YAML"),
+        (
+            {"deep.toml": "[tool.doctrine-lint]\nx = " + "[" * 100_000 + "]" * 100_000 + "\n"},
+            "deep.toml",
+            "deep.toml: imbrication trop profonde",
+        ),
+        (
+            {"deep2.toml": "[tool.doctrine-lint]\nx = " + "[" * 200 + "]" * 200 + "\n"},
+            "deep2.toml",
+            "deep2.toml:2:1: clé inconnue « x » (clés permises : " + ", ".join(config.KEYS) + ")",
+        ),
         ({"c.yaml": "# rien\n"}, "c.yaml", "c.yaml:1:1: fichier vide : un document YAML est attendu"),
         (
             {"c.toml": b"[tool.doctrine-lint]\nlang = '\xff'\n"},
