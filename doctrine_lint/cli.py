@@ -14,14 +14,19 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .errors import DoctrineLintError, ExitCode, UsageError
 from .safetext import json_safe, visible, visible_lines
+
+if TYPE_CHECKING:
+    from .config import AppliedConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +117,74 @@ def selection_options(func: F) -> F:
     return func
 
 
+_CONFIG = "doctrine_lint.config"
+
+
+def config_options(command: str) -> Callable[[F], F]:
+    """`--config FILE` and `--isolated`: where the defaults of `command`'s options come from
+    (`config`). Both are eager, so click resolves them before every other option: the file's
+    values become the context's `default_map`, and an option given on the command line wins."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--isolated",
+            is_flag=True,
+            is_eager=True,
+            expose_value=False,
+            callback=partial(_configure, command),
+            help="Ignorer tout fichier de configuration. / Ignore every configuration file.",
+        )(func)
+        func = click.option(
+            "--config",
+            "config_file",
+            metavar="FICHIER",
+            is_eager=True,
+            expose_value=False,
+            callback=partial(_configure, command),
+            help="Lire les options dans ce fichier (.doctrine-lint.yaml ou pyproject.toml), sans "
+            "recherche ; sinon le premier trouvé du dossier courant vers le haut. / Read options "
+            "from this file instead of the one found upward.",
+        )(func)
+        return func
+
+    return decorate
+
+
+def _configure(command: str, ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Called for --config and for --isolated (both always are, given or not): once both are
+    known, load the configuration and make it the defaults of the command's options."""
+    seen: dict[str, Any] = ctx.meta.setdefault(f"{_CONFIG}.{id(ctx)}", {})
+    seen[str(param.name)] = value
+    if len(seen) < 2:
+        return value
+    path, isolated = seen["config_file"], seen["isolated"]
+    if path is not None and isolated:
+        raise click.UsageError(
+            "--config et --isolated s'excluent (--isolated ignore tout fichier de configuration)"
+        )
+    from .config import find_config, load_config
+
+    try:
+        found = None if isolated else load_config(path) if path is not None else find_config()
+    except DoctrineLintError as exc:
+        _fail(exc)
+    ctx.meta[_CONFIG] = found
+    if found is not None:
+        ctx.default_map = {**found.defaults(command), **(ctx.default_map or {})}
+    return value
+
+
+def _applied_config(ctx: click.Context) -> AppliedConfig | None:
+    """The configuration in force, with the values the command line did not override."""
+    found = ctx.meta.get(_CONFIG)
+    if found is None:
+        return None
+    applied: AppliedConfig = found.applied(
+        name for name in ctx.params if ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP
+    )
+    return applied
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(["fr", "en"]),
@@ -196,6 +269,7 @@ def _show_renamed_warnings() -> None:
 
 @cli.command(epilog=EXIT_HELP)
 @click.argument("manifests", nargs=-1, metavar="MANIFESTE…")
+@config_options("lint")
 @pack_options
 @selection_options
 @click.option(
@@ -333,6 +407,7 @@ def lint(
             fail_on=None if fail_on == "aucun" else Severity.from_slug(fail_on),
             fail_under=fail_under,
             min_completeness=min_completeness,
+            config=_applied_config(click.get_current_context()),
         )
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
@@ -365,6 +440,7 @@ def lint(
 
 
 @cli.group(invoke_without_command=True)
+@config_options("rules")
 @pack_options
 @selection_options
 @lang_option
@@ -481,6 +557,7 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
     metavar="MANIFESTE",
     help="Expliquer les scores de ce manifeste. / Explain this manifest's scores.",
 )
+@config_options("explain")
 @pack_options
 @lang_option
 @click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
@@ -538,7 +615,9 @@ def explain(
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["manifest", "rulepack", "report"]), default="manifest")
+@click.argument(
+    "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
+)
 def schema(name: str) -> None:
     """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""
     from .resources import schema_path

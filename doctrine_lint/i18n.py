@@ -85,6 +85,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "doctrine_version": ("Version de la doctrine", "Doctrine version"),
     "extends": ("étend", "extends"),
     "min_evidence": ("Source minimale exigée", "Minimum evidence required"),
+    "configuration": ("Configuration", "Configuration"),
     "derogations_ignored": (
         "ignorées (mode relecteur, --no-derogations)",
         "ignored (reviewer mode, --no-derogations)",

@@ -25,6 +25,7 @@ from . import __version__
 from . import baseline as baselines
 from .baseline import Baseline
 from .conditions import Context
+from .config import AppliedConfig
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
@@ -67,6 +68,7 @@ class LintOptions:
     fail_on: Severity | None = Severity.MINEUR
     fail_under: float | None = None
     min_completeness: float | None = None
+    config: AppliedConfig | None = None  # the configuration file in force, for the report's stamp
 
 
 class ReasonKind(StrEnum):
@@ -136,6 +138,7 @@ class Report:
     min_evidence: str | None = None
     derogations_ignored: bool = False
     reasons: list[Reason] = field(default_factory=list)
+    config: AppliedConfig | None = None  # the configuration file the options came from, if any
 
     @property
     def exit_code(self) -> ExitCode:
@@ -291,6 +294,7 @@ def lint(
         day,
         min_evidence=opts.min_evidence,
         derogations_ignored=opts.ignore_derogations,
+        config=opts.config,
     )
     evaluated = {r.id for r in chosen}
     weights = (opts.profile.data.get("weights") or {}).get("referentiels") if opts.profile else None

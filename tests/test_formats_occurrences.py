@@ -81,7 +81,7 @@ def test_fixture_has_three_occurrences_on_distinct_lines(report: Report) -> None
 
 def test_json_lists_each_occurrence(report: Report) -> None:
     doc = json.loads(get_formatter("json")(report, RenderOptions()))
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == 4
     findings = doc["manifests"][0]["findings"]
     assert [(f["rule_id"], f["element"], f["keyed_path"], f["location"]["line"]) for f in findings] == [
         (RULE, f"audience = {a}", f"identity.providers[audience={a}].audience", line)

@@ -23,6 +23,7 @@ import os
 import resource
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -459,3 +460,37 @@ def test_node_bound_is_an_upper_bound(text: str) -> None:
     documents = sum(isinstance(e, yaml.DocumentStartEvent) for e in events)
     if documents <= 1:
         assert nodes <= node_bound(text), text
+
+
+CONFIG_SEEDS = [
+    *(p.read_bytes() for p in sorted((EXAMPLES / "config").iterdir())),
+    b'[tool]\ndoctrine-lint = { lang = "en", select = ["a\\"b", \'c\'], x = [1979-05-27 07:32:00Z, inf] }\n'
+    b'[tool.doctrine-lint.sub]\n"q.k" . z = """m\n"""""\n',
+]
+
+
+@FUZZ
+@given(data=mutated(CONFIG_SEEDS))
+def test_mutated_configuration_files_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    """A configuration file (TOML or YAML) is valid or refused with located problems; the TOML
+    position scanner never fails on text tomllib accepts, and never points outside the file."""
+    from doctrine_lint.config import load_config
+    from doctrine_lint.tomlpositions import table_positions
+
+    folder = tmp_path_factory.mktemp("c")
+    with bounded("mutated-configs", data):
+        for name in ("pyproject.toml", ".doctrine-lint.yaml"):
+            try:
+                load_config(_write(folder, name, data))
+            except DoctrineLintError as exc:
+                assert all(p.line >= 0 and p.column >= 0 for p in exc.problems)
+        try:
+            text = data.decode("utf-8")
+            tomllib.loads(text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            return
+        lines = text.split("\n")
+        for span in table_positions(text, ("tool", "doctrine-lint")).values():
+            assert 1 <= span.line <= len(lines) and 1 <= span.column <= len(lines[span.line - 1]) + 1

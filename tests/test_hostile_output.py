@@ -342,3 +342,19 @@ def test_the_baseline_file_keeps_the_data_without_raw_controls(tmp_path: Path) -
     )
     assert _raw(err) == []
     assert json.loads(out)["manifests"][0]["baseline"] == {"known": len(findings), "fixed": []}
+
+
+def test_a_configuration_file_s_key_is_shown_inert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a configuration file found upward is read before anything else: its errors are one line too
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    repo = tmp_path
+    (repo / ".doctrine-lint.yaml").write_text(
+        '"sel\\e[2Jct\\u202e\\r\\nforged.yaml:1:1: x": 1\n', encoding="utf-8"
+    )
+    code, _, err = _run("m.yaml")
+    assert code == 2
+    assert err.count("\n") == 1 and "\x1b" not in err and "\u202e" not in err
+    assert err.startswith(
+        "doctrine-lint: erreur: .doctrine-lint.yaml:1:1: clé inconnue « sel\\x1b[2Jct\\u202e\\r\\n"
+    )

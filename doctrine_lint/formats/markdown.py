@@ -104,6 +104,8 @@ def stamp_lines(stamp: StampView, lang: str, manifests: Sequence[tuple[str, str]
         for file, sha in manifests
     ]
     out.extend(f"- **{t('evidence_files', lang)}**{colon(lang)}{md(line)}" for line in stamp.evidence_files)
+    if stamp.config:
+        out.append(f"- **{t('configuration', lang)}**{colon(lang)}{md(stamp.config)}")
     out.append("")
     rows = []
     for pack in stamp.packs:

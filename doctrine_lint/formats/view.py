@@ -300,6 +300,7 @@ class StampView:
     derogations_ignored: bool
     packs: list[PackView]
     evidence_files: list[str] = field(default_factory=list)  # « manifeste : fichier (SHA-256 …) »
+    config: str | None = None  # « pyproject.toml [tool.doctrine-lint] (fail-on, select) »
 
 
 @dataclass(frozen=True, slots=True)
@@ -831,7 +832,16 @@ def _stamp(report: Report, lang: str) -> StampView:
         report.derogations_ignored,
         packs,
         [f"{r.file} : {e.file} (SHA-256 {e.sha256})" for r in report.results for e in r.evidence],
+        _config(report),
     )
+
+
+def _config(report: Report) -> str | None:
+    """The configuration file in force and the keys it gave (the JSON stamp has their values)."""
+    if report.config is None:
+        return None
+    keys = ", ".join(report.config.values)
+    return report.config.describe() + (f" ({keys})" if keys else "")
 
 
 def build(report: Report, opts: RenderOptions) -> ReportView:
