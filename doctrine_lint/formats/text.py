@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
+from .listing import threshold_lines
 from .shared import bar, percent
 from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
 
@@ -145,14 +146,22 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 }
 
 
+# `--quiet`: what to fix and nothing else, for manifests that have something to fix
+QUIET_SECTIONS = ("header", "findings", "facts_to_declare")
+
+
 def render(report: Report, opts: RenderOptions) -> str:
     view = build(report, opts)
     lines: list[str] = []
     for m in view.manifests:
+        if opts.quiet and not (m.findings or m.to_declare):
+            continue
         if lines:
             lines.append("")
-        for key in SECTIONS:
+        for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
-    if lines:
+    if lines and not opts.quiet:
         lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
+    if opts.quiet:  # a missed score threshold is not a finding: say why the run fails
+        lines += threshold_lines(report, view.lang)
     return "\n".join(lines) + "\n" if lines else ""
