@@ -30,6 +30,6 @@ def render(report: Report, opts: RenderOptions) -> str:
     listed = entries(report, opts.lang)
     out = [line(e) for e in listed]
     out += threshold_lines(report, opts.lang)
-    if not opts.quiet:
+    if not opts.quiet and (listed or not report.errors):  # « Aucun constat » is no news when nothing was read
         out.append(summary(listed, opts.lang))
     return "".join(f"{text}\n" for text in out)

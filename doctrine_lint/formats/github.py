@@ -69,7 +69,8 @@ def _error(p: Problem) -> str:
 def render(report: Report, opts: RenderOptions) -> str:
     lang = opts.lang
     listed = entries(report, lang)
-    out = [] if opts.quiet else [command("notice", summary(listed, lang), title="doctrine-lint")]
+    quiet = opts.quiet or not (listed or not report.errors)  # no « Aucun constat » when nothing was read
+    out = [] if quiet else [command("notice", summary(listed, lang), title="doctrine-lint")]
     out += [_error(p) for p in report.errors]
     out += [
         command("error", prose(r.message.get(lang)), file=visible(r.file), title=f"--{r.kind.value}")

@@ -34,6 +34,6 @@ def render(report: Report, opts: RenderOptions) -> str:
     id_width = max((len(e.rule_id) for _, e in table), default=1)
     out = [f"{n:>{count_width}}  {e.rule_id:<{id_width}}  {e.severity.slug:<8}  {e.title}" for n, e in table]
     out += threshold_lines(report, opts.lang)
-    if not opts.quiet:
+    if not opts.quiet and (listed or not report.errors):  # « Aucun constat » is no news when nothing was read
         out.append(summary(listed, opts.lang))
     return "".join(f"{line}\n" for line in out)
