@@ -486,3 +486,15 @@ def test_evidence_from_stdin_needs_a_filename_to_find_its_folder(tmp_path: Path)
     # and a name elsewhere reads (or misses) the evidence there, never next to the working folder
     code, _, err = _run("-", "--stdin-filename", str(tmp_path / "m.yaml"), stdin=text)
     assert code == 2 and "fichier de preuve introuvable : « fichiers/ara-rapport.json »" in err
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "tests" / "hostile").glob("*.yaml")))
+def test_the_hostile_corpus_on_stdin_meets_the_same_bounds(name: str) -> None:
+    """Alias bombs, deep nesting, too many nodes: refused on standard input exactly as from the file."""
+    path = f"tests/hostile/{name}"
+    from_file = _run(path, "--format", "concise")
+    assert from_file[0] == 2
+    assert (
+        _run("-", "--stdin-filename", path, "--format", "concise", stdin=(REPO / path).read_bytes())
+        == from_file
+    )
