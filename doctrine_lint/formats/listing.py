@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..i18n import number
 from ..linter import ManifestResult, Reason, ReasonKind, Report
-from ..model import Severity, Text, natural_key
+from ..model import Finding, Severity, Text, natural_key
 from ..safetext import prose, visible
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, synthetic_rule
 from .sarif import reported
@@ -53,6 +53,14 @@ def _order(e: Entry, manifest: str) -> tuple[bool, str, int, int, object]:
     return (e.file != visible(manifest), e.file, e.line, e.column, natural_key(e.rule_id))
 
 
+def occurrence_message(f: Finding, title: str, lang: str) -> str:
+    """A finding's message (its rule's title when it has none), naming the element it is about
+    when the message does not: the occurrences of one rule must read apart."""
+    message = f.message.get(lang).strip() or title
+    element = f.element_text(lang)
+    return f"{message} ({element})" if element and element not in message else message
+
+
 def _entries(result: ManifestResult, report: Report, lang: str) -> Iterable[Entry]:
     rules = {r.id: r for r in report.rules}
     for f in reported(result):
@@ -60,10 +68,7 @@ def _entries(result: ManifestResult, report: Report, lang: str) -> Iterable[Entr
             continue
         rule = rules.get(f.rule_id)
         title = (rule.title if rule is not None else synthetic_rule(f.rule_id, f.severity).title).get(lang)
-        message = f.message.get(lang).strip() or title
-        element = f.element_text(lang)
-        if element and element not in message:  # the occurrences of one rule must read apart
-            message += f" ({element})"
+        message = occurrence_message(f, title, lang)
         loc = f.location
         yield Entry(
             visible(loc.file or result.file),
