@@ -498,3 +498,14 @@ def test_the_hostile_corpus_on_stdin_meets_the_same_bounds(name: str) -> None:
         _run("-", "--stdin-filename", path, "--format", "concise", stdin=(REPO / path).read_bytes())
         == from_file
     )
+
+
+def test_every_registered_format_is_a_format_choice_and_documented() -> None:
+    from doctrine_lint.formats import FORMATS, QUIET_FORMATS
+
+    param = next(p for p in cli.commands["lint"].params if p.name == "fmt")
+    assert tuple(param.type.choices) == FORMATS  # type: ignore[attr-defined]
+    assert QUIET_FORMATS <= set(FORMATS)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in FORMATS:
+        assert f"| `{name}` |" in readme, name  # a row of the formats table
