@@ -405,8 +405,9 @@ def lint(
             _write(output, text)
         else:
             click.echo(text, nl=False)
+    whole = RenderOptions(lang=lang, show_all=show_all)  # --report files are kept: --quiet is for stdout
     for name, target in targets:
-        _write(target, get_formatter(name)(report, opts))
+        _write(target, get_formatter(name)(report, whole))
     for problem in report.errors:
         _say("erreur", problem)
     sys.exit(report.exit_code)

@@ -505,7 +505,15 @@ def test_every_registered_format_is_a_format_choice_and_documented() -> None:
 
     param = next(p for p in cli.commands["lint"].params if p.name == "fmt")
     assert tuple(param.type.choices) == FORMATS  # type: ignore[attr-defined]
-    assert QUIET_FORMATS <= set(FORMATS)
+    assert set(FORMATS) >= QUIET_FORMATS
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"| `{name}` |" in readme, name  # a row of the formats table
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "github"])
+def test_quiet_does_not_cut_the_report_files(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "r.out"
+    code, out, _ = _run(PASSING_EXAMPLE, "-q", "--report", f"{fmt}:{target}")
+    assert (code, out) == (0, "")
+    assert target.read_text(encoding="utf-8") == _run(PASSING_EXAMPLE, "--format", fmt)[1] != ""
