@@ -111,6 +111,17 @@ class ManifestResult:
     fixed: list[dict[str, Any]] = field(default_factory=list)  # baseline entries no longer failing
     profile: list[ProfileCheck] = field(default_factory=list)
     evidence: list[EvidenceReport] = field(default_factory=list)  # official exports read, for the stamp
+    # how `scores` were computed, so that they can be computed again with a finding fixed
+    # (`priorities`): the référentiel weights in force, and the findings scored when `findings`
+    # lists only some of them (--decided-by); None: `findings` are the ones scored
+    referentiel_weights: Mapping[str, float] | None = None
+    scored: list[Finding] | None = None
+
+    @property
+    def scored_findings(self) -> list[Finding]:
+        """The findings `scores` were computed from (with the unscored ones of dérogations and
+        evidence files, which scoring skips)."""
+        return self.findings if self.scored is None else self.scored
 
 
 @dataclass(slots=True)
@@ -226,6 +237,7 @@ def lint_document(
         findings = sorted([*findings, *own], key=lambda f: f.sort_key)
     result = ManifestResult(doc.file, doc.sha256, findings, scores, doc, derived, metrics, statuses)
     result.scores_other = other
+    result.referentiel_weights = weights
     result.evidence = applied.reports if applied is not None else []
     return result
 
@@ -311,6 +323,7 @@ def lint(
             # a review of what the official tools attest (or of what rests on the manifest's word
             # alone): the other findings are not listed, the scores still count them
             evidenced = opts.decided_by == "preuve"
+            result.scored = result.findings
             result.findings = [f for f in result.findings if (f.proof is not None) is evidenced]
         if opts.baseline is not None:
             result.fixed = baselines.apply(result.file, result.findings, opts.baseline, evaluated)

@@ -1,6 +1,7 @@
 """Plain, stable text: the format for pipes, logs and golden files (no colour, no terminal width).
 
-Laid out from `formats.view`, section by section in `view.SECTIONS` order. The reproducibility
+Laid out from `formats.view`, section by section in `view.SECTIONS` order: the verdict and
+« À corriger en priorité » first, the detail after. The reproducibility
 stamp and input errors are not printed here: the stamp belongs to archived reports (JSON,
 Markdown, HTML) and errors go to stderr, so stdout stays a clean report.
 """
@@ -14,7 +15,16 @@ from ..linter import Report
 from . import RenderOptions
 from .listing import threshold_lines
 from .shared import bar, percent
-from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
+from .view import (
+    PRIORITIES_SHOWN,
+    SECTIONS,
+    FindingView,
+    ManifestView,
+    ScoreRow,
+    build,
+    more_priorities,
+    rates_text,
+)
 
 
 def _score_row(row: ScoreRow, lang: str) -> str:
@@ -36,7 +46,37 @@ def occurrence(f: FindingView, lang: str) -> str:
 
 
 def _header(m: ManifestView, lang: str) -> list[str]:
-    return [f"== {m.file}"]
+    """The verdict first: the service, its overall status and référentiel scores, the
+    acceptance profile's verdict, then « À corriger en priorité »."""
+    out = [f"== {m.file}"]
+    if m.name:
+        out.append(m.name)
+    out += ["", m.verdict]
+    out += [
+        f"  {ref.row.label}{colon(lang)}{ref.row.status_label} — {rates_text(ref.row, lang)}"
+        for ref in m.scores.referentiels
+    ]
+    if m.profile_verdict:
+        out.append(m.profile_verdict)
+    return out + _priorities(m, lang)
+
+
+def _priorities(m: ManifestView, lang: str) -> list[str]:
+    if not m.priorities:
+        return []
+    out = ["", t("priorities", lang)]
+    for p in m.priorities[:PRIORITIES_SHOWN]:
+        what = p.action if p.kind == "a-renseigner" else f"[{p.rules[0]}] {p.title}"
+        out.append(f"  {p.rank}. {p.severity_label} {p.kind_label.lower()} — {what}")
+        if p.kind != "a-renseigner":
+            out.append(f"     {p.action}")
+        where = t("where_to_add" if p.kind == "a-renseigner" else "line_to_change", lang)
+        after = f" — {t('verdict_after', lang)}{colon(lang)}{p.verdict_after}" if p.verdict_after else ""
+        out.append(
+            f"     {where}{colon(lang)}{p.position} — {t('gain', lang)}{colon(lang)}{p.gain_text}{after}"
+        )
+    more = more_priorities(m, lang)
+    return out + ([f"  {more}"] if more else [])
 
 
 def _scores(m: ManifestView, lang: str) -> list[str]:
@@ -146,8 +186,9 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 }
 
 
-# `--quiet`: what to fix and nothing else, for manifests that have something to fix
-QUIET_SECTIONS = ("header", "findings", "facts_to_declare")
+# `--quiet`: the file, what to fix and nothing else (no verdict, scores or priorities), for the
+# manifests that have something to fix
+QUIET_SECTIONS = ("findings", "facts_to_declare")
 
 
 def render(report: Report, opts: RenderOptions) -> str:
@@ -158,6 +199,8 @@ def render(report: Report, opts: RenderOptions) -> str:
             continue
         if lines:
             lines.append("")
+        if opts.quiet:
+            lines.append(f"== {m.file}")
         for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
     if lines and not opts.quiet:
