@@ -275,10 +275,30 @@ def _show_renamed_warnings() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
+    type=click.Choice(["text", "concise", "github", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="Format de sortie. / Output format.",
+    help="Format de sortie (concise : une ligne par constat ; github : annotations GitHub Actions). / Output format.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Rien sur la sortie standard si l'analyse passe (code 0) ; sinon les constats seuls, sans scores ni "
+    "résumé (text, concise, github ; les autres formats restent entiers). / Nothing when the run passes, "
+    "findings only otherwise.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Compter les constats par règle au lieu de les lister (avec --format text ou concise). / Count "
+    "findings per rule instead of listing them.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="CHEMIN",
+    help="Nom du manifeste lu sur l'entrée standard (« - ») : positions, empreintes et chemins de preuve "
+    "relatifs à son dossier ; seul, lit l'entrée standard. / Name of the manifest read from stdin.",
 )
 @click.option(
     "-o",
@@ -361,6 +381,9 @@ def lint(
     ignore: tuple[str, ...],
     min_evidence: str | None,
     fmt: str,
+    quiet: bool,
+    statistics: bool,
+    stdin_filename: str | None,
     output: str | None,
     fail_on: str,
     fail_under: float | None,
@@ -376,9 +399,11 @@ def lint(
     no_derogations: bool,
     decided_by: str | None,
 ) -> None:
-    """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
+    """Évalue un ou plusieurs manifestes (« - » : l'entrée standard). / Lint one or more manifests
+    (« - »: standard input)."""
     from .baseline import load as load_baseline
-    from .formats import RenderOptions, get_formatter
+    from .files import StdinSource
+    from .formats import QUIET_FORMATS, RenderOptions, get_formatter
     from .linter import LintOptions, expand_manifests, write_baseline
     from .linter import lint as run_lint
     from .model import Severity
@@ -386,12 +411,27 @@ def lint(
     from .profiles import load_profile
     from .renames import renamed_ids
 
+    if stdin_filename is not None and not manifests:
+        manifests = ("-",)  # as ruff: the name alone says the manifest comes on standard input
     if not manifests:
-        raise click.UsageError("aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)")
+        raise click.UsageError(
+            "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…, ou - pour l'entrée standard)"
+        )
+    if stdin_filename is not None and "-" not in manifests:
+        raise click.UsageError(
+            "--stdin-filename nomme le manifeste lu sur l'entrée standard : donnez aussi « - »"
+        )
+    if statistics and fmt not in ("text", "concise"):
+        raise click.BadParameter(
+            f"--statistics remplace la liste des constats : --format text ou concise, pas {fmt}",
+            param_hint="--statistics",
+        )
     today = _parse_date(when)
     targets = _report_targets(reports)
     try:
-        files = expand_manifests(manifests)
+        files = expand_manifests(
+            manifests, StdinSource(getattr(sys.stdin, "buffer", None), stdin_filename or None)
+        )
         loaded = _load(packs, only_packs)
         options = LintOptions(
             select=tuple(_split(select)),
@@ -418,8 +458,16 @@ def lint(
             write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
         _fail(exc)
-    opts = RenderOptions(lang=lang, show_all=show_all)
-    if output is None and fmt == "text" and sys.stdout.isatty():
+    opts = RenderOptions(lang=lang, show_all=show_all, quiet=quiet)
+    main = "statistics" if statistics else fmt
+    if (
+        quiet
+        and output is None
+        and main in (*QUIET_FORMATS, "statistics")
+        and report.exit_code == ExitCode.OK
+    ):
+        pass  # --quiet: a run that passes prints nothing (errors and warnings still go to stderr)
+    elif output is None and main == "text" and not quiet and sys.stdout.isatty():
         from rich.console import Console
 
         from .console import present
@@ -427,13 +475,14 @@ def lint(
         # no emoji codes: ":name:" in a manifest's text stays text
         present(report, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
     else:
-        text = get_formatter(fmt)(report, opts)
+        text = get_formatter(main)(report, opts)
         if output is not None:
             _write(output, text)
         else:
             click.echo(text, nl=False)
+    whole = RenderOptions(lang=lang, show_all=show_all)  # --report files are kept: --quiet is for stdout
     for name, target in targets:
-        _write(target, get_formatter(name)(report, opts))
+        _write(target, get_formatter(name)(report, whole))
     for problem in report.errors:
         _say("erreur", problem)
     sys.exit(report.exit_code)

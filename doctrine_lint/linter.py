@@ -34,6 +34,7 @@ from .evidence import EvidenceReport
 from .evidence.merge import apply as apply_evidence
 from .evidence.merge import findings_of as evidence_findings
 from .evidence.merge import read_all as read_evidence_files
+from .files import StdinSource
 from .i18n import percent
 from .model import Finding, Outcome, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
@@ -149,12 +150,20 @@ class Report:
         return ExitCode.FINDINGS if self.reasons else ExitCode.OK
 
 
-def expand_manifests(arguments: Sequence[str]) -> list[str]:
+def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None) -> list[str | StdinSource]:
     """Files to lint: a file as given, every *.yaml / *.yml of a directory (sorted), or the
     matches of a glob pattern (for shells that do not expand it). An argument that matches
-    nothing is kept, so it is reported as a missing file; no manifest at all is an error."""
-    files: list[str] = []
+    nothing is kept, so it is reported as a missing file; no manifest at all is an error.
+
+    With `stdin`, the argument `-` stands for it (once at most: standard input is read once),
+    in its place among the files."""
+    files: list[str | StdinSource] = []
     for arg in arguments:
+        if arg == "-" and stdin is not None:
+            if stdin in files:
+                raise UsageError.single("-", 0, 0, "l'entrée standard (-) ne peut être lue qu'une fois")
+            files.append(stdin)
+            continue
         path = Path(arg)
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -175,7 +184,7 @@ def expand_manifests(arguments: Sequence[str]) -> list[str]:
     return files
 
 
-def load_manifest(path: Path | str, display: str | None = None) -> Document:
+def load_manifest(path: Path | str | StdinSource, display: str | None = None) -> Document:
     """Load and schema-validate one manifest; raise ManifestError listing every problem."""
     doc = load_document(path, display=display)
     problems = validate_document(doc, "manifest")
@@ -261,7 +270,7 @@ def mss_tiers(findings: Sequence[Finding]) -> dict[str, str]:
 
 
 def lint(
-    manifests: Sequence[Path | str],
+    manifests: Sequence[Path | str | StdinSource],
     packs: Sequence[Pack],
     options: LintOptions | None = None,
     *,
@@ -311,7 +320,8 @@ def lint(
             )
         except DoctrineLintError as exc:
             report.errors.extend(exc.problems)
-            report.reasons.append(_unreadable(str(path), exc.problems))
+            shown = path.display if isinstance(path, StdinSource) else str(path)
+            report.reasons.append(_unreadable(shown, exc.problems))
             continue
         if opts.decided_by is not None:
             # a review of what the official tools attest (or of what rests on the manifest's word

@@ -401,7 +401,10 @@ def command_line(draw: st.DrawFn, folder: Path) -> list[str]:
         args += [name, draw(options[name])]
     for flag in draw(
         st.lists(
-            st.sampled_from(["--show-all", "--no-color", "--no-derogations", "--only-packs"]), max_size=2
+            st.sampled_from(
+                ["--show-all", "--no-color", "--no-derogations", "--only-packs", "--quiet", "--statistics"]
+            ),
+            max_size=2,
         )
     ):
         args.append(flag)
@@ -425,9 +428,20 @@ def command_line(draw: st.DrawFn, folder: Path) -> list[str]:
     if draw(st.integers(0, 4)) == 0:
         (folder / "pack.yaml").write_bytes(draw(mutated([PACK.encode("utf-8")])))
         args += ["--pack", str(folder / "pack.yaml")]
+    if draw(st.integers(0, 3)) == 0:  # the manifest on standard input (the test feeds it)
+        args[0] = "-"
+        args += ["--stdin-filename", str(manifest)]
     if draw(st.booleans()):
         args.insert(0, "lint")
     return args
+
+
+def _stdin_of(args: list[str]) -> bytes | None:
+    """What a command line drawn by `command_line` reads on standard input: its manifest's bytes."""
+    if "-" not in args or "--stdin-filename" not in args:
+        return None
+    named = Path(args[args.index("--stdin-filename") + 1])
+    return named.read_bytes() if named.is_file() else b""  # an absent file or a folder: empty input
 
 
 @FUZZ
@@ -438,7 +452,7 @@ def test_random_command_lines_exit_0_1_or_2(
     folder = tmp_path_factory.mktemp("c")
     args = data.draw(command_line(folder))
     with bounded("command-lines", args):
-        result = CliRunner().invoke(cli, args)
+        result = CliRunner().invoke(cli, args, input=_stdin_of(args))
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code in (0, 1, 2), (args, result.output[-2000:])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
+from .listing import threshold_lines
 from .shared import bar, percent
 from .view import (
     PRIORITIES_SHOWN,
@@ -185,14 +186,25 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 }
 
 
+# `--quiet`: the file, what to fix and nothing else (no verdict, scores or priorities), for the
+# manifests that have something to fix
+QUIET_SECTIONS = ("findings", "facts_to_declare")
+
+
 def render(report: Report, opts: RenderOptions) -> str:
     view = build(report, opts)
     lines: list[str] = []
     for m in view.manifests:
+        if opts.quiet and not (m.findings or m.to_declare):
+            continue
         if lines:
             lines.append("")
-        for key in SECTIONS:
+        if opts.quiet:
+            lines.append(f"== {m.file}")
+        for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
-    if lines:
+    if lines and not opts.quiet:
         lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
+    if opts.quiet:  # a missed score threshold is not a finding: say why the run fails
+        lines += threshold_lines(report, view.lang)
     return "\n".join(lines) + "\n" if lines else ""
