@@ -17,16 +17,21 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 from click.shell_completion import CompletionItem
 
 from . import __version__, clicktext
 from .errors import DoctrineLintError, ExitCode, LocalizedWarning, Msg, UsageError, cannot_write
 from .safetext import json_safe, visible, visible_lines
 from .suggest import did_you_mean, unknown_rule
+
+if TYPE_CHECKING:
+    from .config import AppliedConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,15 +49,20 @@ Codes de sortie / exit codes:
 
 LANG_ENV = "DOCTRINE_LINT_LANG"
 LANGS = ("fr", "en")
-# the language of this run's errors, decided once by `_error_lang` when the command line is read
-_run = {"lang": "fr"}
+# the language of this run's errors, decided by `_error_lang` when the command line is read
+# ("chosen": by --lang or DOCTRINE_LINT_LANG, which a configuration file's `lang` does not override)
+_run = {"lang": "fr", "chosen": ""}
 
 
 def _error_lang(args: Sequence[str] | None = None) -> str:
     """The language of errors and warnings on stderr (click's own messages included): the last
     `--lang X` / `--lang=X` of the command line, read before click parses it (a usage error can
-    come before --lang is parsed, or be about it); else DOCTRINE_LINT_LANG; else French.
-    The one place that decides it: another source (a configuration file) is added here."""
+    come before --lang is parsed, or be about it); else DOCTRINE_LINT_LANG; else French. A
+    configuration file's `lang` then applies to what follows its loading (`_config_lang`)."""
+    return _chosen_lang(args) or "fr"
+
+
+def _chosen_lang(args: Sequence[str] | None) -> str | None:
     args = sys.argv[1:] if args is None else args
     chosen = None
     for i, arg in enumerate(args):
@@ -65,7 +75,19 @@ def _error_lang(args: Sequence[str] | None = None) -> str:
     if chosen in LANGS:
         return chosen
     env = os.environ.get(LANG_ENV, "")
-    return env if env in LANGS else "fr"
+    return env if env in LANGS else None
+
+
+def _set_lang(lang: str) -> None:
+    _run["lang"] = lang
+    clicktext.use(lang)
+
+
+def _config_lang(lang: object) -> None:
+    """A configuration file's `lang` for the errors that follow it, unless the command line or
+    the environment chose (the file's values are defaults: the command line wins)."""
+    if not _run["chosen"] and lang in LANGS:
+        _set_lang(str(lang))
 
 
 def _lang() -> str:
@@ -185,6 +207,80 @@ def selection_options(func: F) -> F:
     return func
 
 
+_CONFIG = "doctrine_lint.config"
+
+
+def config_options(command: str) -> Callable[[F], F]:
+    """`--config FILE` and `--isolated`: where the defaults of `command`'s options come from
+    (`config`). Both are eager, so click resolves them before every other option: the file's
+    values become the context's `default_map`, and an option given on the command line wins."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--isolated",
+            is_flag=True,
+            is_eager=True,
+            expose_value=False,
+            callback=partial(_configure, command),
+            help="Ignorer tout fichier de configuration. / Ignore every configuration file.",
+        )(func)
+        func = click.option(
+            "--config",
+            "config_file",
+            metavar="FICHIER",
+            is_eager=True,
+            expose_value=False,
+            callback=partial(_configure, command),
+            help="Lire les options dans ce fichier (.doctrine-lint.yaml ou pyproject.toml), sans "
+            "recherche ; sinon le premier trouvé du dossier courant vers le haut. / Read options "
+            "from this file instead of the one found upward.",
+        )(func)
+        return func
+
+    return decorate
+
+
+def _configure(command: str, ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Called for --config and for --isolated (both always are, given or not): once both are
+    known, load the configuration and make it the defaults of the command's options."""
+    seen: dict[str, Any] = ctx.meta.setdefault(f"{_CONFIG}.{id(ctx)}", {})
+    seen[str(param.name)] = value
+    if len(seen) < 2:
+        return value
+    path, isolated = seen["config_file"], seen["isolated"]
+    if path is not None and isolated:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--config et --isolated s'excluent (--isolated ignore tout fichier de configuration)",
+                    "--config and --isolated exclude each other (--isolated ignores every configuration file)",
+                )
+            )
+        )
+    from .config import find_config, load_config
+
+    try:
+        found = None if isolated else load_config(path) if path is not None else find_config()
+    except DoctrineLintError as exc:
+        _fail(exc)
+    ctx.meta[_CONFIG] = found
+    if found is not None:
+        ctx.default_map = {**found.defaults(command), **(ctx.default_map or {})}
+        _config_lang(found.defaults(command).get("lang"))
+    return value
+
+
+def _applied_config(ctx: click.Context) -> AppliedConfig | None:
+    """The configuration in force, with the values the command line did not override."""
+    found = ctx.meta.get(_CONFIG)
+    if found is None:
+        return None
+    applied: AppliedConfig = found.applied(
+        name for name in ctx.params if ctx.get_parameter_source(name) is ParameterSource.DEFAULT_MAP
+    )
+    return applied
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(LANGS),
@@ -254,20 +350,20 @@ class DefaultGroup(click.Group):
     ) -> Any:
         """click's `main`, with its errors shown by `clicktext` in the language of the run."""
         lang = _error_lang(args)
-        _run["lang"] = lang
+        _run["chosen"] = _chosen_lang(args) or ""
         clicktext.install()
-        clicktext.use(lang)
+        _set_lang(lang)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.ClickException as exc:
             if not standalone_mode:
                 raise
-            clicktext.show(exc, lang)
+            clicktext.show(exc, _lang())
             sys.exit(exc.exit_code)
         except click.Abort:
             if not standalone_mode:
                 raise
-            click.echo(clicktext.aborted(lang), err=True)
+            click.echo(clicktext.aborted(_lang()), err=True)
             sys.exit(1)
         if not standalone_mode:
             return code
@@ -316,15 +412,36 @@ def _show_renamed_warnings() -> None:
 
 @cli.command(epilog=EXIT_HELP)
 @click.argument("manifests", nargs=-1, metavar="MANIFESTE…")
+@config_options("lint")
 @pack_options
 @selection_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
+    type=click.Choice(["text", "concise", "github", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="Format de sortie. / Output format.",
+    help="Format de sortie (concise : une ligne par constat ; github : annotations GitHub Actions). / Output format.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Rien sur la sortie standard si l'analyse passe (code 0) ; sinon les constats seuls, sans scores ni "
+    "résumé (text, concise, github ; les autres formats restent entiers). / Nothing when the run passes, "
+    "findings only otherwise.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Compter les constats par règle au lieu de les lister (avec --format text ou concise). / Count "
+    "findings per rule instead of listing them.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="CHEMIN",
+    help="Nom du manifeste lu sur l'entrée standard (« - ») : positions, empreintes et chemins de preuve "
+    "relatifs à son dossier ; seul, lit l'entrée standard. / Name of the manifest read from stdin.",
 )
 @click.option(
     "-o",
@@ -407,6 +524,9 @@ def lint(
     ignore: tuple[str, ...],
     min_evidence: str | None,
     fmt: str,
+    quiet: bool,
+    statistics: bool,
+    stdin_filename: str | None,
     output: str | None,
     fail_on: str,
     fail_under: float | None,
@@ -422,9 +542,11 @@ def lint(
     no_derogations: bool,
     decided_by: str | None,
 ) -> None:
-    """Évalue un ou plusieurs manifestes. / Lint one or more manifests."""
+    """Évalue un ou plusieurs manifestes (« - » : l'entrée standard). / Lint one or more manifests
+    (« - »: standard input)."""
     from .baseline import load as load_baseline
-    from .formats import RenderOptions, get_formatter
+    from .files import StdinSource
+    from .formats import QUIET_FORMATS, RenderOptions, get_formatter
     from .linter import LintOptions, expand_manifests, write_baseline
     from .linter import lint as run_lint
     from .model import Severity
@@ -432,19 +554,42 @@ def lint(
     from .profiles import load_profile
     from .renames import renamed_ids
 
+    if stdin_filename is not None and not manifests:
+        manifests = ("-",)  # as ruff: the name alone says the manifest comes on standard input
     if not manifests:
         raise click.UsageError(
             _tr(
                 Msg(
-                    "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)",
-                    "no manifest given (doctrine-lint MANIFEST.yaml…)",
+                    "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…, ou - pour l'entrée standard)",
+                    "no manifest given (doctrine-lint MANIFEST.yaml…, or - for standard input)",
                 )
             )
+        )
+    if stdin_filename is not None and "-" not in manifests:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--stdin-filename nomme le manifeste lu sur l'entrée standard : donnez aussi « - »",
+                    '--stdin-filename names the manifest read on standard input: give "-" too',
+                )
+            )
+        )
+    if statistics and fmt not in ("text", "concise"):
+        raise click.BadParameter(
+            _tr(
+                Msg(
+                    f"--statistics remplace la liste des constats : --format text ou concise, pas {fmt}",
+                    f"--statistics replaces the list of findings: --format text or concise, not {fmt}",
+                )
+            ),
+            param_hint="--statistics",
         )
     today = _parse_date(when)
     targets = _report_targets(reports)
     try:
-        files = expand_manifests(manifests)
+        files = expand_manifests(
+            manifests, StdinSource(getattr(sys.stdin, "buffer", None), stdin_filename or None)
+        )
         loaded = _load(packs, only_packs)
         options = LintOptions(
             select=tuple(_split(select)),
@@ -460,6 +605,7 @@ def lint(
             fail_on=None if fail_on == "aucun" else Severity.from_slug(fail_on),
             fail_under=fail_under,
             min_completeness=min_completeness,
+            config=_applied_config(click.get_current_context()),
         )
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
@@ -470,8 +616,16 @@ def lint(
             write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
         _fail(exc)
-    opts = RenderOptions(lang=lang, show_all=show_all)
-    if output is None and fmt == "text" and sys.stdout.isatty():
+    opts = RenderOptions(lang=lang, show_all=show_all, quiet=quiet)
+    main = "statistics" if statistics else fmt
+    if (
+        quiet
+        and output is None
+        and main in (*QUIET_FORMATS, "statistics")
+        and report.exit_code == ExitCode.OK
+    ):
+        pass  # --quiet: a run that passes prints nothing (errors and warnings still go to stderr)
+    elif output is None and main == "text" and not quiet and sys.stdout.isatty():
         from rich.console import Console
 
         from .console import present
@@ -479,19 +633,21 @@ def lint(
         # no emoji codes: ":name:" in a manifest's text stays text
         present(report, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
     else:
-        text = get_formatter(fmt)(report, opts)
+        text = get_formatter(main)(report, opts)
         if output is not None:
             _write(output, text)
         else:
             click.echo(text, nl=False)
+    whole = RenderOptions(lang=lang, show_all=show_all)  # --report files are kept: --quiet is for stdout
     for name, target in targets:
-        _write(target, get_formatter(name)(report, opts))
+        _write(target, get_formatter(name)(report, whole))
     for problem in report.errors:
         _say("error", problem.render(_lang()))
     sys.exit(report.exit_code)
 
 
 @cli.group(invoke_without_command=True)
+@config_options("rules")
 @pack_options
 @selection_options
 @lang_option
@@ -608,6 +764,7 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
     metavar="MANIFESTE",
     help="Expliquer les scores de ce manifeste. / Explain this manifest's scores.",
 )
+@config_options("explain")
 @pack_options
 @lang_option
 @click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
@@ -669,7 +826,9 @@ def explain(
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["manifest", "rulepack", "report"]), default="manifest")
+@click.argument(
+    "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
+)
 def schema(name: str) -> None:
     """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""
     from .resources import schema_path

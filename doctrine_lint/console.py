@@ -19,7 +19,15 @@ from rich.text import Text as RichText
 from .formats import RenderOptions
 from .formats.shared import bar
 from .formats.text import occurrence
-from .formats.view import SECTIONS, ManifestView, ScoreRow, build
+from .formats.view import (
+    PRIORITIES_SHOWN,
+    SECTIONS,
+    ManifestView,
+    ScoreRow,
+    build,
+    more_priorities,
+    rates_text,
+)
 from .i18n import colon, t
 from .linter import Report
 from .model import Severity
@@ -34,16 +42,17 @@ _STATUS_STYLE = {"conforme": "green", "partiellement-conforme": "yellow", "non-c
 
 Print = Callable[[str], None]
 
-_WIDE = 110  # below this many columns the bars are halved and chapter titles cut shorter
+_RULES_COLUMN = 100  # below this many columns the score table leaves out the rule counts
+_WIDE = 110  # below this many columns the score table has no bars and chapter titles wrap sooner
 
 
-def _indented(out: Print, console: Console, markup: str, indent: int = 4) -> None:
+def _indented(out: Print, console: Console, markup: str, indent: int = 4, bullet: str = "•") -> None:
     """One bulleted line of markup; wrapped continuation lines hang under its text, so that an
     80-column terminal still shows where each finding starts."""
     grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=1)
+    grid.add_column(width=len(bullet))
     grid.add_column()
-    grid.add_row("•", RichText.from_markup(markup))
+    grid.add_row(bullet, RichText.from_markup(markup))
     console.print(Padding(grid, (0, 0, 0, indent)), highlight=False)
 
 
@@ -51,7 +60,7 @@ def _heading(out: Print, key: str, lang: str) -> None:
     out(f"\n[bold]{t(key, lang)}[/bold]")
 
 
-def _row(table: Table, row: ScoreRow, width: int) -> None:
+def _row(table: Table, row: ScoreRow, width: int, rules: bool) -> None:
     colour = _STATUS_STYLE.get(row.status or "", "dim")
     cells: list[RichText | str] = [
         RichText(("  " if row.level == 2 else "") + row.label, style="" if row.level == 2 else "bold"),
@@ -62,29 +71,78 @@ def _row(table: Table, row: ScoreRow, width: int) -> None:
     cells += [
         RichText(row.status_label, style=colour),
         row.completeness_percent or "—",
-        f"{row.rules} ({row.possible:.0f})",  # whole weights: the column stays narrow
     ]
+    if rules:
+        cells.append(f"{row.rules} ({row.possible:.0f})")  # whole weights: the column stays narrow
     table.add_row(*cells)
 
 
 def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    """The verdict first: the service, its overall status and référentiel scores, the
+    acceptance profile's verdict, then « À corriger en priorité »."""
     console.rule(f"[bold]{escape(m.file)}")
+    if m.name:
+        out(f"[bold]{escape(m.name)}[/bold]")
+    overall = m.scores.overall
+    out(f"[bold {_STATUS_STYLE.get(overall.status or '', '')}]{escape(m.verdict)}[/]")
+    for ref in m.scores.referentiels:
+        row = ref.row
+        colour = _STATUS_STYLE.get(row.status or "", "dim")
+        out(
+            f"  {escape(row.label)}{colon(lang)}[{colour}]{escape(row.status_label)}[/] — {escape(rates_text(row, lang))}"
+        )
+    if m.profile_verdict:
+        held = all(c.ok for c in m.profile)
+        out(f"[{'green' if held else 'red'}]{escape(m.profile_verdict)}[/]")
+    _priorities(m, out, console, lang)
+
+
+def _priorities(m: ManifestView, out: Print, console: Console, lang: str) -> None:
+    if not m.priorities:
+        return
+    _heading(out, "priorities", lang)
+    for p in m.priorities[:PRIORITIES_SHOWN]:
+        fact = p.kind == "a-renseigner"
+        style = _SEVERITY_STYLE[p.severity]
+        what = escape(p.action) if fact else f"[bold]{escape(p.rules[0])}[/bold] {escape(p.title)}"
+        detail = "" if fact else f"\n{escape(p.action)}"
+        where = t("where_to_add" if fact else "line_to_change", lang)
+        after = (
+            f" — {t('verdict_after', lang)}{colon(lang)}[bold]{escape(p.verdict_after)}[/bold]"
+            if p.verdict_after
+            else ""
+        )
+        _indented(
+            out,
+            console,
+            f"[{style}]{escape(p.severity_label)}[/{style}] {escape(p.kind_label.lower())} — {what}{detail}\n"
+            f"[dim]{escape(where)}{colon(lang)}{escape(p.position)}[/dim] — "
+            f"[bold]{escape(p.gain_text)}[/bold]{after}",
+            2,
+            f"{p.rank}.",
+        )
+    more = more_priorities(m, lang)
+    if more:
+        out(f"  {escape(more)}")
 
 
 def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
     # the bar only where there is room for it: on 80 columns the completeness and the rule
     # count matter more than a picture of the conformity rate
     bar_width = 20 if console.width >= _WIDE else 0
+    # nor the rule counts below 100 columns (the text report and `explain score` give them):
+    # chapter titles need the room to stay readable when they wrap
+    rules = console.width >= _RULES_COLUMN
     # every column but the label is no_wrap and fixed: the label gets what is left (borders and
     # padding: 3 per column, plus 1), so that the table never runs past the terminal's edge
-    columns = 6 if bar_width else 5
-    fixed = 7 + 22 + 7 + 9 + (bar_width or 0) + 3 * columns + 1
+    columns = 4 + bool(bar_width) + rules
+    fixed = 7 + 22 + 7 + (9 if rules else 0) + (bar_width or 0) + 3 * columns + 1
     label_width = max(16, min(44, console.width - fixed))
     table = Table(title=t("scores", lang), show_lines=False, expand=False)
+    # a long chapter title wraps in its cell: never cut (an 80-column terminal too)
     table.add_column(
         f"{t('referentiel', lang)} / {t('chapter', lang)}",
-        no_wrap=True,
-        overflow="ellipsis",
+        overflow="fold",
         max_width=label_width,
     )
     table.add_column(t("score_short", lang), justify="right", no_wrap=True, min_width=7)
@@ -92,9 +150,10 @@ def _scores(m: ManifestView, out: Print, console: Console, lang: str) -> None:
         table.add_column("", no_wrap=True, min_width=bar_width)
     table.add_column(t("status", lang), no_wrap=True, min_width=22)
     table.add_column(t("completeness_short", lang), justify="right", no_wrap=True, min_width=7)
-    table.add_column(t("rules_short", lang), justify="right", no_wrap=True, min_width=9)
+    if rules:
+        table.add_column(t("rules_short", lang), justify="right", no_wrap=True, min_width=9)
     for row in m.scores.rows():
-        _row(table, row, bar_width)
+        _row(table, row, bar_width, rules)
     console.print(table)
     for row in m.scores.rows():
         if row.weighting:

@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 import yaml
 
 from .errors import DoctrineLintError, ManifestError, Msg, Problem
-from .files import FileRefused, read_regular
+from .files import FileRefused, StdinSource, read_regular, read_stream
 from .yamlmessages import encoding_error, syntax_error, wide_encoding
 
 try:  # the libyaml C loader is several times faster; fall back to pure Python when absent
@@ -68,6 +68,9 @@ class Document:
     sha256: str = ""
     # facts read from evidence files (`evidence.merge`): where each was read, instead of a line here
     sources: dict[PathKey, Any] = field(default_factory=dict)
+    # False for a manifest read from standard input without --stdin-filename: no folder to read
+    # the relative paths it names (evidence files) from
+    has_folder: bool = True
 
     def locate(self, path: PathKey) -> tuple[int, int, bool]:
         """Return (line, column, exact) for `path`.
@@ -104,11 +107,15 @@ def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tuple[str, bytes]:
+def read_text(path: Path | StdinSource, display: str, *, error: type[DoctrineLintError]) -> tuple[str, bytes]:
     """Read a UTF-8 file with clear errors for missing files, directories, pipes, devices, size
-    and encoding (`files.read_regular`: nothing but a regular file is ever opened for reading)."""
+    and encoding (`files.read_regular`: nothing but a regular file is ever opened for reading),
+    or standard input under the same size limit (`files.read_stream`)."""
     try:
-        raw = read_regular(path, MAX_BYTES, noun=Msg("fichier YAML", "YAML file"))
+        if isinstance(path, StdinSource):
+            raw = read_stream(path.stream, MAX_BYTES)
+        else:
+            raw = read_regular(path, MAX_BYTES, noun=Msg("fichier YAML", "YAML file"))
     except FileRefused as exc:
         raise error.single(display, 0, 0, exc.message) from None
     wide = wide_encoding(raw)  # UTF-16/32: named as such rather than as a bad byte
@@ -122,14 +129,21 @@ def read_text(path: Path, display: str, *, error: type[DoctrineLintError]) -> tu
 
 
 def load_document(
-    path: Path | str, *, display: str | None = None, error: type[DoctrineLintError] = ManifestError
+    path: Path | str | StdinSource,
+    *,
+    display: str | None = None,
+    error: type[DoctrineLintError] = ManifestError,
 ) -> Document:
-    """Load one YAML file into a `Document`; raise `error` (exit code 2 in the CLI) on bad input."""
-    path = Path(path)
-    shown = display if display is not None else str(path)
-    text, raw = read_text(path, shown, error=error)
+    """Load one YAML file (or standard input) into a `Document`; raise `error` (exit code 2 in
+    the CLI) on bad input."""
+    source = path if isinstance(path, StdinSource) else Path(path)
+    shown = (
+        display if display is not None else source.display if isinstance(source, StdinSource) else str(source)
+    )
+    text, raw = read_text(source, shown, error=error)
     doc = parse_document(text, shown, error=error)
     doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc.has_folder = not isinstance(source, StdinSource) or source.name is not None
     return doc
 
 

@@ -1,7 +1,8 @@
 """Reading an input file that may be hostile: a regular file under a size limit, or a clear refusal.
 
 Every file the CLI reads (manifests, packs, profiles, baselines, evidence files, the manifest an
-excerpt is taken from) goes through `read_regular`. The file is checked before anything is read:
+excerpt is taken from) goes through `read_regular`; a manifest given as `-` is read from
+standard input by `read_stream`, under the same size limit. The file is checked before anything is read:
 `os.stat` refuses a directory, a named pipe, a socket or a device (`/dev/zero`, `/dev/stdin`…)
 without opening it, then the file is opened without blocking (`O_NONBLOCK`: a pipe swapped in
 between the two steps cannot hang the run) and checked again on the open descriptor (`fstat`), so
@@ -14,6 +15,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import Msg
 
@@ -24,6 +26,26 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
+
+
+STDIN_DISPLAY = "<stdin>"
+
+
+@dataclass(frozen=True)
+class StdinSource:
+    """A manifest read from a stream (standard input: `doctrine-lint -`) rather than a file.
+
+    `name` (`--stdin-filename`) is the file it stands for: positions, reports and baseline
+    fingerprints show it, and the relative paths it names (evidence files) are read from its
+    folder. Without it the manifest is shown as `<stdin>` and has no folder: it may name no
+    evidence file (`evidence.merge` refuses them at their line)."""
+
+    stream: BinaryIO | None  # None when the process has no standard input
+    name: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.name or STDIN_DISPLAY
 
 
 @dataclass
@@ -112,3 +134,35 @@ def read_regular(path: Path | str, limit: int, *, noun: Msg = FILE) -> bytes:
             len(raw),
         )
     return raw
+
+
+def read_stream(stream: BinaryIO | None, limit: int) -> bytes:
+    """At most `limit` bytes of `stream` (standard input), refused with `FileRefused` beyond:
+    `limit + 1` bytes are read at most, so an endless stream (`yes | doctrine-lint -`) stops
+    there instead of filling the memory."""
+    if stream is None:
+        raise FileRefused("unreadable", Msg("entrée standard fermée", "standard input closed"))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while size <= limit:
+            chunk = stream.read(limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except (OSError, ValueError) as exc:  # ValueError: a closed stream
+        raise FileRefused(
+            "unreadable",
+            Msg(f"lecture de l'entrée standard impossible : {exc}", f"cannot read standard input: {exc}"),
+        ) from None
+    if size > limit:
+        raise FileRefused(
+            "too-large",
+            Msg(
+                f"entrée standard trop volumineuse (maximum {limit} octets)",
+                f"standard input too large (at most {limit} bytes)",
+            ),
+            size,
+        )
+    return b"".join(chunks)

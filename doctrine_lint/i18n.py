@@ -85,6 +85,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "doctrine_version": ("Version de la doctrine", "Doctrine version"),
     "extends": ("étend", "extends"),
     "min_evidence": ("Source minimale exigée", "Minimum evidence required"),
+    "configuration": ("Configuration", "Configuration"),
     "derogations_ignored": (
         "ignorées (mode relecteur, --no-derogations)",
         "ignored (reviewer mode, --no-derogations)",
@@ -112,6 +113,18 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "met": ("Tenue", "Met"),
     "requirement_met": ("✓ tenue", "✓ met"),
     "requirement_failed": ("✗ non tenue", "✗ not met"),
+    # « À corriger en priorité » and the verdict that opens a manifest's report
+    "priorities": ("À corriger en priorité", "Fix first"),
+    "verdict": ("Verdict", "Verdict"),
+    "profile_verdict": ("Profil d'acceptation", "Acceptance profile"),
+    "line_to_change": ("ligne à modifier", "line to change"),
+    "where_to_add": ("où l'ajouter", "where to add it"),
+    "declare": ("déclarer", "declare"),
+    "gain": ("gain", "gain"),
+    "verdict_after": ("verdict ensuite", "verdict after"),
+    "lifts_blocking": ("lève un échec bloquant", "lifts a blocking failure"),
+    "no_gain": ("aucun point gagné", "no points gained"),
+    "if_compliant": ("si le fait déclaré est conforme", "if the declared fact is compliant"),
 }
 
 _OUTCOMES: dict[Outcome, tuple[str, str]] = {

@@ -25,6 +25,7 @@ from . import __version__
 from . import baseline as baselines
 from .baseline import Baseline
 from .conditions import Context
+from .config import AppliedConfig
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
@@ -33,6 +34,7 @@ from .evidence import EvidenceReport
 from .evidence.merge import apply as apply_evidence
 from .evidence.merge import findings_of as evidence_findings
 from .evidence.merge import read_all as read_evidence_files
+from .files import StdinSource
 from .i18n import percent
 from .model import Finding, Outcome, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
@@ -67,6 +69,7 @@ class LintOptions:
     fail_on: Severity | None = Severity.MINEUR
     fail_under: float | None = None
     min_completeness: float | None = None
+    config: AppliedConfig | None = None  # the configuration file in force, for the report's stamp
 
 
 class ReasonKind(StrEnum):
@@ -110,6 +113,17 @@ class ManifestResult:
     fixed: list[dict[str, Any]] = field(default_factory=list)  # baseline entries no longer failing
     profile: list[ProfileCheck] = field(default_factory=list)
     evidence: list[EvidenceReport] = field(default_factory=list)  # official exports read, for the stamp
+    # how `scores` were computed, so that they can be computed again with a finding fixed
+    # (`priorities`): the référentiel weights in force, and the findings scored when `findings`
+    # lists only some of them (--decided-by); None: `findings` are the ones scored
+    referentiel_weights: Mapping[str, float] | None = None
+    scored: list[Finding] | None = None
+
+    @property
+    def scored_findings(self) -> list[Finding]:
+        """The findings `scores` were computed from (with the unscored ones of dérogations and
+        evidence files, which scoring skips)."""
+        return self.findings if self.scored is None else self.scored
 
 
 @dataclass(slots=True)
@@ -125,6 +139,7 @@ class Report:
     min_evidence: str | None = None
     derogations_ignored: bool = False
     reasons: list[Reason] = field(default_factory=list)
+    config: AppliedConfig | None = None  # the configuration file the options came from, if any
 
     @property
     def exit_code(self) -> ExitCode:
@@ -135,12 +150,28 @@ class Report:
         return ExitCode.FINDINGS if self.reasons else ExitCode.OK
 
 
-def expand_manifests(arguments: Sequence[str]) -> list[str]:
+def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None) -> list[str | StdinSource]:
     """Files to lint: a file as given, every *.yaml / *.yml of a directory (sorted), or the
     matches of a glob pattern (for shells that do not expand it). An argument that matches
-    nothing is kept, so it is reported as a missing file; no manifest at all is an error."""
-    files: list[str] = []
+    nothing is kept, so it is reported as a missing file; no manifest at all is an error.
+
+    With `stdin`, the argument `-` stands for it (once at most: standard input is read once),
+    in its place among the files."""
+    files: list[str | StdinSource] = []
     for arg in arguments:
+        if arg == "-" and stdin is not None:
+            if stdin in files:
+                raise UsageError.single(
+                    "-",
+                    0,
+                    0,
+                    Msg(
+                        "l'entrée standard (-) ne peut être lue qu'une fois",
+                        "standard input (-) can be read only once",
+                    ),
+                )
+            files.append(stdin)
+            continue
         path = Path(arg)
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -171,7 +202,7 @@ def expand_manifests(arguments: Sequence[str]) -> list[str]:
     return files
 
 
-def load_manifest(path: Path | str, display: str | None = None) -> Document:
+def load_manifest(path: Path | str | StdinSource, display: str | None = None) -> Document:
     """Load and schema-validate one manifest; raise ManifestError listing every problem."""
     doc = load_document(path, display=display)
     problems = validate_document(doc, "manifest")
@@ -227,6 +258,7 @@ def lint_document(
         findings = sorted([*findings, *own], key=lambda f: f.sort_key)
     result = ManifestResult(doc.file, doc.sha256, findings, scores, doc, derived, metrics, statuses)
     result.scores_other = other
+    result.referentiel_weights = weights
     result.evidence = applied.reports if applied is not None else []
     return result
 
@@ -256,7 +288,7 @@ def mss_tiers(findings: Sequence[Finding]) -> dict[str, str]:
 
 
 def lint(
-    manifests: Sequence[Path | str],
+    manifests: Sequence[Path | str | StdinSource],
     packs: Sequence[Pack],
     options: LintOptions | None = None,
     *,
@@ -289,6 +321,7 @@ def lint(
         day,
         min_evidence=opts.min_evidence,
         derogations_ignored=opts.ignore_derogations,
+        config=opts.config,
     )
     evaluated = {r.id for r in chosen}
     weights = (opts.profile.data.get("weights") or {}).get("referentiels") if opts.profile else None
@@ -305,12 +338,14 @@ def lint(
             )
         except DoctrineLintError as exc:
             report.errors.extend(exc.problems)
-            report.reasons.append(_unreadable(str(path), exc.problems))
+            shown = path.display if isinstance(path, StdinSource) else str(path)
+            report.reasons.append(_unreadable(shown, exc.problems))
             continue
         if opts.decided_by is not None:
             # a review of what the official tools attest (or of what rests on the manifest's word
             # alone): the other findings are not listed, the scores still count them
             evidenced = opts.decided_by == "preuve"
+            result.scored = result.findings
             result.findings = [f for f in result.findings if (f.proof is not None) is evidenced]
         if opts.baseline is not None:
             result.fixed = baselines.apply(result.file, result.findings, opts.baseline, evaluated)

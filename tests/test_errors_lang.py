@@ -155,6 +155,14 @@ def _corpus_case(name: str, tmp_path: Path) -> list[str]:
         "mss-csv": lambda: _import(tmp_path, "mss-csv", "m.csv", b"Nom;Statut\nx;y\n"),
         "rgesn-xlsx": lambda: _import(tmp_path, "rgesn-xlsx", "r.xlsx", b"not a zip"),
         "rgaa-ods": lambda: _import(tmp_path, "rgaa-grille-ods", "g.ods", b"PK\x03\x04 broken"),
+        "config-key": lambda: _config(tmp_path, "c.yaml", "selcet: [securite]\ndate: 2026-01-01\n"),
+        "config-value": lambda: _config(tmp_path, "c.yaml", "fail-on: majuer\nreports: [htm:x.html]\n"),
+        "config-toml": lambda: _config(tmp_path, "pyproject.toml", "[tool.doctrine-lint\n"),
+        "config-table": lambda: _config(tmp_path, "pyproject.toml", "[tool.other]\nx = 1\n"),
+        "config-version": lambda: _config(tmp_path, "c.yaml", "version: 9\n"),
+        "config-isolated": lambda: ["lint", "--config", "c.yaml", "--isolated", "x.yaml"],
+        "stdin-twice": lambda: ["lint", "-", "-"],
+        "stdin-filename": lambda: ["lint", "--stdin-filename", "m.yaml", "x.yaml"],
     }
     return simple[name]()
 
@@ -162,6 +170,11 @@ def _corpus_case(name: str, tmp_path: Path) -> list[str]:
 def _with(tmp_path: Path, name: str, text: str, option: list[str]) -> list[str]:
     (tmp_path / name).write_text(text, encoding="utf-8")
     return [str(EXAMPLES / "ent-premier-degre.yaml"), "--date", PINNED_DATE, *option, str(tmp_path / name)]
+
+
+def _config(tmp_path: Path, name: str, text: str) -> list[str]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return ["lint", "--config", str(tmp_path / name), "x.yaml"]
 
 
 def _import(tmp_path: Path, kind: str, name: str, data: bytes) -> list[str]:
@@ -239,6 +252,14 @@ CORPUS = [
     "mss-csv",
     "rgesn-xlsx",
     "rgaa-ods",
+    "config-key",
+    "config-value",
+    "config-toml",
+    "config-table",
+    "config-version",
+    "config-isolated",
+    "stdin-twice",
+    "stdin-filename",
 ]
 
 
@@ -321,15 +342,15 @@ def test_error_language_is_read_before_parsing(
             ["lint", "--format", "jsn", "x.yaml"],
             "fr",
             None,
-            "Erreur : valeur invalide pour « --format » : 'jsn' n'est pas parmi 'text', 'json', 'sarif', "
-            "'junit', 'gitlab', 'markdown', 'html'.",
+            "Erreur : valeur invalide pour « --format » : 'jsn' n'est pas parmi 'text', 'concise', 'github', "
+            "'json', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
         ),
         (
             ["lint", "--format", "jsn", "x.yaml"],
             "en",
             None,
-            "Error: Invalid value for '--format': 'jsn' is not one of 'text', 'json', 'sarif', "
-            "'junit', 'gitlab', 'markdown', 'html'.",
+            "Error: Invalid value for '--format': 'jsn' is not one of 'text', 'concise', 'github', "
+            "'json', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
         ),
         (
             ["lint", "--formt", "json", "x.yaml"],
@@ -360,13 +381,35 @@ def test_error_language_is_read_before_parsing(
         (
             ["schema", "manifest", "report"],
             "fr",
-            "Utilisation : doctrine-lint schema [OPTIONS] [manifest|rulepack|report]\n"
+            "Utilisation : doctrine-lint schema [OPTIONS] [manifest|rulepack|report|profile|config]\n"
             "Essayez « doctrine-lint schema --help » pour l'aide.",
             "Erreur : argument en trop (report)",
         ),
         (["schema", "manifest", "report"], "en", None, "Error: Got unexpected extra argument (report)"),
-        (["lint"], "fr", None, "Erreur : aucun manifeste donné (doctrine-lint MANIFESTE.yaml…)"),
-        (["lint"], "en", None, "Error: no manifest given (doctrine-lint MANIFEST.yaml…)"),
+        (
+            ["lint"],
+            "fr",
+            None,
+            "Erreur : aucun manifeste donné (doctrine-lint MANIFESTE.yaml…, ou - pour l'entrée standard)",
+        ),
+        (
+            ["lint"],
+            "en",
+            None,
+            "Error: no manifest given (doctrine-lint MANIFEST.yaml…, or - for standard input)",
+        ),
+        (
+            ["lint", "--stdin-filename", "m.yaml", "x.yaml"],
+            "en",
+            None,
+            'Error: --stdin-filename names the manifest read on standard input: give "-" too',
+        ),
+        (
+            ["lint", "--config", "c.yaml", "--isolated", "x.yaml"],
+            "en",
+            None,
+            "Error: --config and --isolated exclude each other (--isolated ignores every configuration file)",
+        ),
         (
             ["explain"],
             "fr",
@@ -674,7 +717,10 @@ def _complete(words: str) -> list[str]:
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("doctrine-lint --format ", ["text", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
+        (
+            "doctrine-lint --format ",
+            ["text", "concise", "github", "json", "sarif", "junit", "gitlab", "markdown", "html"],
+        ),
         ("doctrine-lint lint --lang ", ["fr", "en"]),
         ("doctrine-lint explain RI-6.1-S", ["RI-6.1-SSO", "RI-6.1-SSO-RECOMMANDEE"]),
         (
@@ -685,3 +731,37 @@ def _complete(words: str) -> list[str]:
 )
 def test_completion_offers_choices_and_rule_ids(words: str, expected: list[str]) -> None:
     assert _complete(words) == expected
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "prefix"),
+    [
+        ("lang: en\n", [], "doctrine-lint: error: "),
+        ("lang: en\n", ["--lang", "fr"], "doctrine-lint: erreur: "),  # the command line wins
+        ("lang: fr\n", [], "doctrine-lint: erreur: "),
+    ],
+)
+def test_a_configuration_file_s_lang_applies_to_the_errors_after_it(
+    config: str, args: list[str], prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".doctrine-lint.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(_edited("\nidentity:\n", "\nidentiy:\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(["m.yaml", "--date", PINNED_DATE, *args])
+    assert code == 2
+    assert err.splitlines()[0].startswith(f"{prefix}m.yaml:50:1: identiy"), err
+
+
+def test_a_configuration_file_s_own_errors_are_in_the_command_line_s_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".doctrine-lint.yaml").write_text("lang: en\nselcet: [securite]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run(["m.yaml"])[2] == (
+        "doctrine-lint: erreur: .doctrine-lint.yaml:2:1: clé inconnue « selcet » (vouliez-vous dire « select » ?)\n"
+    )
+    assert run(["m.yaml"], lang="en")[2] == (
+        'doctrine-lint: error: .doctrine-lint.yaml:2:1: unknown key "selcet" (did you mean "select"?)\n'
+    )

@@ -558,6 +558,8 @@ GOLDEN_CASES = [
     ("vie-scolaire.sarif", "sarif"),
     ("vie-scolaire.junit.xml", "junit"),
     ("vie-scolaire.gitlab.json", "gitlab"),
+    ("vie-scolaire.concise.txt", "concise"),
+    ("vie-scolaire.github.txt", "github"),
 ]
 
 

@@ -23,6 +23,7 @@ import os
 import resource
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -400,7 +401,10 @@ def command_line(draw: st.DrawFn, folder: Path) -> list[str]:
         args += [name, draw(options[name])]
     for flag in draw(
         st.lists(
-            st.sampled_from(["--show-all", "--no-color", "--no-derogations", "--only-packs"]), max_size=2
+            st.sampled_from(
+                ["--show-all", "--no-color", "--no-derogations", "--only-packs", "--quiet", "--statistics"]
+            ),
+            max_size=2,
         )
     ):
         args.append(flag)
@@ -424,9 +428,20 @@ def command_line(draw: st.DrawFn, folder: Path) -> list[str]:
     if draw(st.integers(0, 4)) == 0:
         (folder / "pack.yaml").write_bytes(draw(mutated([PACK.encode("utf-8")])))
         args += ["--pack", str(folder / "pack.yaml")]
+    if draw(st.integers(0, 3)) == 0:  # the manifest on standard input (the test feeds it)
+        args[0] = "-"
+        args += ["--stdin-filename", str(manifest)]
     if draw(st.booleans()):
         args.insert(0, "lint")
     return args
+
+
+def _stdin_of(args: list[str]) -> bytes | None:
+    """What a command line drawn by `command_line` reads on standard input: its manifest's bytes."""
+    if "-" not in args or "--stdin-filename" not in args:
+        return None
+    named = Path(args[args.index("--stdin-filename") + 1])
+    return named.read_bytes() if named.is_file() else b""  # an absent file or a folder: empty input
 
 
 @FUZZ
@@ -437,7 +452,7 @@ def test_random_command_lines_exit_0_1_or_2(
     folder = tmp_path_factory.mktemp("c")
     args = data.draw(command_line(folder))
     with bounded("command-lines", args):
-        result = CliRunner().invoke(cli, args)
+        result = CliRunner().invoke(cli, args, input=_stdin_of(args))
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert result.exit_code in (0, 1, 2), (args, result.output[-2000:])
@@ -459,3 +474,37 @@ def test_node_bound_is_an_upper_bound(text: str) -> None:
     documents = sum(isinstance(e, yaml.DocumentStartEvent) for e in events)
     if documents <= 1:
         assert nodes <= node_bound(text), text
+
+
+CONFIG_SEEDS = [
+    *(p.read_bytes() for p in sorted((EXAMPLES / "config").iterdir())),
+    b'[tool]\ndoctrine-lint = { lang = "en", select = ["a\\"b", \'c\'], x = [1979-05-27 07:32:00Z, inf] }\n'
+    b'[tool.doctrine-lint.sub]\n"q.k" . z = """m\n"""""\n',
+]
+
+
+@FUZZ
+@given(data=mutated(CONFIG_SEEDS))
+def test_mutated_configuration_files_never_crash(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    """A configuration file (TOML or YAML) is valid or refused with located problems; the TOML
+    position scanner never fails on text tomllib accepts, and never points outside the file."""
+    from doctrine_lint.config import load_config
+    from doctrine_lint.tomlpositions import table_positions
+
+    folder = tmp_path_factory.mktemp("c")
+    with bounded("mutated-configs", data):
+        for name in ("pyproject.toml", ".doctrine-lint.yaml"):
+            try:
+                load_config(_write(folder, name, data))
+            except DoctrineLintError as exc:
+                assert all(p.line >= 0 and p.column >= 0 for p in exc.problems)
+        try:
+            text = data.decode("utf-8")
+            tomllib.loads(text)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            return
+        lines = text.split("\n")
+        for span in table_positions(text, ("tool", "doctrine-lint")).values():
+            assert 1 <= span.line <= len(lines) and 1 <= span.column <= len(lines[span.line - 1]) + 1

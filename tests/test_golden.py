@@ -21,6 +21,12 @@ SCENARIOS: list[tuple[str, list[str]]] = [
     ("service-tiers-non-conforme.txt", ["examples/service-tiers-non-conforme.yaml"]),
     ("service-tiers-non-conforme.en.txt", ["examples/service-tiers-non-conforme.yaml", "--lang", "en"]),
     ("ressource-gar.all.txt", ["examples/ressource-gar.yaml", "--show-all"]),
+    (
+        "service-tiers-non-conforme.en.concise.txt",
+        ["examples/service-tiers-non-conforme.yaml", "--format", "concise", "--lang", "en"],
+    ),
+    ("ent-premier-degre.statistics.txt", ["examples/ent-premier-degre.yaml", "--statistics"]),
+    ("service-tiers-non-conforme.quiet.txt", ["examples/service-tiers-non-conforme.yaml", "--quiet"]),
     ("ressource-gar.json", ["examples/ressource-gar.yaml", "--format", "json"]),
     (
         "batch.json",

@@ -119,10 +119,35 @@ def test_no_raw_control_character_in_any_format(tmp_path: Path, fmt: str, show_a
         texts = list(_shown_texts(json.loads(out)))
         assert texts and [t for t in texts if _raw(t)] == []
         assert any("\\x1b]52;c;" in t for t in texts)
-    if fmt in ("text", "markdown", "html", "junit"):  # shown, visibly escaped, to people
+    if fmt in ("text", "markdown", "html", "junit", "concise", "github"):  # shown, visibly escaped, to people
         unescaped = re.sub(r"\\(.)", r"\1", out) if fmt == "markdown" else out  # Markdown's own escapes
         assert "\\x1b]52;c;" in unescaped and "\\u202e" in unescaped
         assert "m\\x1b[2J\\u202e\\x9b.yaml" in unescaped  # the file name too
+
+
+# a GitHub Actions workflow command: our own name, properties with no raw separator inside a
+# value, then the message; a command is only read at the start of a line
+GITHUB_COMMAND = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::[^\r\n]*$")
+
+
+@pytest.mark.parametrize("invalid", [False, True], ids=["findings", "input-errors"])
+def test_no_forged_github_command(tmp_path: Path, invalid: bool) -> None:
+    manifest = _hostile_manifest(tmp_path, invalid=invalid)
+    code, out, err = _run(str(manifest), "--date", PINNED_DATE, "--format", "github")
+    assert code == (2 if invalid else 1), err
+    lines = out.splitlines()
+    assert lines and [line for line in lines if not GITHUB_COMMAND.match(line)] == []
+    assert _raw(out) == [] and _raw(err) == []
+    # the hostile file name is one property value, its escapes visible
+    assert all("/m\\x1b[2J\\u202e\\x9b.yaml," in line for line in lines if "file=" in line)
+
+
+@pytest.mark.parametrize("args", [["--statistics"], ["--format", "concise", "-q"], ["-q"]], ids=str)
+def test_one_line_modes_are_inert_too(tmp_path: Path, args: list[str]) -> None:
+    code, out, err = _run(str(_hostile_manifest(tmp_path)), "--date", PINNED_DATE, "--show-all", *args)
+    assert code == 1 and out, err
+    assert _raw(out) == [] and _raw(err) == []
+    assert not [line for line in out.splitlines() if line.lstrip(' "<').startswith("forged.yaml")]
 
 
 @pytest.mark.parametrize("no_color", [True, False], ids=["no-color", "color"])
@@ -342,6 +367,22 @@ def test_the_baseline_file_keeps_the_data_without_raw_controls(tmp_path: Path) -
     )
     assert _raw(err) == []
     assert json.loads(out)["manifests"][0]["baseline"] == {"known": len(findings), "fixed": []}
+
+
+def test_a_configuration_file_s_key_is_shown_inert(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a configuration file found upward is read before anything else: its errors are one line too
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    repo = tmp_path
+    (repo / ".doctrine-lint.yaml").write_text(
+        '"sel\\e[2Jct\\u202e\\r\\nforged.yaml:1:1: x": 1\n', encoding="utf-8"
+    )
+    code, _, err = _run("m.yaml")
+    assert code == 2
+    assert err.count("\n") == 1 and "\x1b" not in err and "\u202e" not in err
+    assert err.startswith(
+        "doctrine-lint: erreur: .doctrine-lint.yaml:1:1: clé inconnue « sel\\x1b[2Jct\\u202e\\r\\n"
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from doctrine_lint.cli import cli
-from doctrine_lint.formats import RenderOptions, get_formatter
+from doctrine_lint.formats import FORMATS, RenderOptions, get_formatter
 from doctrine_lint.labels import all_labels
 from doctrine_lint.linter import lint
 from doctrine_lint.model import Outcome
@@ -111,7 +111,7 @@ def test_every_failing_element_is_reported_where_it_fails(write: Callable[..., P
     assert chapter.counts["non-conforme"] == 1 and chapter.possible == 3.0 and chapter.earned == 0.0
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "gitlab", "markdown", "html"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_shows_each_occurrence(write: Callable[..., Path], fmt: str) -> None:
     report = _lint(write, FOR_EACH, MANIFEST)
     out = get_formatter(fmt)(report, RenderOptions(lang="fr", show_all=False))
@@ -130,6 +130,9 @@ def test_every_format_shows_each_occurrence(write: Callable[..., Path], fmt: str
         assert lines == sorted(FAILING_LINES.values())
         prints = {json.dumps(r.get("partialFingerprints"), sort_keys=True) for r in results}
         assert len(prints) == len(results)
+    if fmt == "concise":  # one line per failing element, at its own line
+        lines = [line for line in out.splitlines() if " P-PROTO " in line]
+        assert sorted(int(line.split(":")[1]) for line in lines) == sorted(FAILING_LINES.values())
     if fmt == "gitlab":
         issues = [i for i in json.loads(out) if i["check_name"] == "P-PROTO"]
         assert sorted(i["location"]["lines"]["begin"] for i in issues) == sorted(FAILING_LINES.values())

@@ -76,6 +76,20 @@ def _resolve(doc: Document, index: int, written: str, base: Path) -> Path:
     """The evidence file a manifest names: a relative path inside the manifest's folder. A
     submitted manifest must not make doctrine-lint read files elsewhere on the reviewer's disk."""
     where = ("evidence", index, "path")
+    if not doc.has_folder:  # read from standard input: no folder to read it from, and no guess
+        raise EvidenceError(
+            [
+                doc.problem(
+                    where,
+                    Msg(
+                        f"fichier de preuve « {written} » cité par un manifeste lu sur l'entrée standard : "
+                        "donnez --stdin-filename CHEMIN pour que ses chemins soient relatifs au dossier de CHEMIN",
+                        f'evidence file "{written}" named by a manifest read on standard input: '
+                        "give --stdin-filename PATH so that its paths are relative to PATH's folder",
+                    ),
+                )
+            ]
+        )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in written):
         raise EvidenceError(
             [

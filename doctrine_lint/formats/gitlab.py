@@ -21,6 +21,7 @@ from ..packs import Rule
 from ..safetext import prose, visible_lines
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, synthetic_rule
 from . import RenderOptions
+from .listing import occurrence_message
 from .sarif import digest, reported
 
 SEVERITIES: dict[Severity, str] = {
@@ -63,10 +64,7 @@ def _issues(result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[d
         remediation = (rule.remediation if rule else synthetic_rule(f.rule_id, f.severity).remediation).get(
             lang
         )
-        message = f.message.get(lang).strip() or (rule.title.get(lang) if rule else f.rule_id)
-        element = f.element_text(lang)
-        if element and element not in message:  # occurrences of one rule must read apart
-            message += f" ({element})"
+        message = occurrence_message(f, rule.title.get(lang) if rule else f.rule_id, lang)
         out.append(
             _issue(
                 f.rule_id,

@@ -165,6 +165,8 @@ def _stamp(stamp: StampView, lang: str) -> str:
         meta.append((t("derogations", lang), esc(t("derogations_ignored", lang))))
     if stamp.evidence_files:
         meta.append((t("evidence_files", lang), "<br>".join(esc(line) for line in stamp.evidence_files)))
+    if stamp.config:
+        meta.append((t("configuration", lang), esc(stamp.config)))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in meta)
     rows = []
     for pack in stamp.packs:

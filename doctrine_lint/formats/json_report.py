@@ -13,12 +13,14 @@ from ..scoring import per_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
+# 4: the stamp carries `config`: the configuration file in force (path, table, SHA-256) and the
+#    values that came from it, or null.
 # 3: findings decided by an official tool's export carry `proof`; manifests carry `evidence_files`
 #    and `decided_by`.
 # 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`;
 #    `score` is the conformity rate, beside `completeness` and `progress` (the version-1 score).
 # Reports are kept for years: any change of shape bumps this and is described in the schema.
-REPORT_FORMAT_VERSION = 3
+REPORT_FORMAT_VERSION = 4
 
 
 def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
@@ -227,6 +229,8 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
                 for r in report.results
                 for e in r.evidence
             ],
+            # the options a configuration file gave (those the command line did not override)
+            "config": None if report.config is None else report.config.as_json(),
         },
         "placement": placement_json(),
         "manifests": [_result(r, opts.lang) for r in report.results],

@@ -1,10 +1,11 @@
 """Markdown report: fit for a merge-request comment or a tender annex.
 
-The stamp (tool, date, packs with version and short SHA-256) and input errors, then per manifest
-the sections of `formats.view` in `view.SECTIONS` order: header, scores per référentiel and
-chapter, --profile requirements, findings grouped by chapter (each occurrence of a rule with its
+Input errors, then per manifest the sections of `formats.view` in `view.SECTIONS` order: the
+verdict (service, overall status, référentiel scores, profile verdict) with « À corriger en
+priorité », scores per référentiel and chapter, --profile requirements, findings grouped by chapter (each occurrence of a rule with its
 element and path), facts to declare, dérogations, the --baseline summary, computed facts and
-metrics, and the summary.
+metrics, the summary and the official exports read; the stamp (tool, date, manifests and packs
+with version and short SHA-256) last.
 
 Manifests (and packs given with --pack) are untrusted: every text taken from them is put on one
 line, capped in length, and escaped so that it cannot open a Markdown link, an image, raw HTML, a
@@ -21,7 +22,18 @@ from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
 from .shared import MAX_CHARS, SHORT_SHA, bar, clip
-from .view import SECTIONS, FindingView, ManifestView, ReportView, ScoreRow, StampView, build
+from .view import (
+    PRIORITIES_SHOWN,
+    SECTIONS,
+    FindingView,
+    ManifestView,
+    ReportView,
+    ScoreRow,
+    StampView,
+    build,
+    more_priorities,
+    rates_text,
+)
 
 # Characters with a meaning in CommonMark, GFM tables or GitLab/GitHub comments (mentions,
 # math, references); `&`, `<` and `>` become entities, the others get a backslash.
@@ -71,8 +83,9 @@ def _score_row(row: ScoreRow) -> list[str]:
     ]
 
 
-def stamp_lines(stamp: StampView, lang: str) -> list[str]:
-    """The reproducibility stamp: tool version, date, rule count, options, packs and digests."""
+def stamp_lines(stamp: StampView, lang: str, manifests: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The reproducibility stamp: tool version, date, rule count, options, the manifests' and
+    packs' digests."""
     out = [
         f"## {t('stamp', lang)}",
         "",
@@ -86,7 +99,13 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
         out.append(f"- **{t('min_evidence', lang)}**{colon(lang)}{md(stamp.min_evidence)}")
     if stamp.derogations_ignored:
         out.append(f"- **{t('derogations', lang)}**{colon(lang)}{t('derogations_ignored', lang)}")
+    out += [
+        f"- **{t('manifest', lang)}**{colon(lang)}{md(file)} (SHA-256 {short_sha(sha)})"
+        for file, sha in manifests
+    ]
     out.extend(f"- **{t('evidence_files', lang)}**{colon(lang)}{md(line)}" for line in stamp.evidence_files)
+    if stamp.config:
+        out.append(f"- **{t('configuration', lang)}**{colon(lang)}{md(stamp.config)}")
     out.append("")
     rows = []
     for pack in stamp.packs:
@@ -107,14 +126,39 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
 
 
 def _header(m: ManifestView, lang: str) -> list[str]:
-    out = [
-        f"## {md(m.title)}",
-        "",
-        f"- **{t('manifest', lang)}**{colon(lang)}{md(m.file)} (SHA-256 {short_sha(m.sha256)})",
+    """The verdict first: the service, its overall status and référentiel scores, the
+    acceptance profile's verdict, then « À corriger en priorité » (its digest is in the stamp,
+    at the end)."""
+    out = [f"## {md(m.title)}", "", f"**{md(m.verdict)}**", ""]
+    out += [
+        f"- **{md(ref.row.label)}**{colon(lang)}{md(ref.row.status_label)} — {md(rates_text(ref.row, lang))}"
+        for ref in m.scores.referentiels
     ]
+    if m.profile_verdict:
+        out.append(f"- **{md(m.profile_verdict)}**")
+    out += ["", f"- **{t('manifest', lang)}**{colon(lang)}{md(m.file)}"]
     # the URL is left out: a forge would turn it into a link
     out += [f"- **{label}**{colon(lang)}{md(value)}" for key, label, value in m.service if key != "url"]
-    return [*out, ""]
+    return [*out, "", *_priorities(m, lang)]
+
+
+def _priorities(m: ManifestView, lang: str) -> list[str]:
+    if not m.priorities:
+        return []
+    out = [f"### {t('priorities', lang)}", ""]
+    for p in m.priorities[:PRIORITIES_SHOWN]:
+        fact = p.kind == "a-renseigner"
+        what = md(p.action) if fact else f"{md(p.rules[0])} — {md(p.title)}"
+        where = t("where_to_add" if fact else "line_to_change", lang)
+        after = (
+            f" — {t('verdict_after', lang)}{colon(lang)}**{md(p.verdict_after)}**" if p.verdict_after else ""
+        )
+        out.append(f"{p.rank}. **{md(p.severity_label)}** {md(p.kind_label.lower())} — {what}  ")
+        if not fact:
+            out.append(f"   {md(p.action)}  ")
+        out.append(f"   {where}{colon(lang)}{md(p.position)} — **{md(p.gain_text)}**{after}")
+    more = more_priorities(m, lang)
+    return [*out, *(["", md(more)] if more else []), ""]
 
 
 def _scores(m: ManifestView, lang: str) -> list[str]:
@@ -278,13 +322,15 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 
 def render_view(view: ReportView) -> str:
     lang = view.lang
-    lines = [f"# {view.title}", "", *stamp_lines(view.stamp, lang)]
-    lines += [f"> **{t('placement', lang)}**{colon(lang)}{md(view.placement)}", ""]
+    lines = [f"# {view.title}", ""]
     if view.errors:
         lines += [f"## {t('errors', lang)}", "", *(f"- {md(p)}" for p in view.errors), ""]
     for m in view.manifests:
         for key in SECTIONS:
             lines += _SECTIONS[key](m, lang)
+    # provenance last: the placement note, then the stamp with the manifests' digests
+    lines += [f"> **{t('placement', lang)}**{colon(lang)}{md(view.placement)}", ""]
+    lines += stamp_lines(view.stamp, lang, [(m.file, m.sha256) for m in view.manifests])
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

@@ -1,6 +1,7 @@
 """Plain, stable text: the format for pipes, logs and golden files (no colour, no terminal width).
 
-Laid out from `formats.view`, section by section in `view.SECTIONS` order. The reproducibility
+Laid out from `formats.view`, section by section in `view.SECTIONS` order: the verdict and
+« À corriger en priorité » first, the detail after. The reproducibility
 stamp and input errors are not printed here: the stamp belongs to archived reports (JSON,
 Markdown, HTML) and errors go to stderr, so stdout stays a clean report.
 """
@@ -12,8 +13,18 @@ from collections.abc import Callable
 from ..i18n import colon, t
 from ..linter import Report
 from . import RenderOptions
+from .listing import threshold_lines
 from .shared import bar, percent
-from .view import SECTIONS, FindingView, ManifestView, ScoreRow, build
+from .view import (
+    PRIORITIES_SHOWN,
+    SECTIONS,
+    FindingView,
+    ManifestView,
+    ScoreRow,
+    build,
+    more_priorities,
+    rates_text,
+)
 
 
 def _score_row(row: ScoreRow, lang: str) -> str:
@@ -35,7 +46,37 @@ def occurrence(f: FindingView, lang: str) -> str:
 
 
 def _header(m: ManifestView, lang: str) -> list[str]:
-    return [f"== {m.file}"]
+    """The verdict first: the service, its overall status and référentiel scores, the
+    acceptance profile's verdict, then « À corriger en priorité »."""
+    out = [f"== {m.file}"]
+    if m.name:
+        out.append(m.name)
+    out += ["", m.verdict]
+    out += [
+        f"  {ref.row.label}{colon(lang)}{ref.row.status_label} — {rates_text(ref.row, lang)}"
+        for ref in m.scores.referentiels
+    ]
+    if m.profile_verdict:
+        out.append(m.profile_verdict)
+    return out + _priorities(m, lang)
+
+
+def _priorities(m: ManifestView, lang: str) -> list[str]:
+    if not m.priorities:
+        return []
+    out = ["", t("priorities", lang)]
+    for p in m.priorities[:PRIORITIES_SHOWN]:
+        what = p.action if p.kind == "a-renseigner" else f"[{p.rules[0]}] {p.title}"
+        out.append(f"  {p.rank}. {p.severity_label} {p.kind_label.lower()} — {what}")
+        if p.kind != "a-renseigner":
+            out.append(f"     {p.action}")
+        where = t("where_to_add" if p.kind == "a-renseigner" else "line_to_change", lang)
+        after = f" — {t('verdict_after', lang)}{colon(lang)}{p.verdict_after}" if p.verdict_after else ""
+        out.append(
+            f"     {where}{colon(lang)}{p.position} — {t('gain', lang)}{colon(lang)}{p.gain_text}{after}"
+        )
+    more = more_priorities(m, lang)
+    return out + ([f"  {more}"] if more else [])
 
 
 def _scores(m: ManifestView, lang: str) -> list[str]:
@@ -145,14 +186,25 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 }
 
 
+# `--quiet`: the file, what to fix and nothing else (no verdict, scores or priorities), for the
+# manifests that have something to fix
+QUIET_SECTIONS = ("findings", "facts_to_declare")
+
+
 def render(report: Report, opts: RenderOptions) -> str:
     view = build(report, opts)
     lines: list[str] = []
     for m in view.manifests:
+        if opts.quiet and not (m.findings or m.to_declare):
+            continue
         if lines:
             lines.append("")
-        for key in SECTIONS:
+        if opts.quiet:
+            lines.append(f"== {m.file}")
+        for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
             lines += _SECTIONS[key](m, view.lang)
-    if lines:
+    if lines and not opts.quiet:
         lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
+    if opts.quiet:  # a missed score threshold is not a finding: say why the run fails
+        lines += threshold_lines(report, view.lang)
     return "\n".join(lines) + "\n" if lines else ""

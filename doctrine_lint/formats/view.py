@@ -13,12 +13,13 @@ presenter's syntax (Markdown, HTML, rich markup) stays the presenter's job.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, TypeVar, cast
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
-from ..document import format_path
-from ..i18n import colon, evidence, labelled, number, outcome, percent, severity, status, t
+from ..declare import FactRequest, fact_requests
+from ..i18n import NBSP, colon, evidence, labelled, number, outcome, percent, severity, status, t
 from ..labels import all_labels, label
 from ..linter import ManifestResult, Report
 from ..model import (
@@ -28,31 +29,32 @@ from ..model import (
     Reference,
     ScoreLine,
     Severity,
-    natural_key,
     referentiel_rank,
     round_half_up,
 )
 from ..packs import Pack
-from ..paths import PathSyntaxError, parse_path
+from ..priorities import Priority, priorities
 from ..safetext import prose
 from . import RenderOptions
 from .json_report import pack_stamp
 
-# The one order of a manifest's sections: the verdict first (scores, then the buyer's profile),
-# then what to do (findings, facts to declare), then why some failures do not count
-# (dérogations, baseline), then context (computed facts), and the summary last, where a terminal
-# leaves the reader.
+# The one order of a manifest's sections. The header is the verdict a person reads first: the
+# service, its overall status and référentiel scores, the acceptance profile's verdict, and
+# « À corriger en priorité » (`ManifestView.priorities`). Then the detail: the score table with
+# its chapters, the profile's requirements, what to do (findings, facts to declare), why some
+# failures do not count (dérogations, baseline), context (computed facts), the summary, and the
+# provenance of official exports with their digests last.
 SECTIONS: tuple[str, ...] = (
     "header",
     "scores",
     "profile",
-    "evidence",
     "findings",
     "facts_to_declare",
     "derogations",
     "baseline",
     "computed",
     "summary",
+    "evidence",
 )
 
 # Findings a person is shown by default: new failures and waived ones.
@@ -268,6 +270,8 @@ class ManifestView:
     evidence: list[EvidenceView] = field(default_factory=list)
     decided_by: str | None = None  # how many findings rest on evidence, how many on the manifest's word
     priorities: list[PriorityView] = field(default_factory=list)  # « À corriger en priorité »
+    verdict: str = ""  # « Verdict : partiellement conforme — conformité 94,6 %, complétude 95,6 % »
+    profile_verdict: str | None = None  # « Profil d'acceptation : non tenu (2 exigences sur 7 non tenues) »
 
     @property
     def title(self) -> str:
@@ -296,6 +300,7 @@ class StampView:
     derogations_ignored: bool
     packs: list[PackView]
     evidence_files: list[str] = field(default_factory=list)  # « manifeste : fichier (SHA-256 …) »
+    config: str | None = None  # « pyproject.toml [tool.doctrine-lint] (fail-on, select) »
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,107 +500,39 @@ def _findings(
     return chapters, todo
 
 
-def _missing_block(data: Any, fact: str) -> str:
-    """The first absent key on the way to `fact`: a whole missing block is asked once."""
-    try:
-        parsed = parse_path(fact)
-    except PathSyntaxError:
-        return fact
-    value = data
-    walked: list[str | int] = []
-    for seg in parsed.segments:
-        if not isinstance(seg, str | int):
-            break
-        walked.append(seg)
-        value = _child(value, seg)
-        if value is None:
-            break
-    return format_path(tuple(walked)) if walked else fact
-
-
-def _child(value: Any, seg: str | int) -> Any:
-    if isinstance(value, dict) and isinstance(seg, str):
-        return value.get(seg)
-    if isinstance(value, list) and isinstance(seg, int) and seg < len(value):
-        return value[seg]
-    return None
-
-
-def _parent(path: str) -> str:
-    """`a.b["X.1"]` → `a.b`, `a.b.c` → `a.b`, `a` → "" (paths as the engine formats them)."""
-    try:
-        segments = parse_path(path).segments
-    except PathSyntaxError:
-        return ""
-    if len(segments) < 2:
-        return ""
-    return format_path(tuple(x for x in segments[:-1] if isinstance(x, str | int)))
-
-
 def _first(items: list[str], n: int) -> str:
     shown = ", ".join(items[:n])
     return shown + (f" (+{len(items) - n})" if len(items) > n else "")
 
 
 def facts_to_declare(result: ManifestResult, lang: str) -> list[FactToDeclare]:
-    """Every fact the new *à renseigner* findings wait for, asked once: grouped by the missing
-    block, ranked by the weight of the rules it would let decide (then severity, then path)."""
-    blocks: dict[str, dict[str, Any]] = {}
-    for f in result.findings:
-        if f.outcome is not Outcome.A_RENSEIGNER or f.known:
-            continue
-        for fact in f.missing or (f.path,):
-            block = _missing_block(result.document.data, fact)
-            entry = blocks.setdefault(
-                block, {"facts": [], "rules": {}, "severity": f.severity, "where": f.location}
-            )
-            if fact not in entry["facts"]:
-                entry["facts"].append(fact)
-            entry["rules"].setdefault(f.rule_id, f.weight)
-            entry["severity"] = max(entry["severity"], f.severity)
-    # Several missing keys of one mapping (measures of security.measures, fields of
-    # accessibility) are one request: declare them in that block.
-    parents: dict[str, list[str]] = {}
-    for block in blocks:
-        parents.setdefault(_parent(block), []).append(block)
-    for parent, siblings in parents.items():
-        if parent and len(siblings) > 1:
-            merged: dict[str, Any] = {"facts": [], "rules": {}, "severity": None, "where": None}
-            for block in siblings:
-                entry = blocks.pop(block)
-                merged["facts"] += [block] if entry["facts"] == [block] else entry["facts"]
-                merged["rules"].update(entry["rules"])
-                merged["severity"] = max(merged["severity"] or entry["severity"], entry["severity"])
-                merged["where"] = merged["where"] or entry["where"]
-            blocks[parent] = merged
-    out = []
-    for block, entry in blocks.items():
-        weight = float(sum(entry["rules"].values()))
-        n = len(entry["rules"])
-        loc = entry["where"]
-        summary = (
-            f"débloque {n} règle{'s' if n > 1 else ''}, poids {number(weight, lang)}"
-            if lang != "en"
-            else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {number(weight, lang)}"
-        )
-        facts = sorted(entry["facts"], key=natural_key) if entry["facts"] != [block] else []
-        rules = sorted(entry["rules"], key=natural_key)
-        out.append(
-            FactToDeclare(
-                block,
-                facts,
-                rules,
-                weight,
-                entry["severity"],
-                severity(entry["severity"], lang),
-                f"{loc.file}:{loc.line}:{loc.column}",
-                summary,
-                _first(rules, 6),
-                _first(facts, 4),
-            )
-        )
-    out.sort(key=lambda x: (-x.weight, -x.severity, natural_key(x.path)))
-    return out
+    """Every fact the new *à renseigner* findings wait for, asked once (`declare.fact_requests`),
+    ranked by the weight of the rules it would let decide (then severity, then path)."""
+    return [_fact_view(r, lang) for r in fact_requests(result.findings, result.document.data)]
+
+
+def _fact_view(request: FactRequest, lang: str) -> FactToDeclare:
+    weight = request.weight
+    n = len(request.rules)
+    summary = (
+        f"débloque {n} règle{'s' if n > 1 else ''}, poids {number(weight, lang)}"
+        if lang != "en"
+        else f"unblocks {n} rule{'s' if n > 1 else ''}, weight {number(weight, lang)}"
+    )
+    loc = request.location
+    rules = list(request.rules)
+    return FactToDeclare(
+        request.path,
+        list(request.facts),
+        rules,
+        weight,
+        request.severity,
+        severity(request.severity, lang),
+        f"{loc.file}:{loc.line}:{loc.column}",
+        summary,
+        _first(rules, 6),
+        _first(list(request.facts), 4),
+    )
 
 
 def _value(value: object, lang: str) -> str:
@@ -716,20 +653,26 @@ def _service(result: ManifestResult, lang: str) -> tuple[str | None, list[tuple[
 
 
 def manifest_view(
-    result: ManifestResult, titles: dict[str, str], opts: RenderOptions, parts: dict[str, str] | None = None
+    result: ManifestResult,
+    titles: dict[str, str],
+    opts: RenderOptions,
+    parts: dict[str, str] | None = None,
+    packs: Sequence[Pack] | None = None,
 ) -> ManifestView:
+    """One manifest's view; with `packs` (those of the lint) its « À corriger en priorité »."""
     lang = opts.lang
     name, service = _service(result, lang)
     chapters, todo = _findings(result, titles, opts)
     waivers, other = _waivers(result, lang)
     evidence_views, decided = _evidence(result, lang)
+    scores = _scores(result, lang, parts or {"doctrine": t("doctrine_part", lang)})
     return ManifestView(
         file=result.file,
         source=result.document.file,
         sha256=result.sha256,
         name=name,
         service=service,
-        scores=_scores(result, lang, parts or {"doctrine": t("doctrine_part", lang)}),
+        scores=scores,
         profile=[
             ProfileCheckView(c.requirement.get(lang), c.expected.get(lang), c.actual.get(lang), c.ok)
             for c in result.profile
@@ -743,7 +686,127 @@ def manifest_view(
         summary=_summary(result, lang),
         evidence=evidence_views,
         decided_by=decided,
+        priorities=_priorities(result, packs, titles, lang) if packs is not None else [],
+        verdict=labelled(
+            t("verdict", lang), f"{scores.overall.status_label} — {rates_text(scores.overall, lang)}", lang
+        ),
+        profile_verdict=_profile_verdict(result, lang),
     )
+
+
+def rates_text(row: ScoreRow, lang: str) -> str:
+    """ "conformité 94,6 %, complétude 95,6 %": a score line's two rates, for a verdict."""
+    return f"{t('score', lang).lower()} {row.percent}, {t('completeness', lang).lower()} {row.completeness_percent}"
+
+
+def _profile_verdict(result: ManifestResult, lang: str) -> str | None:
+    """The acceptance profile's verdict on one line: held, or how many requirements are not."""
+    if not result.profile:
+        return None
+    total = len(result.profile)
+    unmet = sum(1 for c in result.profile if not c.ok)
+    if lang == "en":
+        shown = (
+            f"met ({total} of {total} requirement{'s' if total != 1 else ''})"
+            if not unmet
+            else f"not met ({unmet} of {total} requirement{'s' if total != 1 else ''} not met)"
+        )
+    else:
+        shown = (
+            f"tenu ({total} exigence{'s' if total > 1 else ''} sur {total})"
+            if not unmet
+            else f"non tenu ({unmet} exigence{'s' if unmet > 1 else ''} sur {total} "
+            f"non tenue{'s' if unmet > 1 else ''})"
+        )
+    return labelled(t("profile_verdict", lang), shown, lang)
+
+
+# How many items of « À corriger en priorité » the text, terminal and Markdown reports show; the
+# others are in the findings and facts to declare (`more_priorities`).
+PRIORITIES_SHOWN = 10
+
+
+def more_priorities(m: ManifestView, lang: str) -> str | None:
+    """ "et 9 autres : voir « Constats » et « Faits à déclarer »" when some items are not shown."""
+    rest = len(m.priorities) - PRIORITIES_SHOWN
+    if rest <= 0:
+        return None
+    if lang == "en":
+        return f"and {rest} more: see “{t('findings', lang)}” and “{t('facts_to_declare', lang)}”"
+    return f"et {rest} autre{'s' if rest > 1 else ''} : voir « {t('findings', lang)} » et « {t('facts_to_declare', lang)} »"
+
+
+def _points(gain: float, what: str, lang: str) -> str:
+    """ "+1,2 pt de conformité" / "+1.2 pts conformity"."""
+    sign = "+" if gain >= 0 else "−"
+    value = number(abs(gain), lang, ".1f")  # a no-break space keeps the figure with its unit
+    if lang == "en":
+        return f"{sign}{value}{NBSP}{'pt' if abs(gain) == 1 else 'pts'} {what}"
+    return f"{sign}{value}{NBSP}{'pt' if abs(gain) < 2 else 'pts'} de {what}"
+
+
+def _gain_text(item: Priority, lang: str) -> str:
+    shown = [
+        _points(gain, t(key, lang).lower(), lang)
+        for gain, key in ((item.conformity_gain, "score"), (item.completeness_gain, "completeness"))
+        if gain
+    ]
+    if item.blocking:
+        shown.insert(0, t("lifts_blocking", lang))
+    text = ", ".join(shown) or t("no_gain", lang)
+    # a fact to declare is re-scored as if its value were compliant: its best case
+    return text + (f" {t('if_compliant', lang)}" if item.kind is Outcome.A_RENSEIGNER else "")
+
+
+def _action(item: Priority, lang: str) -> str:
+    if item.request is not None:
+        n = len(item.rules)
+        unlocks = (
+            f"unblocks {n} rule{'s' if n > 1 else ''}"
+            if lang == "en"
+            else f"débloque {n} règle{'s' if n > 1 else ''}"
+        )
+        facts = f"{colon(lang)}{_first(list(item.request.facts), 3)}" if item.request.facts else ""
+        return f"{t('declare', lang)} {item.request.path}{facts} ({unlocks})"
+    others = len(item.fixes) - 1
+    text = item.finding.message.get(lang)
+    if others:
+        text += (
+            f" (and {others} other occurrence{'s' if others > 1 else ''})"
+            if lang == "en"
+            else f" (et {others} autre{'s' if others > 1 else ''} occurrence{'s' if others > 1 else ''})"
+        )
+    return text
+
+
+def _priorities(
+    result: ManifestResult, packs: Sequence[Pack], titles: dict[str, str], lang: str
+) -> list[PriorityView]:
+    out = []
+    for rank, item in enumerate(priorities(result, packs), 1):
+        loc = item.location
+        out.append(
+            PriorityView(
+                rank,
+                item.kind.value,
+                outcome(item.kind, lang).capitalize(),
+                item.request.path if item.request is not None else titles.get(item.rules[0], item.rules[0]),
+                list(item.rules),
+                item.severity,
+                severity(item.severity, lang),
+                item.blocking,
+                loc.file,
+                loc.line,
+                loc.column,
+                f"{loc.file}:{loc.line}:{loc.column}",
+                _action(item, lang),
+                item.conformity_gain,
+                item.completeness_gain,
+                _gain_text(item, lang),
+                status(item.after.status, lang) if item.verdict_changes else None,
+            )
+        )
+    return out
 
 
 def _stamp(report: Report, lang: str) -> StampView:
@@ -769,7 +832,16 @@ def _stamp(report: Report, lang: str) -> StampView:
         report.derogations_ignored,
         packs,
         [f"{r.file} : {e.file} (SHA-256 {e.sha256})" for r in report.results for e in r.evidence],
+        _config(report),
     )
+
+
+def _config(report: Report) -> str | None:
+    """The configuration file in force and the keys it gave (the JSON stamp has their values)."""
+    if report.config is None:
+        return None
+    keys = ", ".join(report.config.values)
+    return report.config.describe() + (f" ({keys})" if keys else "")
 
 
 def build(report: Report, opts: RenderOptions) -> ReportView:
@@ -784,7 +856,7 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
         t("report_title", lang),
         _stamp(report, lang),
         [p.render(lang) for p in report.errors],
-        [manifest_view(r, titles, opts, parts) for r in report.results],
+        [manifest_view(r, titles, opts, parts, report.packs) for r in report.results],
         PLACEMENT_NOTE.get(lang),
     )
     return shown(view)
