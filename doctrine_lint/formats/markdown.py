@@ -77,7 +77,7 @@ def stamp_lines(stamp: StampView, lang: str) -> list[str]:
         f"## {t('stamp', lang)}",
         "",
         f"- **{t('tool', lang)}**{colon(lang)}doctrine-lint {md(stamp.tool_version)}",
-        f"- **{t('evaluation_date', lang)}**{colon(lang)}{stamp.date}",
+        f"- **{t('evaluation_date', lang)}**{colon(lang)}{stamp.day}",
         f"- **{t('rules_count', lang).capitalize()}**{colon(lang)}{stamp.rules_count} ("
         + ", ".join(f"{n} {label}" for _, n, label in stamp.rules_by_evidence)
         + ")",
@@ -266,6 +266,7 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
+    "priorities": lambda m, lang: [],  # not in this format yet
     "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,
