@@ -51,8 +51,9 @@ def test_golden(fmt: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) 
 def test_html_golden_has_charts_excerpts_and_stamp() -> None:
     page = (GOLDEN / "ressource-gar.html").read_text(encoding="utf-8")
     assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
-    assert page.count("<svg ") == 3  # one chart per référentiel
-    assert "Empreinte de reproductibilité" in page and "2026-11-28" in page
+    assert page.count('<figure class="chart"') == 3  # one chart per référentiel
+    assert "<text" not in page  # no text drawn in SVG, where scaling would shrink it
+    assert "Empreinte de reproductibilité" in page and '<time datetime="2026-11-28">28 novembre 2026</time>' in page
     # the excerpt of a finding marks its line, read back from the manifest
     assert '<mark><span class="ln">102</span>        standard: proprietaire' in page
 

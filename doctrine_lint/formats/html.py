@@ -360,7 +360,7 @@ _HOW_TO_READ: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (
             "Statut",
-            "conforme à 100 % avec tout décidé ; partiellement conforme à partir de 50 % ; non "
+            "conforme à 100\u00a0% avec tout décidé ; partiellement conforme à partir de 50\u00a0% ; non "
             "conforme en dessous ; incomplet quand rien de décidé n'échoue mais que des faits "
             "manquent.",
         ),
