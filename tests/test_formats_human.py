@@ -53,7 +53,10 @@ def test_html_golden_has_charts_excerpts_and_stamp() -> None:
     assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
     assert page.count('<figure class="chart"') == 3  # one chart per référentiel
     assert "<text" not in page  # no text drawn in SVG, where scaling would shrink it
-    assert "Empreinte de reproductibilité" in page and '<time datetime="2026-11-28">28 novembre 2026</time>' in page
+    assert (
+        "Empreinte de reproductibilité" in page
+        and '<time datetime="2026-11-28">28 novembre 2026</time>' in page
+    )
     # the excerpt of a finding marks its line, read back from the manifest
     assert '<mark><span class="ln">102</span>        standard: proprietaire' in page
 

@@ -436,9 +436,10 @@ def _chart(ref: ReferentielScores, lang: str, ident: str) -> str:
     ]
     for row in [ref.row, *ref.chapters]:
         cls = "chart-row ref" if row.level < 2 else "chart-row"
+        said = f"{row.bar_text} — {row.status_label}" if row.status else row.bar_text
         parts.append(
             f'<div class="{cls}"><span class="name">{esc(row.label)}</span>'
-            f'{_bar(row)}<span class="value">{esc(row.bar_text)} — {esc(row.status_label)}</span></div>'
+            f'{_bar(row)}<span class="value">{esc(said)}</span></div>'
         )
     parts.append("</figure>")
     return "\n".join(parts)
