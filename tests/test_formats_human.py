@@ -367,3 +367,43 @@ def test_print_stylesheet_lays_out_a4_pages_with_numbers() -> None:
     # no font under 12 px on screen (rem is 16 px): sizes in rem and px stay legible
     sizes = [float(x) for x in re.findall(r"font-size:([\d.]+)rem", CSS[: CSS.index("@media print{")])]
     assert sizes and min(sizes) * 16 >= 12, sorted(sizes)[:3]
+
+
+def test_hostile_text_in_priorities_and_profile_is_inert(tmp_path: Path) -> None:
+    """The new places where manifest (and profile) text reaches the page: priorities, the failed
+    requirements of the profile verdict, the manifest's file in the provenance section."""
+    from doctrine_lint.formats.view import ProfileCheckView
+
+    hostile = f"{HOSTILE} \x1b]52;c;x\x07 \u202e"
+    page = _view_with(
+        _hostile_report(tmp_path),
+        priorities=[
+            _priority(
+                1,
+                hostile,
+                hostile,
+                rules=[hostile],
+                position=hostile,
+                gain_text=hostile,
+                verdict_after=hostile,
+                kind=hostile,
+            )
+        ],
+        profile=[
+            ProfileCheckView(hostile, hostile, hostile, False),
+            ProfileCheckView(hostile, "1", "2", True),
+        ],
+        file=hostile,
+    )
+    assert "<script" not in page.lower() and page.count("</style>") == 1
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.problems == [] and checker.stack == []
+    for tag, attrs in checker.tags:
+        for name, value in attrs:
+            assert "alert" not in (value or "") and "evil" not in (value or ""), (tag, name, value)
+    text = "".join(checker.text)
+    assert "\x1b" not in page and "\u202e" not in page
+    assert text.count("<script>alert(1)</script>") >= 5  # shown as text: priority, profile, file…
+    assert "\\x1b]52;c;x\\x07" in text and "\\u202e" in text

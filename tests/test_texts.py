@@ -338,11 +338,11 @@ def _slugs() -> dict[str, str]:
 
 
 def _raw_slugs(text: str, slugs: dict[str, str]) -> list[str]:
-    found = []
-    for value in slugs:
-        for m in re.finditer(rf"(?<![\w\-'’/=.\[\"]){re.escape(value)}(?![\w\-\"\]=.])", text):
-            found.append(text[max(0, m.start() - 40) : m.end() + 10])
-    return found
+    return [
+        text[max(0, m.start() - 40) : m.end() + 10]
+        for value in slugs
+        for m in re.finditer(rf"(?<![\w\-'’/=.\[\"]){re.escape(value)}(?![\w\-\"\]=.])", text)
+    ]
 
 
 @pytest.mark.parametrize("fmt", HUMAN)

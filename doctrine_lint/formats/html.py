@@ -53,6 +53,7 @@ CHART_LABEL_CHARS = 48
 _YAML_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _HEX = re.compile(r"[0-9a-f]+")
+_SLUG = re.compile(r"[a-z][a-z-]{0,39}")
 _WEB_URL = re.compile(r"https?://[^\s\"'<>`]+", re.IGNORECASE)
 
 CSS = """\
@@ -195,6 +196,11 @@ def esc(value: object, limit: int = MAX_CHARS) -> str:
 def _short(digest: str) -> str:
     shown = digest[:SHORT_SHA] if _HEX.fullmatch(digest) else digest
     return f'<code title="{esc(digest, 128)}">{esc(shown, SHORT_SHA)}</code>'
+
+
+def _slug(value: str) -> str:
+    """A class name from a slug of the view; anything else (it never is) becomes "x"."""
+    return value if _SLUG.fullmatch(value) else "x"
 
 
 def _status_class(slug: str | None) -> str:
@@ -505,7 +511,7 @@ def _priorities(m: ManifestView, lang: str) -> str:
         items.append(
             f'<li value="{int(p.rank)}" class="sev-{p.severity.slug}">'
             f'<p><span class="badge severity">{esc(p.severity_label)}</span> '
-            f'<span class="badge outcome o-{esc(p.kind, 40)}">{esc(p.kind_label)}</span>{blocking} '
+            f'<span class="badge outcome o-{_slug(p.kind)}">{esc(p.kind_label)}</span>{blocking} '
             f"<strong>{esc(p.title)}</strong></p>"
             f'<p class="action">{esc(p.action)}</p>'
             f'<p class="meta">{" · ".join(extra)}</p></li>'
