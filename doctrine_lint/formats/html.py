@@ -181,6 +181,7 @@ dl.meta{font-size:9pt;margin:.3rem 0}
 ol.priorities li{margin:.3rem 0;padding:.2rem .6rem}
 details.howto{display:none}
 .howto-print{display:block}
+footer{display:none}
 pre{white-space:pre-wrap;overflow:visible}
 a{color:inherit;text-decoration:underline}
 a[href]::after{content:" <" attr(href) ">";font-size:.85em;overflow-wrap:anywhere}
