@@ -205,7 +205,6 @@ _SECTIONS: dict[str, Callable[[ManifestView, Print, Console, str], None]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
-    "priorities": lambda m, out, console, lang: None,  # not in this format yet
     "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,

@@ -242,9 +242,9 @@ HEADINGS = {
     "facts_to_declare": "Faits à déclarer",
     "derogations": "Dérogations",
     "baseline": "Référence (baseline)",
-    "evidence": "Preuves des outils officiels",
     "computed": "Faits calculés",
     "summary": "Résumé",
+    "evidence": "Preuves des outils officiels",
 }
 
 
@@ -262,8 +262,7 @@ def _positions(out: str, pattern: str) -> list[int]:
 def test_presenters_share_section_order_and_summary(full_report: Report) -> None:
     from doctrine_lint.formats.view import SECTIONS
 
-    # « À corriger en priorité » is shown only when there is something to fix first
-    assert list(HEADINGS) == [s for s in SECTIONS if s not in ("header", "priorities")]
+    assert list(HEADINGS) == [s for s in SECTIONS if s != "header"]
     outputs = {
         "text": (get_formatter("text")(full_report, RenderOptions()), r"^\s*{}( :|$)"),
         "terminal": (_terminal(full_report), r"^\s*{}( :|\s*$)"),

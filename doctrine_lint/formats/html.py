@@ -778,10 +778,17 @@ _SECTIONS: dict[str, Callable[[ManifestView, str, int], str]] = {
     "summary": lambda m, lang, n: _summary(m, lang),
 }
 
-# The page's order is the view's, with the per-chapter charts and the exact score table after
-# the priorities: page 1 holds the verdict, the référentiel scores, the profile and what to fix.
-_AFTER = SECTIONS.index("priorities") + 1
-LAYOUT: tuple[str, ...] = (*SECTIONS[:_AFTER], "chapter_scores", *SECTIONS[_AFTER:])
+
+def _layout(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The page's order: the view's, with « À corriger en priorité » right after the profile's
+    verdict and then the per-chapter charts and the exact score table, so that page 1 holds the
+    verdict, the référentiel scores, the profile and what to fix first."""
+    keys = [key for key in order if key not in ("priorities", "chapter_scores")]
+    at = keys.index("profile") + 1
+    return (*keys[:at], "priorities", "chapter_scores", *keys[at:])
+
+
+LAYOUT = _layout(SECTIONS)
 
 
 def _manifest(m: ManifestView, lang: str, n: int) -> str:

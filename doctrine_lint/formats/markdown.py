@@ -266,7 +266,6 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
     "header": _header,
     "scores": _scores,
     "profile": _profile,
-    "priorities": lambda m, lang: [],  # not in this format yet
     "evidence": _evidence,
     "findings": _findings,
     "facts_to_declare": _to_declare,

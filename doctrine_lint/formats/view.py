@@ -40,22 +40,23 @@ from ..scoring import REFERENTIEL_TITLES
 from . import RenderOptions
 from .json_report import pack_stamp
 
-# The one order of a manifest's sections: the verdict first (service and status, scores, the
-# buyer's profile), then what to fix first and the findings, the facts to declare, why some
-# failures do not count (dérogations, baseline), then context (evidence, computed facts), and the
-# summary last, where a terminal leaves the reader. Provenance (stamp, digests) comes after all.
+# The one order of a manifest's sections. The header is the verdict a person reads first: the
+# service, its overall status and référentiel scores, the acceptance profile's verdict, and
+# « À corriger en priorité » (`ManifestView.priorities`). Then the detail: the score table with
+# its chapters, the profile's requirements, what to do (findings, facts to declare), why some
+# failures do not count (dérogations, baseline), context (computed facts), the summary, and the
+# provenance of official exports with their digests last.
 SECTIONS: tuple[str, ...] = (
     "header",
     "scores",
     "profile",
-    "priorities",
     "findings",
     "facts_to_declare",
     "derogations",
     "baseline",
-    "evidence",
     "computed",
     "summary",
+    "evidence",
 )
 
 # Findings a person is shown by default: new failures and waived ones.
