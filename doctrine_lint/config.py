@@ -91,6 +91,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reports", "reports", Kind.REPORTS),
     Setting("show-all", "show_all"),
     Setting("no-derogations", "no_derogations"),
+    Setting("quiet", "quiet"),
+    Setting("statistics", "statistics"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 KEYS = ("version", *BY_KEY)
@@ -106,6 +108,8 @@ COMMAND_LINE_ONLY = {
     "write-baseline": "--write-baseline se donne sur la ligne de commande",
     "no-color": "les couleurs se règlent sur la ligne de commande (--no-color) ou par NO_COLOR",
     "decided-by": "--decided-by, vue de relecture, se donne sur la ligne de commande",
+    "stdin-filename": "--stdin-filename nomme l'entrée standard d'une exécution : il se donne sur la "
+    "ligne de commande",
 }
 
 
