@@ -789,6 +789,9 @@ def _gain_text(item: Priority, lang: str) -> str:
         for gain, key in ((item.conformity_gain, "score"), (item.completeness_gain, "completeness"))
         if gain
     ]
+    if item.before.conformity is None and item.after.conformity is not None:
+        # the first decided rules give the rate its first value: shown as such, not as points
+        shown.insert(0, f"{t('score', lang).lower()} — → {percent(item.after.conformity, lang)}")
     if item.blocking:
         shown.insert(0, t("lifts_blocking", lang))
     text = ", ".join(shown) or t("no_gain", lang)
