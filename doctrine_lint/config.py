@@ -91,6 +91,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reports", "reports", Kind.REPORTS),
     Setting("show-all", "show_all"),
     Setting("no-derogations", "no_derogations"),
+    Setting("quiet", "quiet"),
+    Setting("statistics", "statistics"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 KEYS = ("version", *BY_KEY)
@@ -125,6 +127,10 @@ COMMAND_LINE_ONLY = {
     "decided-by": Msg(
         "--decided-by, vue de relecture, se donne sur la ligne de commande",
         "--decided-by, a reviewer's view, is given on the command line",
+    ),
+    "stdin-filename": Msg(
+        "--stdin-filename nomme l'entrée standard d'une exécution : il se donne sur la ligne de commande",
+        "--stdin-filename names one run's standard input: it is given on the command line",
     ),
 }
 

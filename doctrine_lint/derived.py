@@ -48,6 +48,8 @@ class Derivation:
     cases: tuple[Case, ...] = ()
     default: Any = None
     aggregate: WeightedRatio | None = None
+    # what people read for each value of the fact ({"en-vigueur": {"fr": "en vigueur", …}})
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class DerivedFact:
     value: Any = None
     origin: PathKey = ()
     missing: list[tuple[PathKey, str]] = field(default_factory=list)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # the derivation's value labels
 
 
 @dataclass(slots=True)
@@ -105,7 +108,7 @@ def compute_derived(data: dict[str, Any], derivations: Sequence[Derivation], ctx
 
 
 def _derive(d: Derivation, view: dict[str, Any], ctx: Context) -> DerivedFact:
-    fact = DerivedFact(d.name, d.title)
+    fact = DerivedFact(d.name, d.title, labels=d.labels)
     if d.aggregate is not None:
         fact.value, fact.origin = weighted_ratio(d.aggregate, view)
         return fact

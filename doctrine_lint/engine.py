@@ -16,11 +16,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from .dates import parse_day
 from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
 from .errors import Msg, PackError
-from .i18n import number
-from .labels import label_at
+from .i18n import long_date, number
+from .labels import label, label_at
 from .logic import FALSE, TRUE, Context, Verdict, fact_under, gaps, reached_list, walk
 from .model import Finding, Location, NaturalKey, Outcome, Text, worst_outcome
 from .packs import Rule
@@ -66,17 +67,27 @@ def _fmt(template: Text, **values: str | Text) -> Text:
     return Text(one(template.fr, False), one(template.en, True) if template.en else None)
 
 
-def _shown_value(path: PathKey, value: Any, like: PathKey | None = None) -> str | Text:
+def _shown_value(
+    path: PathKey, value: Any, like: PathKey | None = None, derived: Derived | None = None
+) -> str | Text:
     """A value as a message shows it: the label people read when the value is an enum value of
-    the manifest schema (« avancé » for `avance`), else the value itself. `like`: the path whose
-    enum gives the labels (a value compared with a fact is labelled like that fact)."""
+    the manifest schema (« avancé » for `avance`) or a value a pack gives a computed fact (its
+    `labels`), a date as people write it, else the value itself. `like`: the path whose enum
+    gives the labels (a value compared with a fact is labelled like that fact)."""
     if isinstance(value, float):  # a decimal comma in French: 1,5
         return Text(number(value, "fr"), number(value, "en"))
+    day = value if isinstance(value, date) else parse_day(value) if isinstance(value, str) else None
+    if day is not None:  # a date as people write it: « 12 mars 2025 », "12 March 2025"
+        return Text(long_date(day, "fr"), long_date(day, "en"))
     text = _scalar(value)
-    fr = label_at(like or path, value, "fr")
+    at = like or path
+    fact = derived.facts.get(str(at[1])) if derived and at[:1] == (DERIVED_ROOT,) and len(at) > 1 else None
+    if fact is not None and label(value, "fr", fact.labels) is not None:
+        return Text(label(value, "fr", fact.labels) or text, label(value, "en", fact.labels))
+    fr = label_at(at, value, "fr")
     if fr is None:
         return text
-    return Text(fr, label_at(like or path, value, "en"))
+    return Text(fr, label_at(at, value, "en"))
 
 
 @lru_cache(maxsize=4096)
@@ -307,7 +318,7 @@ def _finding(
         else:
             message = _fmt(rule.message or rule.title, path=shown, value="", compared="", element="")
     elif outcome is _NON_APPLICABLE:
-        value = _shown_value(decided, verdict.value) if verdict.value is not None else None
+        value = _shown_value(decided, verdict.value, derived=derived) if verdict.value is not None else None
         fact = (
             derived.facts.get(str(decided[1]))
             if decided[:1] == (DERIVED_ROOT,) and len(decided) > 1
@@ -323,8 +334,10 @@ def _finding(
         message = _fmt(
             template,
             path=shown or "(racine)",
-            value=_shown_value(decided, verdict.value) if verdict.value is not None else "",
-            compared=_shown_value(decided, verdict.other) if verdict.other is not None else "",
+            value=_shown_value(decided, verdict.value, derived=derived) if verdict.value is not None else "",
+            compared=_shown_value(decided, verdict.other, derived=derived)
+            if verdict.other is not None
+            else "",
             element=_element_text(element, where, doc.data, keys, rule.scope.label if rule.scope else ())
             or "",
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .model import Evidence, Outcome, Severity
 
 _STRINGS: dict[str, tuple[str, str]] = {
@@ -105,6 +107,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "expires": ("Expire le", "Expires on"),
     "clause": ("Clause de la doctrine", "Doctrine clause"),
     "chart": ("Scores par chapitre", "Scores per chapter"),
+    "chapter_scores": ("Scores par chapitre", "Scores per chapter"),
+    "evaluated_on": ("évalué le", "evaluated on"),
+    "blocking_short": ("bloquant", "blocking"),
+    "provenance_title": ("Provenance et empreintes", "Provenance and digests"),
+    "how_to_read": ("Comment lire ces scores", "How to read these scores"),
+    "profile_all_met": (
+        "toutes les exigences du profil sont tenues",
+        "every requirement of the profile is met",
+    ),
     "placement": ("Référentiels transverses", "Cross-cutting frameworks"),
     "generated_by": ("Rapport produit par", "Report produced by"),
     "requirement": ("Exigence", "Requirement"),
@@ -200,12 +211,14 @@ def legal_basis(slug: str, lang: str) -> str:
 # JUnit properties) keep their own plain numbers.
 
 NBSP = "\u00a0"
+_FRENCH_DIGITS = str.maketrans({",": NBSP, ".": ","})
 
 
 def number(value: float, lang: str, spec: str = "g") -> str:
-    """A number as people of `lang` write it: `number(1.25, "fr")` → "1,25"."""
-    text = format(value, spec)
-    return text if lang == "en" else text.replace(".", ",")
+    """A number as people of `lang` write it: `number(1234.5, "fr")` → "1 234,5" (no-break
+    space), "1,234.5" in English."""
+    text = format(value, "," + spec)
+    return text if lang == "en" else text.translate(_FRENCH_DIGITS)
 
 
 def percent(value: float | None, lang: str, spec: str = ".1f") -> str:
@@ -213,6 +226,25 @@ def percent(value: float | None, lang: str, spec: str = ".1f") -> str:
     if value is None:
         return "—"
     return f"{number(value, lang, spec)}{'' if lang == 'en' else NBSP}%"
+
+
+_MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: date, lang: str) -> str:
+    """A date as people write it: « 1er décembre 2026 », « 28 novembre 2026 », "28 November 2026".
+    Machine fields (JSON, baselines, `<time datetime>`) keep the ISO form."""
+    if lang == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS_FR[day.month - 1]} {day.year}"
 
 
 def colon(lang: str) -> str:

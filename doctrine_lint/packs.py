@@ -504,7 +504,8 @@ def _compile_derivation(
             )
     if problems:
         raise PackError(problems)
-    return Derivation(raw["name"], title, pack_id, tuple(cases), raw.get("default"))
+    labels = {str(k): {"fr": v["fr"], "en": v["en"]} for k, v in (raw.get("labels") or {}).items()}
+    return Derivation(raw["name"], title, pack_id, tuple(cases), raw.get("default"), labels=labels)
 
 
 def _compile_metric(raw: dict[str, Any], pack_id: str) -> Metric:

@@ -88,8 +88,11 @@ class Priority:
 
 
 def _gain(before: float | None, after: float | None) -> float:
-    # "—" (nothing decided) reads as 0 %: the report goes from — to the rate after
-    return round_half_up((after or 0.0) - (before or 0.0), 1)
+    # From "—" (nothing decided) a rate is not raised by points, it comes into being: no gain in
+    # points (a first fact would read "+100 pts" whatever it weighs); presenters show "— → x %".
+    if before is None or after is None:
+        return 0.0
+    return round_half_up(after - before, 1)
 
 
 def priorities(result: ManifestResult, packs: Sequence[Pack]) -> list[Priority]:

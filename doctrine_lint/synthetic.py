@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .document import format_path
+from .i18n import long_date
 from .model import Finding, Location, Outcome, Severity, Text
 from .packs import Rule
 
@@ -261,8 +262,8 @@ def derogation_too_long(rule: Rule, index: int, location: Location, expires: dat
         index,
         location,
         Text(
-            f"Dérogation à {rule.id} refusée : {months} mois au plus (expire le {expires.isoformat()})",
-            f"Waiver of {rule.id} refused: at most {months} months (expires {expires.isoformat()})",
+            f"Dérogation à {rule.id} refusée : {months} mois au plus (expire le {long_date(expires, 'fr')})",
+            f"Waiver of {rule.id} refused: at most {months} months (expires {long_date(expires, 'en')})",
         ),
     )
 
@@ -287,8 +288,8 @@ def derogation_expiring(rule: Rule, index: int, location: Location, expires: dat
         index,
         location,
         Text(
-            f"Dérogation à {rule.id} expirant le {expires.isoformat()} (dans {days} jours)",
-            f"Waiver of {rule.id} expires on {expires.isoformat()} (in {days} days)",
+            f"Dérogation à {rule.id} expirant le {long_date(expires, 'fr')} (dans {days} jours)",
+            f"Waiver of {rule.id} expires on {long_date(expires, 'en')} (in {days} days)",
         ),
     )
 
@@ -301,7 +302,7 @@ def derogation_expired(rule: Rule, index: int, location: Location, expires: date
         index,
         location,
         Text(
-            f"Dérogation à {rule.id} expirée le {expires.isoformat()} : la règle s'applique de nouveau",
-            f"Waiver of {rule.id} expired on {expires.isoformat()}: the rule applies again",
+            f"Dérogation à {rule.id} expirée le {long_date(expires, 'fr')} : la règle s'applique de nouveau",
+            f"Waiver of {rule.id} expired on {long_date(expires, 'en')}: the rule applies again",
         ),
     )

@@ -18,6 +18,7 @@ from typing import Any
 from .dates import add_months, validated_date
 from .document import Document
 from .errors import ManifestError, Msg
+from .i18n import long_date
 from .model import Finding, Location, Outcome, Text
 from .packs import Rule
 from .renames import resolve
@@ -208,7 +209,9 @@ def apply_waivers(
                     w,
                     "expired",
                     [],
-                    Text(f"expirée le {w.expires.isoformat()}", f"expired on {w.expires.isoformat()}"),
+                    Text(
+                        f"expirée le {long_date(w.expires, 'fr')}", f"expired on {long_date(w.expires, 'en')}"
+                    ),
                 )
             )
             expired.append((w, rule))
@@ -221,8 +224,8 @@ def apply_waivers(
                     outcome=Outcome.DEROGATION,
                     waived_from=f.outcome,
                     message=Text(
-                        f"Dérogation jusqu'au {w.expires.isoformat()} : {f.message.fr}",
-                        f"Waived until {w.expires.isoformat()}: {f.message.get('en')}",
+                        f"Dérogation jusqu'au {long_date(w.expires, 'fr')} : {f.message.fr}",
+                        f"Waived until {long_date(w.expires, 'en')}: {f.message.get('en')}",
                     ),
                 )
                 covered.append(f.rule_id)
@@ -234,7 +237,10 @@ def apply_waivers(
                 w,
                 state,
                 covered,
-                Text(f"valable jusqu'au {w.expires.isoformat()}", f"valid until {w.expires.isoformat()}"),
+                Text(
+                    f"valable jusqu'au {long_date(w.expires, 'fr')}",
+                    f"valid until {long_date(w.expires, 'en')}",
+                ),
             )
         )
         if state == "expiring":

@@ -268,3 +268,20 @@ def test_profile_verdict_is_one_line_before_the_priorities() -> None:
     total = len(report.results[0].profile)
     line = f"Profil d'acceptation : non tenu ({unmet} exigences sur {total} non tenues)"
     assert line in out and out.index(line) < out.index("À corriger en priorité")
+
+
+def test_a_rate_that_comes_into_being_is_not_a_gain_in_points(tmp_path: Path) -> None:
+    # nothing decided yet: conformity is "—"; the first fact declared gives it its first value,
+    # which the list shows as "— → 100,0 %", never as "+100 points"
+    bare = tmp_path / "bare.yaml"
+    bare.write_text("service:\n  name: S\n  editor: E\n  kind: ent-2d\n", encoding="utf-8")
+    result = _lint(bare)
+    items = priorities(result, PACKS)
+    assert items and all(i.before.conformity is None for i in items)
+    assert all(i.conformity_gain == 0.0 for i in items)
+    assert items[0].completeness_gain > 0
+    (view,) = build(lint([bare], PACKS, LintOptions(today=TODAY)), RenderOptions()).manifests
+    first = view.priorities[0]
+    assert first.position == f"{bare}:1:1"
+    assert "conformité — → 100,0\u00a0%" in first.gain_text
+    assert "+100" not in first.gain_text

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from doctrine_lint.cli import cli
 from doctrine_lint.explain import catalogue_markdown, rule_markdown
 from doctrine_lint.formats import RenderOptions, get_formatter
-from doctrine_lint.i18n import NBSP, colon, number, percent
+from doctrine_lint.i18n import NBSP, colon, long_date, number, percent
 from doctrine_lint.labels import all_labels, labels_at
 from doctrine_lint.linter import Report, lint
 from doctrine_lint.model import REFERENTIEL_ORDER, natural_key, referentiel_rank
@@ -290,3 +290,131 @@ def test_every_section_lists_the_référentiels_in_the_same_order(fmt: str, lang
         # the placement note, in its own words
         rgi, rgs, rgaa = text.find("RGI (§6.1.3)"), text.find("RGS (§6.1.1)"), text.find("RGAA (§6.1.2)")
         assert -1 < rgi < rgs < rgaa, path.name
+
+
+# --- French formats: no decimal point, no ISO date, no slug in what people read ----------------------
+
+# identifiers that hold a dot legitimately: rule ids, criteria and measure numbers, sections,
+# versions, paths, file names, URLs, digests
+_IDENTIFIERS = re.compile(
+    r"https?://\S+|\S+\.ya?ml\S*|\[[^\]\s]*\]|\\?\[\\?\"[^\]]*\]|\"[0-9.]+\"|§\s?[0-9][0-9.]*"
+    r"|\b(?:RGESN|RGAA|TLS|ISO|LTI|lti|version|Version)[ -]?[0-9][0-9.]*"
+    r"|\b[0-9]+\.[0-9]+\.[0-9]+\b|\b[A-Z][A-Z0-9]*[.-][0-9][0-9.]*|[\w-]+(?:\.[\w\"\[\]-]+)+"
+)
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@lru_cache(maxsize=64)
+def _people(name: str, fmt: str, lang: str) -> str:
+    """What people read of a report: HTML without its tags and without the manifest excerpts."""
+    out = get_formatter(fmt)(_report(name), RenderOptions(lang=lang, show_all=True))
+    return _plain(re.sub(r"<pre>.*?</pre>", "\n", out, flags=re.S)) if fmt == "html" else _own(out)
+
+
+def _prose(text: str) -> str:
+    """The report's own prose: no identifier, no code span."""
+    return _IDENTIFIERS.sub("", re.sub(r"`[^`\n]*`", "", text))
+
+
+def _slugs() -> dict[str, str]:
+    """Values people must never see raw in a French report: every value a shipped pack's computed
+    fact can take and every enum value of the manifest whose label is the same word with its
+    accents or spaces (`modere` for « modéré », `en-vigueur` for « en vigueur »), and the keys
+    of the référentiels."""
+    import unicodedata
+
+    def bare(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+    out = {key: title.fr for key, title in REFERENTIEL_TITLES.items()}
+    for value, entry in all_labels().items():
+        if entry["fr"] != value and bare(entry["fr"]).replace(" ", "-") == value:
+            out[value] = entry["fr"]
+    for d in (d for pack in _packs() for d in pack.derivations):
+        for value in [c.value for c in d.cases] + [d.default]:
+            if isinstance(value, str) and value in d.labels:
+                out[value] = d.labels[value]["fr"]
+    return out
+
+
+def _raw_slugs(text: str, slugs: dict[str, str]) -> list[str]:
+    return [
+        text[max(0, m.start() - 40) : m.end() + 10]
+        for value in slugs
+        for m in re.finditer(rf"(?<![\w\-'’/=.\[\"]){re.escape(value)}(?![\w\-\"\]=.])", text)
+    ]
+
+
+@pytest.mark.parametrize("fmt", HUMAN)
+@pytest.mark.parametrize("name", [p.name for p in EXAMPLES])
+def test_french_reports_show_no_decimal_point_iso_date_or_slug(name: str, fmt: str) -> None:
+    text = _people(name, fmt, "fr")
+    prose = _prose(text)
+    assert not re.search(r"\d\.\d", prose), re.findall(r".{0,40}\d\.\d.{0,10}", prose)[:5]
+    assert not _ISO_DAY.search(text), _ISO_DAY.findall(text)[:5]
+    assert _raw_slugs(prose, _slugs()) == []
+    if fmt != "text":  # the stamp: the evaluation date as people write it
+        assert "28 novembre 2026" in text
+
+
+@pytest.mark.parametrize("fmt", HUMAN)
+@pytest.mark.parametrize("name", [p.name for p in EXAMPLES])
+def test_english_reports_show_no_french_slug_or_iso_date(name: str, fmt: str) -> None:
+    text = _people(name, fmt, "en")
+    prose = _prose(text)
+    derived = {v: e for d in (d for p in _packs() for d in p.derivations) for v, e in d.labels.items()}
+    assert _raw_slugs(prose, {**_slugs(), **{v: e["en"] for v, e in derived.items()}}) == []
+    assert not _ISO_DAY.search(text), _ISO_DAY.findall(text)[:5]
+
+
+def test_the_derived_status_of_the_rgaa_version_is_labelled() -> None:
+    assert "Statut de la version du RGAA déclarée : en vigueur" in _rendered(
+        "vie-scolaire.yaml", "text", "fr"
+    )
+    assert "Status of the declared RGAA version: current" in _rendered("vie-scolaire.yaml", "text", "en")
+
+
+def test_every_text_value_a_shipped_pack_computes_has_a_label() -> None:
+    """A computed fact's text values are labelled by its pack (`labels`) or by the manifest
+    schema (`avance` → « avancé »), and a pack labels only values it can produce."""
+    problems = []
+    derivations = [d for pack in _packs() for d in pack.derivations]
+    assert any(d.labels for d in derivations)
+    for d in derivations:
+        values = {c.value for c in d.cases} | {d.default}
+        texts = {v for v in values if isinstance(v, str)}
+        problems += [f"{d.name}: {v}" for v in sorted(texts) if v not in d.labels and v not in all_labels()]
+        problems += [f"{d.name}: labels {v}, which it never takes" for v in d.labels if v not in texts]
+        problems += [
+            f"{d.name}: {v} without fr/en" for v, e in d.labels.items() if not e.get("fr") or not e.get("en")
+        ]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize(
+    ("day", "fr", "en"),
+    [
+        (date(2026, 11, 28), "28 novembre 2026", "28 November 2026"),
+        (date(2026, 12, 1), "1er décembre 2026", "1 December 2026"),
+        (date(2027, 2, 1), "1er février 2027", "1 February 2027"),
+        (date(2025, 8, 15), "15 août 2025", "15 August 2025"),
+        (date(2026, 1, 31), "31 janvier 2026", "31 January 2026"),
+    ],
+)
+def test_long_dates(day: date, fr: str, en: str) -> None:
+    assert long_date(day, "fr") == fr and long_date(day, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "fr", "en"),
+    [
+        (1234, "g", f"1{NBSP}234", "1,234"),
+        (1234.5, "g", f"1{NBSP}234,5", "1,234.5"),
+        (418.25, "g", "418,25", "418.25"),
+        (6.1, ".1f", "6,1", "6.1"),
+        (12345.678, ".1f", f"12{NBSP}345,7", "12,345.7"),
+        (0, ".0f", "0", "0"),
+    ],
+)
+def test_numbers_group_thousands(value: float, spec: str, fr: str, en: str) -> None:
+    assert number(value, "fr", spec) == fr and number(value, "en", spec) == en

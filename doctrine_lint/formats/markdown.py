@@ -90,7 +90,7 @@ def stamp_lines(stamp: StampView, lang: str, manifests: Sequence[tuple[str, str]
         f"## {t('stamp', lang)}",
         "",
         f"- **{t('tool', lang)}**{colon(lang)}doctrine-lint {md(stamp.tool_version)}",
-        f"- **{t('evaluation_date', lang)}**{colon(lang)}{stamp.date}",
+        f"- **{t('evaluation_date', lang)}**{colon(lang)}{stamp.day}",
         f"- **{t('rules_count', lang).capitalize()}**{colon(lang)}{stamp.rules_count} ("
         + ", ".join(f"{n} {label}" for _, n, label in stamp.rules_by_evidence)
         + ")",

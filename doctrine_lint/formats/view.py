@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import date
 from typing import Any, TypeVar, cast
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..declare import FactRequest, fact_requests
-from ..i18n import NBSP, colon, evidence, labelled, number, outcome, percent, severity, status, t
-from ..labels import all_labels, label
+from ..i18n import NBSP, colon, evidence, labelled, long_date, number, outcome, percent, severity, status, t
+from ..labels import Labels, all_labels, label
 from ..linter import ManifestResult, Report
 from ..model import (
     Evidence,
@@ -35,6 +36,7 @@ from ..model import (
 from ..packs import Pack
 from ..priorities import Priority, priorities
 from ..safetext import prose
+from ..scoring import REFERENTIEL_TITLES
 from . import RenderOptions
 from .json_report import pack_stamp
 
@@ -89,6 +91,7 @@ class ScoreRow:
     detail: str = ""  # "complétude 89,8 % · 27 règles, poids 63", formatted once
     weighting: str = ""  # how a référentiel or the overall rate is composed, formatted once
     weight: str = ""  # `possible` as people of the report's language write it ("405,25")
+    bar_text: str = ""  # what a chart's bar says: "96,5 % · 253 règles", or why it has no score
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +173,7 @@ class WaiverView:
     note: str
     position: str
     approver: str | None
-    granted: str | None  # ISO dates
+    granted: str | None  # dates as people of the report's language write them
     expires: str
     justification: str
     clause: str | None
@@ -282,7 +285,7 @@ class ManifestView:
 class PackView:
     id: str
     version: str
-    referentiel: str
+    referentiel: str  # the référentiel's name (« Sécurité »), not its key
     doctrine_version: str
     sha256: str
     extends: list[tuple[str, str, str]]  # (id, version, sha256) of the packs it extends
@@ -293,7 +296,7 @@ class StampView:
     """What makes a report reproducible: tool, date, rules and packs with their digests."""
 
     tool_version: str
-    date: str
+    date: str  # ISO, for machines (`<time datetime>`)
     rules_count: int
     rules_by_evidence: list[tuple[Evidence, int, str]]
     min_evidence: str | None
@@ -301,6 +304,7 @@ class StampView:
     packs: list[PackView]
     evidence_files: list[str] = field(default_factory=list)  # « manifeste : fichier (SHA-256 …) »
     config: str | None = None  # « pyproject.toml [tool.doctrine-lint] (fail-on, select) »
+    day: str = ""  # the evaluation date as people write it (« 28 novembre 2026 »)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +344,38 @@ def _row(level: int, label: str, line: ScoreLine, lang: str, names: dict[str, st
         detail,
         _weighting(line, lang, names),
         number(line.possible, lang),
+        _bar_text(line, lang),
     )
+
+
+def _bar_text(line: ScoreLine, lang: str) -> str:
+    """A bar's label: the rate and the rules behind it, or why there is no rate, or why it is 0."""
+    en = lang == "en"
+    n, s = line.rules, "s" if line.rules != 1 else ""
+    if not n:
+        return "no applicable rule" if en else "aucune règle applicable"
+    if line.score is None and not line.possible:  # only rules of no weight (info)
+        return (
+            f"no score: {n} rule{s} of no weight"
+            if en
+            else f"sans score : {n} règle{'s' if n > 1 else ''} sans poids"
+        )
+    if line.score is None:
+        todo = line.counts.get(Outcome.A_RENSEIGNER.value, 0)
+        plural = "s" if todo != 1 else ""
+        if en:
+            return f"nothing decided: {todo} rule{plural} to be declared"
+        return f"rien de décidé : {todo} règle{'s' if todo > 1 else ''} à renseigner"
+    if line.score == 0:
+        failed = line.counts.get(Outcome.NON_CONFORME.value, 0)
+        decided = failed + line.counts.get(Outcome.CONFORME.value, 0)
+        decided += line.counts.get(Outcome.DEROGATION.value, 0)
+        if en:
+            return f"{percent(0, lang, '.0f')}: {failed} non-compliant rule{'s' if failed != 1 else ''} out of {decided} decided"
+        fs = "s" if failed > 1 else ""
+        return f"{percent(0, lang, '.0f')} : {failed} règle{fs} non conforme{fs} sur {decided} décidée{'s' if decided > 1 else ''}"
+    rules = f"{n} rule{s}" if en else f"{n} règle{'s' if n > 1 else ''}"
+    return f"{percent(line.score, lang)} · {rules}"
 
 
 def _weighting(line: ScoreLine, lang: str, names: dict[str, str]) -> str:
@@ -535,13 +570,16 @@ def _fact_view(request: FactRequest, lang: str) -> FactToDeclare:
     )
 
 
-def _value(value: object, lang: str) -> str:
+def _value(value: object, lang: str, labels: Labels | None = None) -> str:
     if isinstance(value, bool):
         return ("oui" if value else "non") if lang == "fr" else ("yes" if value else "no")
     if isinstance(value, float | int):
         return number(value, lang)
-    # a computed fact's value is named like the manifest's values (« avancé » for `avance`)
-    return label(value, lang, all_labels()) or str(value)
+    if isinstance(value, date):
+        return long_date(value, lang)
+    # a computed fact's value is named by its pack (`labels`), else like the manifest's values
+    # (« avancé » for `avance`)
+    return label(value, lang, labels) or label(value, lang, all_labels()) or str(value)
 
 
 def _computed_line(label: str, value: str, lang: str) -> ComputedLine:
@@ -555,7 +593,7 @@ def _computed(result: ManifestResult, lang: str) -> list[ComputedLine]:
         if fact.value is None and fact.missing:
             shown = f"{t('undecided', lang)} ({', '.join(dict.fromkeys(m for _, m in fact.missing))})"
         else:
-            shown = "—" if fact.value is None else _value(fact.value, lang)
+            shown = "—" if fact.value is None else _value(fact.value, lang, fact.labels)
         lines.append(_computed_line(fact.title.get(lang), shown, lang))
     for metric in result.metrics:
         value = "—" if metric.value is None else _value(metric.value, lang)
@@ -583,8 +621,8 @@ def _waivers(result: ManifestResult, lang: str) -> tuple[list[WaiverView], Other
                 s.note.get(lang),
                 f"{w.location.file}:{w.location.line}:{w.location.column}",
                 w.approver,
-                w.granted.isoformat() if w.granted else None,
-                w.expires.isoformat(),
+                long_date(w.granted, lang) if w.granted else None,
+                long_date(w.expires, lang),
                 w.justification,
                 w.clause,
             )
@@ -751,6 +789,9 @@ def _gain_text(item: Priority, lang: str) -> str:
         for gain, key in ((item.conformity_gain, "score"), (item.completeness_gain, "completeness"))
         if gain
     ]
+    if item.before.conformity is None and item.after.conformity is not None:
+        # the first decided rules give the rate its first value: shown as such, not as points
+        shown.insert(0, f"{t('score', lang).lower()} — → {percent(item.after.conformity, lang)}")
     if item.blocking:
         shown.insert(0, t("lifts_blocking", lang))
     text = ", ".join(shown) or t("no_gain", lang)
@@ -817,7 +858,9 @@ def _stamp(report: Report, lang: str) -> StampView:
             PackView(
                 s["id"],
                 s["version"],
-                s["referentiel"],
+                REFERENTIEL_TITLES[pack.referentiel].get(lang)
+                if pack.referentiel in REFERENTIEL_TITLES
+                else pack.referentiel,
                 s["doctrine_version"],
                 s["sha256"],
                 [(b["id"], b["version"], b["sha256"]) for b in s["extends"]],
@@ -833,6 +876,7 @@ def _stamp(report: Report, lang: str) -> StampView:
         packs,
         [f"{r.file} : {e.file} (SHA-256 {e.sha256})" for r in report.results for e in r.evidence],
         _config(report),
+        long_date(report.today, lang),
     )
 
 
