@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import UsageError
+from .errors import Msg, UsageError, cannot_write
 from .files import FileRefused, read_regular
 from .model import Finding, Outcome, natural_key
 from .renames import final_id, resolve
@@ -99,9 +99,11 @@ class Baseline:
         return legacy_fingerprint(file, finding) if self.legacy else fingerprint(file, finding)
 
 
-LEGACY_WARNING = (
+LEGACY_WARNING = Msg(
     "référence au format 1 (un constat par règle) : chaque élément en échec d'une règle déjà "
-    "connue est tenu pour connu ; réécrivez-la avec --write-baseline pour suivre chaque élément"
+    "connue est tenu pour connu ; réécrivez-la avec --write-baseline pour suivre chaque élément",
+    "baseline in format 1 (one finding per rule): every failing element of an already known rule "
+    "counts as known; write it again with --write-baseline to follow each element",
 )
 
 
@@ -136,33 +138,52 @@ def write(path: Path, manifests: Iterable[tuple[str, Iterable[Finding]]], today:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError.single(str(path), 0, 0, f"écriture impossible : {exc.strerror}") from None
+        raise UsageError.single(str(path), 0, 0, cannot_write(exc)) from None
 
 
 def load(path: Path) -> Baseline:
     """Read a baseline written by --write-baseline; a clear error otherwise."""
     try:
-        data = json.loads(read_regular(path, MAX_BYTES, noun="fichier JSON").decode("utf-8"))
+        data = json.loads(
+            read_regular(path, MAX_BYTES, noun=Msg("fichier JSON", "JSON file")).decode("utf-8")
+        )
     except FileRefused as exc:
         if exc.reason == "missing":
-            raise UsageError.single(str(path), 0, 0, "fichier de référence (baseline) introuvable") from None
+            raise UsageError.single(
+                str(path), 0, 0, Msg("fichier de référence (baseline) introuvable", "baseline file not found")
+            ) from None
         raise UsageError.single(str(path), 0, 0, exc.message) from None
     except UnicodeDecodeError as exc:
-        raise UsageError.single(str(path), 0, 0, f"lecture impossible : {exc}") from None
+        raise UsageError.single(
+            str(path), 0, 0, Msg(f"lecture impossible : {exc}", f"cannot read: {exc}")
+        ) from None
     except json.JSONDecodeError as exc:
-        raise UsageError.single(str(path), exc.lineno, exc.colno, f"JSON invalide : {exc.msg}") from None
+        raise UsageError.single(
+            str(path), exc.lineno, exc.colno, Msg(f"JSON invalide : {exc.msg}", f"invalid JSON: {exc.msg}")
+        ) from None
     except RecursionError:
-        raise UsageError.single(str(path), 0, 0, "JSON invalide : imbrication trop profonde") from None
+        raise UsageError.single(
+            str(path),
+            0,
+            0,
+            Msg("JSON invalide : imbrication trop profonde", "invalid JSON: nesting too deep"),
+        ) from None
     except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
-        raise UsageError.single(str(path), 0, 0, "JSON invalide : nombre trop long") from None
+        raise UsageError.single(
+            str(path), 0, 0, Msg("JSON invalide : nombre trop long", "invalid JSON: number too long")
+        ) from None
     version = data.get("format_version") if isinstance(data, dict) else None
     if type(version) is int and version > FORMAT_VERSION and isinstance(data.get("findings"), list):
         raise UsageError.single(
             str(path),
             1,
             1,
-            f"référence au format {version}, plus récent que cette version de doctrine-lint "
-            f"(format {FORMAT_VERSION}) : mettez doctrine-lint à jour",
+            Msg(
+                f"référence au format {version}, plus récent que cette version de doctrine-lint "
+                f"(format {FORMAT_VERSION}) : mettez doctrine-lint à jour",
+                f"baseline in format {version}, newer than this version of doctrine-lint "
+                f"(format {FORMAT_VERSION}): upgrade doctrine-lint",
+            ),
         )
     if (
         not isinstance(data, dict)
@@ -171,14 +192,26 @@ def load(path: Path) -> Baseline:
         or not isinstance(data.get("findings"), list)
     ):
         raise UsageError.single(
-            str(path), 1, 1, "ce fichier n'est pas une référence écrite par doctrine-lint --write-baseline"
+            str(path),
+            1,
+            1,
+            Msg(
+                "ce fichier n'est pas une référence écrite par doctrine-lint --write-baseline",
+                "this file is not a baseline written by doctrine-lint --write-baseline",
+            ),
         )
     entries = {}
     for i, item in enumerate(data["findings"]):
         fields = ("fingerprint", "file", "rule_id", "path")
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in fields):
             raise UsageError.single(
-                str(path), 0, 0, f"entrée {i + 1} mal formée : {', '.join(fields)} doivent être du texte"
+                str(path),
+                0,
+                0,
+                Msg(
+                    f"entrée {i + 1} mal formée : {', '.join(fields)} doivent être du texte",
+                    f"entry {i + 1} malformed: {', '.join(fields)} must be text",
+                ),
             )
         entries[item["fingerprint"]] = item
     return Baseline(entries, data["format_version"])

@@ -5,6 +5,9 @@ library decided (`Report.exit_code`); scoring, baselines and profiles live in th
 
 Exit codes: 0 nothing at or above the fail level is non conforme or à renseigner and the
 thresholds hold; 1 otherwise; 2 usage, input or pack error; 3 internal error (a bug).
+
+Errors and warnings on stderr, click's own usage errors included, are in the language
+`_error_lang` decides before click parses anything (`--lang`, then DOCTRINE_LINT_LANG).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
-from . import __version__
-from .errors import DoctrineLintError, ExitCode, UsageError
+from . import __version__, clicktext
+from .errors import DoctrineLintError, ExitCode, LocalizedWarning, Msg, UsageError, cannot_write
 from .safetext import json_safe, visible, visible_lines
+from .suggest import did_you_mean, unknown_rule
 
 if TYPE_CHECKING:
     from .config import AppliedConfig
@@ -42,16 +47,72 @@ Codes de sortie / exit codes:
 """
 
 
+LANG_ENV = "DOCTRINE_LINT_LANG"
+LANGS = ("fr", "en")
+# the language of this run's errors, decided by `_error_lang` when the command line is read
+# ("chosen": by --lang or DOCTRINE_LINT_LANG, which a configuration file's `lang` does not override)
+_run = {"lang": "fr", "chosen": ""}
+
+
+def _error_lang(args: Sequence[str] | None = None) -> str:
+    """The language of errors and warnings on stderr (click's own messages included): the last
+    `--lang X` / `--lang=X` of the command line, read before click parses it (a usage error can
+    come before --lang is parsed, or be about it); else DOCTRINE_LINT_LANG; else French. A
+    configuration file's `lang` then applies to what follows its loading (`_config_lang`)."""
+    return _chosen_lang(args) or "fr"
+
+
+def _chosen_lang(args: Sequence[str] | None) -> str | None:
+    args = sys.argv[1:] if args is None else args
+    chosen = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            chosen = args[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+    if chosen in LANGS:
+        return chosen
+    env = os.environ.get(LANG_ENV, "")
+    return env if env in LANGS else None
+
+
+def _set_lang(lang: str) -> None:
+    _run["lang"] = lang
+    clicktext.use(lang)
+
+
+def _config_lang(lang: object) -> None:
+    """A configuration file's `lang` for the errors that follow it, unless the command line or
+    the environment chose (the file's values are defaults: the command line wins)."""
+    if not _run["chosen"] and lang in LANGS:
+        _set_lang(str(lang))
+
+
+def _lang() -> str:
+    return _run["lang"]
+
+
+def _tr(message: Msg) -> str:
+    """One of our own messages for click (usage errors, bad values) in the run's language."""
+    return message.get(_lang())
+
+
+_KINDS = {"error": Msg("erreur", "error"), "warning": Msg("avertissement", "warning")}
+
+
 def _say(kind: str, text: object) -> None:
-    """One line on stderr, always: a manifest's or pack's text (file name, key, value) comes out
-    with its control and bidirectional characters visibly escaped (`safetext.visible`), so that
-    it can neither drive the terminal nor forge a `file:line:col` line for a CI log parser."""
-    click.echo(f"doctrine-lint: {kind}: {visible(str(text))}", err=True)
+    """One line on stderr, always: « doctrine-lint: erreur: … » / "doctrine-lint: error: …". A
+    manifest's or pack's text (file name, key, value) comes out with its control and
+    bidirectional characters visibly escaped (`safetext.visible`), so that it can neither drive
+    the terminal nor forge a `file:line:col` line for a CI log parser."""
+    click.echo(f"doctrine-lint: {_KINDS[kind].get(_lang())}: {visible(str(text))}", err=True)
 
 
 def _fail(exc: DoctrineLintError) -> NoReturn:
     for problem in exc.problems:
-        _say("erreur", problem)
+        _say("error", problem.render(_lang()))
     sys.exit(ExitCode.ERROR)
 
 
@@ -60,7 +121,7 @@ def _write(target: str, text: str) -> None:
     try:
         Path(target).write_text(text, encoding="utf-8")
     except OSError as exc:
-        _fail(DoctrineLintError.single(target, 0, 0, f"écriture impossible : {exc.strerror}"))
+        _fail(DoctrineLintError.single(target, 0, 0, cannot_write(exc)))
 
 
 def _split(values: Iterable[str]) -> list[str]:
@@ -74,8 +135,35 @@ def _parse_date(value: str | None) -> date:
         return date.today()
     day = parse_day(value)
     if day is None:
-        raise click.BadParameter(f"« {value} » n'est pas une date AAAA-MM-JJ", param_hint="--date")
+        raise click.BadParameter(
+            _tr(Msg(f"« {value} » n'est pas une date AAAA-MM-JJ", f"'{value}' is not a YYYY-MM-DD date")),
+            param_hint="--date",
+        )
     return day
+
+
+def _shipped_rules() -> list[Any]:
+    """The shipped packs' rules, for shell completion: read from the validated-pack cache, so a
+    completion costs a fraction of a second; a broken pack completes nothing rather than fail."""
+    from .packs import all_rules, load_packs
+
+    try:
+        return all_rules(load_packs())
+    except DoctrineLintError:
+        return []
+
+
+def _complete_rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from .synthetic import SYNTHETIC_RULES
+
+    ids = sorted({*(r.id for r in _shipped_rules()), *SYNTHETIC_RULES})
+    return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
+
+
+def _complete_selectors(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    from .selection import selectors
+
+    return [CompletionItem(s) for s in sorted(selectors(_shipped_rules())) if s.startswith(incomplete)]
 
 
 def pack_options(func: F) -> F:
@@ -106,12 +194,14 @@ def selection_options(func: F) -> F:
         "--ignore",
         multiple=True,
         metavar="SEL",
+        shell_complete=_complete_selectors,
         help="Écarter des règles (même syntaxe que --select). / Skip rules.",
     )(func)
     func = click.option(
         "--select",
         multiple=True,
         metavar="SEL",
+        shell_complete=_complete_selectors,
         help="Ne garder que ces règles : id (glob), chapitre, référentiel, pack, étiquette, ou référentiel:chapitre. / Keep only these rules.",
     )(func)
     return func
@@ -160,7 +250,12 @@ def _configure(command: str, ctx: click.Context, param: click.Parameter, value: 
     path, isolated = seen["config_file"], seen["isolated"]
     if path is not None and isolated:
         raise click.UsageError(
-            "--config et --isolated s'excluent (--isolated ignore tout fichier de configuration)"
+            _tr(
+                Msg(
+                    "--config et --isolated s'excluent (--isolated ignore tout fichier de configuration)",
+                    "--config and --isolated exclude each other (--isolated ignores every configuration file)",
+                )
+            )
         )
     from .config import find_config, load_config
 
@@ -171,6 +266,7 @@ def _configure(command: str, ctx: click.Context, param: click.Parameter, value: 
     ctx.meta[_CONFIG] = found
     if found is not None:
         ctx.default_map = {**found.defaults(command), **(ctx.default_map or {})}
+        _config_lang(found.defaults(command).get("lang"))
     return value
 
 
@@ -187,10 +283,11 @@ def _applied_config(ctx: click.Context) -> AppliedConfig | None:
 
 lang_option = click.option(
     "--lang",
-    type=click.Choice(["fr", "en"]),
+    type=click.Choice(LANGS),
     default="fr",
     show_default=True,
-    help="Langue des rapports. / Report language.",
+    envvar=LANG_ENV,
+    help="Langue des rapports et des erreurs (aussi DOCTRINE_LINT_LANG). / Report and error language.",
 )
 
 
@@ -198,7 +295,12 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
     from .packs import load_packs
 
     if only and not packs:
-        raise UsageError.single("--only-packs", 0, 0, "--only-packs demande au moins un --pack")
+        raise UsageError.single(
+            "--only-packs",
+            0,
+            0,
+            Msg("--only-packs demande au moins un --pack", "--only-packs needs at least one --pack"),
+        )
     return load_packs(packs, shipped=not only)
 
 
@@ -210,21 +312,62 @@ def _report_targets(values: Iterable[str]) -> list[tuple[str, str]]:
         name, sep, target = value.partition(":")
         if not sep or not target or name not in FORMATS:
             raise click.BadParameter(
-                f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
+                _tr(
+                    Msg(
+                        f"« {value} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(FORMATS)}",
+                        f"'{value}': expected FORMAT:FILE with FORMAT among {', '.join(FORMATS)}",
+                    ).then(did_you_mean(name, FORMATS), "")
+                ),
                 param_hint="--report",
             )
         # checked before any work, so a typo never leaves a half-written set of reports
         folder = Path(target).parent
         if not folder.is_dir() or not os.access(folder, os.W_OK) or Path(target).is_dir():
             raise click.BadParameter(
-                f"« {target} » ne peut pas être écrit (dossier absent ou protégé)", param_hint="--report"
+                _tr(
+                    Msg(
+                        f"« {target} » ne peut pas être écrit (dossier absent ou protégé)",
+                        f"'{target}' cannot be written (missing or protected folder)",
+                    )
+                ),
+                param_hint="--report",
             )
         out.append((name, target))
     return out
 
 
 class DefaultGroup(click.Group):
-    """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works."""
+    """A group whose default command is `lint`: `doctrine-lint manifest.yaml` just works; its
+    usage errors are in the run's language (`clicktext`)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's `main`, with its errors shown by `clicktext` in the language of the run."""
+        lang = _error_lang(args)
+        _run["chosen"] = _chosen_lang(args) or ""
+        clicktext.install()
+        _set_lang(lang)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if not standalone_mode:
+                raise
+            clicktext.show(exc, _lang())
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            click.echo(clicktext.aborted(_lang()), err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
@@ -257,7 +400,7 @@ def _show_renamed_warnings() -> None:
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
         if issubclass(category, (RenamedRuleWarning, CacheFolderWarning)):
-            _say("avertissement", message)
+            _say("warning", message.msg.get(_lang()) if isinstance(message, LocalizedWarning) else message)
         else:
             original(message, category, *args, **kwargs)
 
@@ -415,15 +558,30 @@ def lint(
         manifests = ("-",)  # as ruff: the name alone says the manifest comes on standard input
     if not manifests:
         raise click.UsageError(
-            "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…, ou - pour l'entrée standard)"
+            _tr(
+                Msg(
+                    "aucun manifeste donné (doctrine-lint MANIFESTE.yaml…, ou - pour l'entrée standard)",
+                    "no manifest given (doctrine-lint MANIFEST.yaml…, or - for standard input)",
+                )
+            )
         )
     if stdin_filename is not None and "-" not in manifests:
         raise click.UsageError(
-            "--stdin-filename nomme le manifeste lu sur l'entrée standard : donnez aussi « - »"
+            _tr(
+                Msg(
+                    "--stdin-filename nomme le manifeste lu sur l'entrée standard : donnez aussi « - »",
+                    '--stdin-filename names the manifest read on standard input: give "-" too',
+                )
+            )
         )
     if statistics and fmt not in ("text", "concise"):
         raise click.BadParameter(
-            f"--statistics remplace la liste des constats : --format text ou concise, pas {fmt}",
+            _tr(
+                Msg(
+                    f"--statistics remplace la liste des constats : --format text ou concise, pas {fmt}",
+                    f"--statistics replaces the list of findings: --format text or concise, not {fmt}",
+                )
+            ),
             param_hint="--statistics",
         )
     today = _parse_date(when)
@@ -452,7 +610,7 @@ def lint(
         if options.baseline is not None and options.baseline.legacy:
             from .baseline import LEGACY_WARNING
 
-            _say("avertissement", f"{baseline_file}: {LEGACY_WARNING}")
+            _say("warning", f"{baseline_file}: {LEGACY_WARNING.get(_lang())}")
         report = run_lint(files, loaded, options)
         if write_baseline_file:
             write_baseline(report, Path(write_baseline_file))
@@ -484,7 +642,7 @@ def lint(
     for name, target in targets:
         _write(target, get_formatter(name)(report, whole))
     for problem in report.errors:
-        _say("erreur", problem)
+        _say("error", problem.render(_lang()))
     sys.exit(report.exit_code)
 
 
@@ -599,7 +757,7 @@ def rules_test(pack_files: tuple[str, ...], when: str | None, verbose: bool) -> 
 
 
 @cli.command()
-@click.argument("rule_id", required=False)
+@click.argument("rule_id", required=False, shell_complete=_complete_rule_ids)
 @click.option(
     "--score",
     "score_manifest",
@@ -623,7 +781,14 @@ def explain(
     from .linter import lint as run_lint
 
     if (rule_id is None) == (score_manifest is None):
-        raise click.UsageError("donnez soit un identifiant de règle, soit --score MANIFESTE")
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "donnez soit un identifiant de règle, soit --score MANIFESTE",
+                    "give either a rule id or --score MANIFEST",
+                )
+            )
+        )
     try:
         loaded = _load(packs, only_packs)
         if score_manifest is not None:
@@ -645,11 +810,8 @@ def explain(
             )
             return
         if not found:
-            close = sorted(
-                r.id for p in loaded for r in p.rules if rule_id and rule_id.split("-")[0] in r.id
-            )[:5]
-            hint = f" (proches : {', '.join(close)})" if close else ""
-            raise UsageError.single("explain", 0, 0, f"règle inconnue : {rule_id}{hint}")
+            known = [*(r.id for p in loaded for r in p.rules), *SYNTHETIC_RULES]
+            raise UsageError.single("explain", 0, 0, unknown_rule(str(rule_id), known))
     except DoctrineLintError as exc:
         _fail(exc)
     pack, rule = found[0]
@@ -693,7 +855,11 @@ _EVIDENCE_KINDS = ("ara-json", "ara-csv", "mss-csv", "rgesn-xlsx", "rgesn-ods", 
     help="Remplacer le manifeste (sinon le manifeste modifié est affiché). / Overwrite the manifest.",
 )
 @click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", help="Langue des messages. / Language."
+    "--lang",
+    type=click.Choice(LANGS),
+    default="fr",
+    envvar=LANG_ENV,
+    help="Langue des messages (aussi DOCTRINE_LINT_LANG). / Language.",
 )
 def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: bool, lang: str) -> None:
     """Lit l'export d'un outil officiel (Ara, MonServiceSécurisé, RGESN, grille RGAA) et en écrit
@@ -740,16 +906,21 @@ def main() -> None:
         _silence_stdout()
         reason = exc.strerror or str(exc)
         if exc.filename is not None:
-            _last_words(f"doctrine-lint: erreur: {visible(str(exc.filename))}: {visible(reason)}")
+            _last_words(
+                f"doctrine-lint: {_KINDS['error'].get(_lang())}: {visible(str(exc.filename))}: {visible(reason)}"
+            )
         else:
-            _last_words(f"doctrine-lint: erreur: sortie standard : écriture impossible : {reason}")
+            why = cannot_write(exc)
+            stdout = Msg(f"sortie standard : {why.fr}", f"standard output: {why.en}")
+            _last_words(f"doctrine-lint: {_KINDS['error'].get(_lang())}: {stdout.get(_lang())}")
         sys.exit(ExitCode.ERROR)
     except Exception as exc:
         if os.environ.get("DOCTRINE_LINT_DEBUG"):
             import traceback
 
             traceback.print_exc()
-        _last_words(f"doctrine-lint: erreur interne : {visible(f'{type(exc).__name__}: {exc}')}")
+        internal = Msg("erreur interne : ", "internal error: ").get(_lang())
+        _last_words(f"doctrine-lint: {internal}{visible(f'{type(exc).__name__}: {exc}')}")
         sys.exit(ExitCode.INTERNAL)
 
 

@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .document import PathKey
+from .errors import Msg
 from .logic import FALSE, TRUE, UNKNOWN, ConditionError, Context, Evaluator, Predicate, Verdict
 from .operators import MAX_MATCHED, MAX_REGEX, REGISTRY, Call
 from .paths import PathSyntaxError, parse_path
 from .saferegex import regex_risk
+from .suggest import did_you_mean
 
 __all__ = [
     "FALSE",
@@ -69,11 +71,16 @@ class Compiler:
             return found
         if name in self._compiling:
             cycle = " -> ".join([*self._compiling[self._compiling.index(name) :], name])
-            raise ConditionError(f"conditions nommées circulaires : {cycle}", ())
+            raise ConditionError(
+                Msg(f"conditions nommées circulaires : {cycle}", f"circular named conditions: {cycle}"), ()
+            )
         if found is not None:
             return found
         if len(self._compiling) >= MAX_NAMED_DEPTH:
-            raise ConditionError("conditions nommées imbriquées trop profondément", ())
+            raise ConditionError(
+                Msg("conditions nommées imbriquées trop profondément", "named conditions nested too deeply"),
+                (),
+            )
         self._compiling.append(name)
         try:
             compiled = self.compile(self._raw[name], ())
@@ -93,12 +100,18 @@ class Compiler:
     def compile(self, spec: Any, where: tuple[str | int, ...] = ()) -> Evaluator:
         """Compile a condition mapping into an evaluator; raise ConditionError when malformed."""
         if not isinstance(spec, dict):
-            raise ConditionError("une condition doit être un dictionnaire", where)
+            raise ConditionError(
+                Msg("une condition doit être un dictionnaire", "a condition must be a mapping"), where
+            )
         kinds = [k for k in (*COMBINATIONS, "path") if k in spec]
         if len(kinds) > 1 and set(kinds) != {"if"}:
             raise ConditionError(
-                f"une condition est soit une combinaison (all, any, not, if, use), soit un test (path) : "
-                f"trouvé {', '.join(kinds)} ensemble — imbriquez-les dans « all »",
+                Msg(
+                    f"une condition est soit une combinaison (all, any, not, if, use), soit un test (path) : "
+                    f"trouvé {', '.join(kinds)} ensemble — imbriquez-les dans « all »",
+                    f"a condition is either a combination (all, any, not, if, use) or a test (path): "
+                    f'found {", ".join(kinds)} together — nest them in "all"',
+                ),
                 where,
             )
         kind = kinds[0] if kinds else None
@@ -106,11 +119,17 @@ class Compiler:
             return self._implication(spec, where)
         if kind is not None and kind != "path" and len(spec) > 1:
             extra = sorted(k for k in spec if k != kind)[0]
-            raise ConditionError(f"clé « {extra} » inattendue à côté de « {kind} »", (*where, extra))
+            raise ConditionError(_unexpected(extra, kind), (*where, extra))
         if kind in ("all", "any"):
             children = spec[kind]
             if not isinstance(children, list) or not children:
-                raise ConditionError(f"« {kind} » attend une liste non vide de conditions", where)
+                raise ConditionError(
+                    Msg(
+                        f"« {kind} » attend une liste non vide de conditions",
+                        f'"{kind}" expects a non-empty list of conditions',
+                    ),
+                    where,
+                )
             compiled = [self.compile(c, (*where, kind, i)) for i, c in enumerate(children)]
             return _combine(compiled, FALSE if kind == "all" else TRUE)
         if kind == "not":
@@ -118,28 +137,42 @@ class Compiler:
         if kind == "use":
             name = spec["use"]
             if not isinstance(name, str) or (name not in self._raw and name not in self._compiled):
-                known = ", ".join(self.names) or "aucune"
+                known = ", ".join(self.names)
                 raise ConditionError(
-                    f"condition nommée inconnue « {name} » (connues : {known})", (*where, "use")
+                    Msg(
+                        f"condition nommée inconnue « {name} » (connues : {known or 'aucune'})",
+                        f'unknown named condition "{name}" (known: {known or "none"})',
+                    ).then(did_you_mean(name, self.names), ""),
+                    (*where, "use"),
                 )
             try:
                 return self.named(name)
             except NamedConditionError:
                 raise
             except ConditionError as exc:
-                raise ConditionError(str(exc), (*where, "use")) from None
+                raise ConditionError(exc.msg, (*where, "use")) from None
         if kind is None:
             raise ConditionError(
-                "condition sans « path » ni « all », « any », « not », « if », « use »", where
+                Msg(
+                    "condition sans « path » ni « all », « any », « not », « if », « use »",
+                    'condition without "path" nor "all", "any", "not", "if", "use"',
+                ),
+                where,
             )
         return self._test(spec, where)
 
     def _implication(self, spec: dict[str, Any], where: tuple[str | int, ...]) -> Evaluator:
         extra = sorted(set(spec) - {"if", "then", "else"})
         if extra:
-            raise ConditionError(f"clé « {extra[0]} » inattendue à côté de « if »", (*where, extra[0]))
+            raise ConditionError(_unexpected(extra[0], "if"), (*where, extra[0]))
         if "then" not in spec:
-            raise ConditionError("« if » attend « then » (et « else » facultatif)", where)
+            raise ConditionError(
+                Msg(
+                    "« if » attend « then » (et « else » facultatif)",
+                    '"if" expects "then" (and an optional "else")',
+                ),
+                where,
+            )
         cond = self.compile(spec["if"], (*where, "if"))
         then = self.compile(spec["then"], (*where, "then"))
         otherwise = self.compile(spec["else"], (*where, "else")) if "else" in spec else None
@@ -149,21 +182,45 @@ class Compiler:
         try:
             path = parse_path(spec["path"]) if isinstance(spec["path"], str) else None
         except PathSyntaxError as exc:
-            raise ConditionError(str(exc), (*where, "path")) from None
+            raise ConditionError(exc.msg, (*where, "path")) from None
         if path is None:
-            raise ConditionError("« path » doit être une chaîne", (*where, "path"))
+            raise ConditionError(
+                Msg("« path » doit être une chaîne", '"path" must be a string'), (*where, "path")
+            )
         quantifier = spec.get("quantifier", "all")
         if quantifier not in ("all", "any", "none"):
-            raise ConditionError(f"quantificateur inconnu « {quantifier} »", (*where, "quantifier"))
+            raise ConditionError(
+                Msg(f"quantificateur inconnu « {quantifier} »", f'unknown quantifier "{quantifier}"').then(
+                    did_you_mean(quantifier, ("all", "any", "none")), ""
+                ),
+                (*where, "quantifier"),
+            )
         if "quantifier" in spec and not path.has_wildcard:
             raise ConditionError(
-                "« quantifier » ne s'applique qu'à un chemin avec [*]", (*where, "quantifier")
+                Msg(
+                    "« quantifier » ne s'applique qu'à un chemin avec [*]",
+                    '"quantifier" only applies to a path with [*]',
+                ),
+                (*where, "quantifier"),
             )
         unknown_keys = set(spec) - {"path", "quantifier", *REGISTRY}
         if unknown_keys:
             name = sorted(unknown_keys)[0]
             raise ConditionError(
-                f"opérateur inconnu « {name} » (connus : {', '.join(REGISTRY)})", (*where, name)
+                Msg(
+                    f"opérateur inconnu « {name} »",
+                    f'unknown operator "{name}"',
+                ).then(
+                    did_you_mean(
+                        name,
+                        REGISTRY,
+                        otherwise=Msg(
+                            f" (connus : {', '.join(REGISTRY)})", f" (known: {', '.join(REGISTRY)})"
+                        ),
+                    ),
+                    "",
+                ),
+                (*where, name),
             )
         found = [k for k in REGISTRY if k in spec]
         ops = [
@@ -173,23 +230,38 @@ class Compiler:
         ]
         if len(ops) != 1:
             raise ConditionError(
-                "une condition sur un chemin doit avoir exactement un opérateur "
-                f"(trouvé : {', '.join(found) or 'aucun'})",
+                Msg(
+                    f"une condition sur un chemin doit avoir exactement un opérateur (trouvé : {', '.join(found) or 'aucun'})",
+                    f"a condition on a path must have exactly one operator (found: {', '.join(found) or 'none'})",
+                ),
                 where,
             )
         operator = REGISTRY[ops[0]]
         if "quantifier" in spec and not operator.quantified:
             raise ConditionError(
-                f"« quantifier » ne s'applique pas à « {operator.name} »", (*where, "quantifier")
+                Msg(
+                    f"« quantifier » ne s'applique pas à « {operator.name} »",
+                    f'"quantifier" does not apply to "{operator.name}"',
+                ),
+                (*where, "quantifier"),
             )
         return operator.build(Call(path, spec, where, quantifier, self))
+
+
+def _unexpected(key: str, beside: str) -> Msg:
+    return Msg(
+        f"clé « {key} » inattendue à côté de « {beside} »", f'unexpected key "{key}" beside "{beside}"'
+    )
 
 
 class NamedConditionError(ConditionError):
     """An error inside a named condition: reported at the named condition, not at its use."""
 
     def __init__(self, name: str, inner: ConditionError) -> None:
-        super().__init__(f"condition nommée « {name} » : {inner}", inner.where)
+        super().__init__(
+            Msg(f"condition nommée « {name} » : {inner.msg.fr}", f'named condition "{name}": {inner.msg.en}'),
+            inner.where,
+        )
         self.name = name
         self.inner = inner
 

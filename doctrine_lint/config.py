@@ -24,7 +24,6 @@ and a list given there replaces the file's list (as ruff's `--select` does).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
 import os
@@ -38,8 +37,9 @@ from typing import Any
 
 from . import __version__
 from .document import Document, PathKey, Span, load_document
-from .errors import Problem, UsageError
+from .errors import Msg, Problem, UsageError
 from .files import FileRefused, read_regular
+from .suggest import NO_HINT, close_matches, did_you_mean
 from .tomlpositions import syntax_error_message, syntax_error_position, table_positions
 from .validation import load_schema, validate_document
 
@@ -48,7 +48,7 @@ YAML_NAMES = (".doctrine-lint.yaml", ".doctrine-lint.yml")
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "doctrine-lint")
 MAX_BYTES = 1024 * 1024  # a pyproject.toml is read whole to look for the table
-_TOO_DEEP = "imbrication trop profonde"
+_TOO_DEEP = Msg("imbrication trop profonde", "nesting too deep")
 
 
 class Kind(Enum):
@@ -99,17 +99,39 @@ KEYS = ("version", *BY_KEY)
 
 # Options that only the command line takes, and why (a key named so gets this reason).
 COMMAND_LINE_ONLY = {
-    "date": "la date d'évaluation se donne sur la ligne de commande (--date) : figée dans un fichier, "
-    "elle empêcherait les dérogations d'expirer",
-    "output": "le fichier du rapport principal se donne avec -o ; dans un fichier, utilisez « reports »",
-    "config": "--config se donne sur la ligne de commande",
-    "isolated": "--isolated se donne sur la ligne de commande",
-    "baseline": "la référence se donne sur la ligne de commande (--baseline)",
-    "write-baseline": "--write-baseline se donne sur la ligne de commande",
-    "no-color": "les couleurs se règlent sur la ligne de commande (--no-color) ou par NO_COLOR",
-    "decided-by": "--decided-by, vue de relecture, se donne sur la ligne de commande",
-    "stdin-filename": "--stdin-filename nomme l'entrée standard d'une exécution : il se donne sur la "
-    "ligne de commande",
+    "date": Msg(
+        "la date d'évaluation se donne sur la ligne de commande (--date) : figée dans un fichier, "
+        "elle empêcherait les dérogations d'expirer",
+        "the evaluation date is given on the command line (--date): fixed in a file, "
+        "it would keep waivers from expiring",
+    ),
+    "output": Msg(
+        "le fichier du rapport principal se donne avec -o ; dans un fichier, utilisez « reports »",
+        'the main report\'s file is given with -o; in a file, use "reports"',
+    ),
+    "config": Msg("--config se donne sur la ligne de commande", "--config is given on the command line"),
+    "isolated": Msg(
+        "--isolated se donne sur la ligne de commande", "--isolated is given on the command line"
+    ),
+    "baseline": Msg(
+        "la référence se donne sur la ligne de commande (--baseline)",
+        "the baseline is given on the command line (--baseline)",
+    ),
+    "write-baseline": Msg(
+        "--write-baseline se donne sur la ligne de commande", "--write-baseline is given on the command line"
+    ),
+    "no-color": Msg(
+        "les couleurs se règlent sur la ligne de commande (--no-color) ou par NO_COLOR",
+        "colours are set on the command line (--no-color) or by NO_COLOR",
+    ),
+    "decided-by": Msg(
+        "--decided-by, vue de relecture, se donne sur la ligne de commande",
+        "--decided-by, a reviewer's view, is given on the command line",
+    ),
+    "stdin-filename": Msg(
+        "--stdin-filename nomme l'entrée standard d'une exécution : il se donne sur la ligne de commande",
+        "--stdin-filename names one run's standard input: it is given on the command line",
+    ),
 }
 
 
@@ -225,7 +247,7 @@ def _shown(path: Path) -> str:
 
 def _read(path: Path, shown: str) -> tuple[str, bytes]:
     try:
-        raw = read_regular(path, MAX_BYTES, noun="fichier de configuration")
+        raw = read_regular(path, MAX_BYTES, noun=Msg("fichier de configuration", "configuration file"))
     except FileRefused as exc:
         raise UsageError.single(shown, 0, 0, exc.message) from None
     try:
@@ -233,7 +255,9 @@ def _read(path: Path, shown: str) -> tuple[str, bytes]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise UsageError.single(shown, line, column, "fichier non encodé en UTF-8") from None
+        raise UsageError.single(
+            shown, line, column, Msg("fichier non encodé en UTF-8", "file not encoded in UTF-8")
+        ) from None
 
 
 def _parse_toml(text: str, shown: str) -> dict[str, Any]:
@@ -241,7 +265,10 @@ def _parse_toml(text: str, shown: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, column = syntax_error_position(exc)
-        raise UsageError.single(shown, line, column, f"TOML invalide : {syntax_error_message(exc)}") from None
+        reason = syntax_error_message(exc)  # tomllib's own (English) wording
+        raise UsageError.single(
+            shown, line, column, Msg(f"TOML invalide : {reason}", f"invalid TOML: {reason}")
+        ) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
         raise UsageError.single(shown, 0, 0, _TOO_DEEP) from None
 
@@ -257,15 +284,31 @@ def _toml_document(path: Path, shown: str) -> Document:
                 shown,
                 at.key_line,
                 at.key_column,
-                "table « tool.doctrine_lint » : écrivez [tool.doctrine-lint]",
+                Msg(
+                    "table « tool.doctrine_lint » : écrivez [tool.doctrine-lint]",
+                    'table "tool.doctrine_lint": write [tool.doctrine-lint]',
+                ),
             )
-        raise UsageError.single(shown, 1, 1, "pas de table [tool.doctrine-lint] dans ce fichier")
+        raise UsageError.single(
+            shown,
+            1,
+            1,
+            Msg(
+                "pas de table [tool.doctrine-lint] dans ce fichier",
+                "no [tool.doctrine-lint] table in this file",
+            ),
+        )
     try:  # what tomllib could nest, the locator and `_plain` (one frame a level) can walk
         doc = Document(shown, tool["doctrine-lint"], table_positions(text, TABLE))
         doc.sha256 = hashlib.sha256(raw).hexdigest()
         if not isinstance(doc.data, dict):
             line, column, _ = doc.locate(())
-            raise UsageError.single(shown, line, column, "tool.doctrine-lint : une table est attendue")
+            raise UsageError.single(
+                shown,
+                line,
+                column,
+                Msg("tool.doctrine-lint : une table est attendue", "tool.doctrine-lint: a table is expected"),
+            )
         problems = _plain(doc, doc.data, ())
     except RecursionError:
         raise UsageError.single(shown, 0, 0, _TOO_DEEP) from None
@@ -289,7 +332,12 @@ def _plain(doc: Document, value: Any, where: PathKey) -> list[Problem]:
                 value[i] = item.isoformat()
             problems += _plain(doc, item, (*where, i))
     elif isinstance(value, float) and not math.isfinite(value):
-        problems.append(doc.problem(where, f"nombre non fini « {value} » interdit"))
+        problems.append(
+            doc.problem(
+                where,
+                Msg(f"nombre non fini « {value} » interdit", f'non-finite number "{value}" not allowed'),
+            )
+        )
     return problems
 
 
@@ -306,8 +354,12 @@ def _check(doc: Document) -> None:
             [
                 doc.problem(
                     ("version",),
-                    f"version : format de configuration {version} inconnu ; doctrine-lint {__version__} "
-                    f"lit la version {CONFIG_FORMAT_VERSION} (mettez doctrine-lint à jour)",
+                    Msg(
+                        f"version : format de configuration {version} inconnu ; doctrine-lint {__version__} "
+                        f"lit la version {CONFIG_FORMAT_VERSION} (mettez doctrine-lint à jour)",
+                        f"version: unknown configuration format {version}; doctrine-lint {__version__} "
+                        f"reads version {CONFIG_FORMAT_VERSION} (upgrade doctrine-lint)",
+                    ),
                 )
             ]
         )
@@ -318,7 +370,12 @@ def _check(doc: Document) -> None:
     problems = mine + [p for p in validate_document(doc, "config") if (p.line, p.column) not in taken]
     if doc.file.endswith(".toml"):
         # the schema messages explain YAML's reading of unquoted values; TOML reads them alike
-        problems = [replace(p, message=p.message.replace("YAML", "TOML")) for p in problems]
+        problems = [
+            replace(
+                p, message=p.message.replace("YAML", "TOML"), message_en=p.message_en.replace("YAML", "TOML")
+            )
+            for p in problems
+        ]
     if problems:
         problems.sort(key=lambda p: (p.line, p.column, p.message))
         raise UsageError(problems)
@@ -329,13 +386,19 @@ def _unknown(doc: Document, key: str) -> Problem:
     command-line only, or the closest key."""
     kebab = key.replace("_", "-")
     if kebab in COMMAND_LINE_ONLY:
-        message = f"clé « {key} » non lue ici : {COMMAND_LINE_ONLY[kebab]}"
+        why = COMMAND_LINE_ONLY[kebab]
+        message = Msg(f"clé « {key} » non lue ici : {why.fr}", f'key "{key}" not read here: {why.en}')
     elif kebab != key and kebab in KEYS:
-        message = f"clé inconnue « {key} » : écrivez « {kebab} » (les clés s'écrivent avec des tirets, comme les options)"
+        message = Msg(
+            f"clé inconnue « {key} » : écrivez « {kebab} » (les clés s'écrivent avec des tirets, comme les options)",
+            f'unknown key "{key}": write "{kebab}" (keys are written with dashes, like the options)',
+        )
     else:
-        close = difflib.get_close_matches(kebab, KEYS, n=1, cutoff=0.6)
-        hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else f" (clés permises : {', '.join(KEYS)})"
-        message = f"clé inconnue « {key} »{hint}"
+        listed = ", ".join(KEYS)
+        hint = did_you_mean(
+            kebab, KEYS, n=1, otherwise=Msg(f" (clés permises : {listed})", f" (allowed keys: {listed})")
+        )
+        message = Msg(f"clé inconnue « {key} »{hint.fr}", f'unknown key "{key}"{hint.en}')
     return doc.problem((key,), message, key=True)
 
 
@@ -353,13 +416,15 @@ def _report_problems(doc: Document) -> list[Problem]:
         name, sep, target = entry.partition(":")
         if sep and target and name in formats:
             continue
-        close = difflib.get_close_matches(name, formats, n=1, cutoff=0.6) if sep else []
-        hint = f" ; vouliez-vous dire « {close[0]}:{target} » ?" if close and target else ""
+        close = close_matches(name, formats, n=1) if sep and target else []
+        hint = did_you_mean(f"{name}:{target}", [f"{close[0]}:{target}"]) if close else NO_HINT
         problems.append(
             doc.problem(
                 ("reports", i),
-                f"reports[{i}] : « {entry} » : attendu FORMAT:FICHIER avec FORMAT parmi "
-                f"{', '.join(formats)}{hint}",
+                Msg(
+                    f"« {entry} » : attendu FORMAT:FICHIER avec FORMAT parmi {', '.join(formats)}{hint.fr}",
+                    f'"{entry}": expected FORMAT:FILE with FORMAT among {", ".join(formats)}{hint.en}',
+                ).after(f"reports[{i}]"),
             )
         )
     return problems

@@ -18,7 +18,7 @@ from typing import Any, TypeAlias
 
 import yaml
 
-from .errors import DoctrineLintError, ManifestError, Problem
+from .errors import DoctrineLintError, ManifestError, Msg, Problem
 from .files import FileRefused, StdinSource, read_regular, read_stream
 from .yamlmessages import encoding_error, syntax_error, wide_encoding
 
@@ -87,10 +87,10 @@ class Document:
                 return span.key_line, span.key_column, False
         return 1, 1, False
 
-    def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
+    def problem(self, path: PathKey, message: Msg, *, key: bool = False) -> Problem:
         """A problem at `path` (its value, or its key with key=True; closest ancestor if absent)."""
         line, column = self.key_position(path) if key else self.locate(path)[:2]
-        return Problem(self.file, line, column, message)
+        return Problem.at(self.file, line, column, message)
 
     def key_position(self, path: PathKey) -> tuple[int, int]:
         span = self.index.get(path)
@@ -115,7 +115,7 @@ def read_text(path: Path | StdinSource, display: str, *, error: type[DoctrineLin
         if isinstance(path, StdinSource):
             raw = read_stream(path.stream, MAX_BYTES)
         else:
-            raw = read_regular(path, MAX_BYTES, noun="fichier YAML")
+            raw = read_regular(path, MAX_BYTES, noun=Msg("fichier YAML", "YAML file"))
     except FileRefused as exc:
         raise error.single(display, 0, 0, exc.message) from None
     wide = wide_encoding(raw)  # UTF-16/32: named as such rather than as a bad byte
@@ -156,11 +156,25 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
         try:
             node = loader.get_single_node()
             if node is None:
-                raise error.single(display, 1, 1, "fichier vide : un document YAML est attendu")
+                raise error.single(
+                    display,
+                    1,
+                    1,
+                    Msg(
+                        "fichier vide : un document YAML est attendu",
+                        "empty file: a YAML document is expected",
+                    ),
+                )
             if not isinstance(node, yaml.MappingNode):
                 line, col = node.start_mark.line + 1, node.start_mark.column + 1
                 raise error.single(
-                    display, line, col, "la racine du document doit être un dictionnaire (clé: valeur)"
+                    display,
+                    line,
+                    col,
+                    Msg(
+                        "la racine du document doit être un dictionnaire (clé: valeur)",
+                        "the root of the document must be a mapping (key: value)",
+                    ),
                 )
             _check_structure(node, display, error)
             try:
@@ -175,24 +189,44 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise error.single(
-            display, line, column, f"caractère interdit en YAML : U+{exc.character:04X}"
+            display,
+            line,
+            column,
+            Msg(
+                f"caractère interdit en YAML : U+{exc.character:04X}",
+                f"character not allowed in YAML: U+{exc.character:04X}",
+            ),
         ) from None
     except yaml.YAMLError as exc:
-        raise error.single(display, 0, 0, f"erreur YAML : {exc}") from None
+        raise error.single(display, 0, 0, Msg(f"erreur YAML : {exc}", f"YAML error: {exc}")) from None
     except RecursionError:
-        raise error.single(display, 0, 0, "structure trop profonde") from None
+        raise error.single(display, 0, 0, Msg("structure trop profonde", "structure too deep")) from None
     doc = Document(file=display, data=data)
     doc.index = _build_index(node, data, loader, display, error)
     return doc
 
 
-def _problem(display: str, node: yaml.Node, message: str) -> Problem:
+def _problem(display: str, node: yaml.Node, message: Msg) -> Problem:
     """A problem located at a node's start (1-based)."""
     mark = node.start_mark
-    return Problem(display, mark.line + 1, mark.column + 1, message)
+    return Problem.at(display, mark.line + 1, mark.column + 1, message)
 
 
-def _at(error: type[DoctrineLintError], display: str, node: yaml.Node, message: str) -> DoctrineLintError:
+def _too_many_nodes(aliases: str = "") -> Msg:
+    more = Msg(", alias compris", ", aliases included") if aliases else Msg("", "")
+    return Msg(
+        f"manifeste trop volumineux (plus de {MAX_NODES} nœuds{more.fr})",
+        f"manifest too large (more than {MAX_NODES} nodes{more.en})",
+    )
+
+
+_TOO_DEEP = Msg(
+    f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)",
+    f"nesting too deep (more than {MAX_DEPTH} levels)",
+)
+
+
+def _at(error: type[DoctrineLintError], display: str, node: yaml.Node, message: Msg) -> DoctrineLintError:
     return error([_problem(display, node, message)])
 
 
@@ -225,15 +259,11 @@ def _scan(text: str, display: str, error: type[DoctrineLintError]) -> None:
             if isinstance(event, yaml.NodeEvent):  # scalar, alias, sequence or mapping start
                 nodes += 1
                 if nodes > MAX_NODES:
-                    raise _event_error(
-                        error, display, event, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds)"
-                    )
+                    raise _event_error(error, display, event, _too_many_nodes())
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        raise _event_error(
-                            error, display, event, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
-                        )
+                        raise _event_error(error, display, event, _TOO_DEEP)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -241,7 +271,7 @@ def _scan(text: str, display: str, error: type[DoctrineLintError]) -> None:
 
 
 def _event_error(
-    error: type[DoctrineLintError], display: str, event: yaml.Event, message: str
+    error: type[DoctrineLintError], display: str, event: yaml.Event, message: Msg
 ) -> DoctrineLintError:
     mark = event.start_mark
     return error.single(display, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, message)
@@ -257,13 +287,11 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
         node, depth, ancestors = stack.pop()
         seen_nodes += 1
         if seen_nodes > MAX_NODES:
-            raise error.single(
-                display, 0, 0, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds, alias compris)"
-            )
+            raise error.single(display, 0, 0, _too_many_nodes("aliases"))
         if depth > MAX_DEPTH:
-            raise _at(error, display, node, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")
+            raise _at(error, display, node, _TOO_DEEP)
         if id(node) in ancestors:
-            raise _at(error, display, node, "alias récursif interdit")
+            raise _at(error, display, node, Msg("alias récursif interdit", "recursive alias not allowed"))
         bad = _unsupported(node)
         if bad:
             problems.append(_problem(display, node, bad))
@@ -281,8 +309,12 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                             _problem(
                                 display,
                                 key_node,
-                                f"clé « {key_node.value} » lue comme {_KIND.get(key_node.tag, 'non-texte')} : "
-                                "les clés doivent être du texte, mettez-la entre guillemets",
+                                Msg(
+                                    f"clé « {key_node.value} » lue comme {_kind(key_node.tag).fr} : "
+                                    "les clés doivent être du texte, mettez-la entre guillemets",
+                                    f'key "{key_node.value}" read as {_kind(key_node.tag).en}: '
+                                    "keys must be text, put it in quotes",
+                                ),
                             )
                         )
                         continue
@@ -293,8 +325,12 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                             _problem(
                                 display,
                                 key_node,
-                                f"clé « {key_node.value} » en double (déjà définie ligne "
-                                f"{first.start_mark.line + 1}) : YAML garderait la dernière en silence",
+                                Msg(
+                                    f"clé « {key_node.value} » en double (déjà définie ligne "
+                                    f"{first.start_mark.line + 1}) : YAML garderait la dernière en silence",
+                                    f'duplicate key "{key_node.value}" (already defined at line '
+                                    f"{first.start_mark.line + 1}): YAML would silently keep the last one",
+                                ),
                             )
                         )
                     else:
@@ -304,7 +340,10 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
                         _problem(
                             display,
                             key_node,
-                            "clé complexe interdite : les clés doivent être des scalaires",
+                            Msg(
+                                "clé complexe interdite : les clés doivent être des scalaires",
+                                "complex key not allowed: keys must be scalars",
+                            ),
                         )
                     )
                 stack.append((value_node, depth + 1, inner))
@@ -326,12 +365,21 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _KIND = {
-    "tag:yaml.org,2002:int": "un entier",
-    "tag:yaml.org,2002:float": "un nombre",
-    "tag:yaml.org,2002:bool": "un booléen",
-    "tag:yaml.org,2002:null": "une valeur nulle",
-    "tag:yaml.org,2002:timestamp": "une date",
+    "tag:yaml.org,2002:int": Msg("un entier", "an integer"),
+    "tag:yaml.org,2002:float": Msg("un nombre", "a number"),
+    "tag:yaml.org,2002:bool": Msg("un booléen", "a boolean"),
+    "tag:yaml.org,2002:null": Msg("une valeur nulle", "a null value"),
+    "tag:yaml.org,2002:timestamp": Msg("une date", "a date"),
 }
+
+
+_NON_TEXT = Msg("non-texte", "non-text")
+
+
+def _kind(tag: str, unknown: Msg = _NON_TEXT) -> Msg:
+    return _KIND.get(tag, unknown)
+
+
 _NOT_FINITE = re.compile(r"[-+]?\.(?:inf|nan)", re.IGNORECASE)
 
 
@@ -342,19 +390,25 @@ def _overflows(text: str) -> bool:
         return False  # sexagesimal or other YAML 1.1 forms: PyYAML constructs them finitely
 
 
-def _unsupported(node: yaml.Node) -> str | None:
+def _unsupported_tag(tag: str) -> Msg:
+    return Msg(f"étiquette YAML « {tag} » non prise en charge", f'YAML tag "{tag}" not supported')
+
+
+def _unsupported(node: yaml.Node) -> Msg | None:
     """Only JSON-like data is accepted: no binary, sets, ordered maps or non-finite numbers."""
     if isinstance(node, yaml.ScalarNode):
         if node.tag not in _SCALAR_TAGS:
-            return f"étiquette YAML « {node.tag} » non prise en charge"
+            return _unsupported_tag(node.tag)
         if node.tag == "tag:yaml.org,2002:float" and (
             _NOT_FINITE.fullmatch(node.value) or _overflows(node.value)
         ):
-            return f"nombre non fini « {node.value} » interdit"
+            return Msg(
+                f"nombre non fini « {node.value} » interdit", f'non-finite number "{node.value}" not allowed'
+            )
     elif (isinstance(node, yaml.SequenceNode) and node.tag != "tag:yaml.org,2002:seq") or (
         isinstance(node, yaml.MappingNode) and node.tag != "tag:yaml.org,2002:map"
     ):
-        return f"étiquette YAML « {node.tag} » non prise en charge"
+        return _unsupported_tag(node.tag)
     return None
 
 
@@ -374,13 +428,22 @@ def _bad_scalar(
             try:
                 probe.construct_object(node)
             except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
-                kind = _KIND.get(node.tag, node.tag)
-                return _at(error, display, node, f"valeur « {node.value[:40]} » illisible comme {kind}")
+                kind = _kind(node.tag, Msg.same(node.tag))
+                value = node.value[:40]
+                return _at(
+                    error,
+                    display,
+                    node,
+                    Msg(
+                        f"valeur « {value} » illisible comme {kind.fr}",
+                        f'value "{value}" cannot be read as {kind.en}',
+                    ),
+                )
         elif isinstance(node, yaml.MappingNode):
             stack.extend(v for pair in node.value for v in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return error.single(display, 0, 0, f"valeur illisible : {exc}")
+    return error.single(display, 0, 0, Msg(f"valeur illisible : {exc}", f"unreadable value: {exc}"))
 
 
 def _key_of(node: yaml.Node, loader: Any) -> str | int:
@@ -415,9 +478,7 @@ def _build_index(
                 index[child] = Span(im.line + 1, im.column + 1, im.line + 1, im.column + 1)
                 stack.append((item, child))
         if len(index) > MAX_NODES:
-            raise error.single(
-                display, 0, 0, f"manifeste trop volumineux (plus de {MAX_NODES} nœuds, alias compris)"
-            )
+            raise error.single(display, 0, 0, _too_many_nodes("aliases"))
     return index
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from .dates import parse_day
 from .derived import DERIVED_ROOT, Derived, expand_missing, locate_derived
 from .document import Document, PathKey, format_path
-from .errors import PackError
+from .errors import Msg, PackError
 from .i18n import long_date, number
 from .labels import label, label_at
 from .logic import FALSE, TRUE, Context, Verdict, fact_under, gaps, reached_list, walk
@@ -257,7 +257,10 @@ def evaluate(
                 file,
                 int(at_line) if at_line.isdigit() else 0,
                 0,
-                f"{rule.id} : évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
+                Msg(
+                    f"évaluation impossible sur {doc.file} ({type(exc).__name__}: {exc})",
+                    f"cannot be evaluated on {doc.file} ({type(exc).__name__}: {exc})",
+                ).after(rule.id),
             ) from exc
         for occ in found:
             append(_finding(rule, doc, occ.outcome, occ.verdict, occ.empty_scope, derived, keys))

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import Msg
+
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)
@@ -49,37 +51,60 @@ class StdinSource:
 @dataclass
 class FileRefused(Exception):
     """Why a file was not read: `reason` is one of missing, directory, special, too-large,
-    permission, unreadable; `message` is the French phrase shown after `file: `."""
+    permission, unreadable; `message` is the phrase shown after `file: `, in both languages."""
 
     reason: str
-    message: str
+    message: Msg
     size: int = 0
 
     def __str__(self) -> str:
-        return self.message
+        return self.message.fr
 
 
-def _check(mode: int, size: int, limit: int, noun: str) -> None:
+FILE = Msg("fichier", "file")
+
+
+def _kind(mode: int) -> Msg:
+    if stat.S_ISFIFO(mode):
+        return Msg("un tube nommé", "a named pipe")
+    if stat.S_ISSOCK(mode):
+        return Msg("une socket", "a socket")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return Msg("un périphérique", "a device")
+    return Msg("un fichier spécial", "a special file")
+
+
+def _check(mode: int, size: int, limit: int, noun: Msg) -> None:
     if stat.S_ISDIR(mode):
-        raise FileRefused("directory", f"est un répertoire, pas un {noun}")
-    if not stat.S_ISREG(mode):
-        kind = (
-            "un tube nommé"
-            if stat.S_ISFIFO(mode)
-            else "une socket"
-            if stat.S_ISSOCK(mode)
-            else "un périphérique"
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "un fichier spécial"
+        raise FileRefused(
+            "directory", Msg(f"est un répertoire, pas un {noun.fr}", f"is a directory, not a {noun.en}")
         )
-        raise FileRefused("special", f"n'est pas un fichier ordinaire ({kind}) : refusé sans être lu")
+    if not stat.S_ISREG(mode):
+        kind = _kind(mode)
+        raise FileRefused(
+            "special",
+            Msg(
+                f"n'est pas un fichier ordinaire ({kind.fr}) : refusé sans être lu",
+                f"is not a regular file ({kind.en}): refused without reading it",
+            ),
+        )
     if size > limit:
         raise FileRefused(
-            "too-large", f"fichier trop volumineux ({size} octets, maximum {limit} octets)", size
+            "too-large",
+            Msg(
+                f"fichier trop volumineux ({size} octets, maximum {limit} octets)",
+                f"file too large ({size} bytes, at most {limit} bytes)",
+            ),
+            size,
         )
 
 
-def read_regular(path: Path | str, limit: int, *, noun: str = "fichier") -> bytes:
+def _unreadable(exc: OSError) -> FileRefused:
+    reason = exc.strerror or str(exc)
+    return FileRefused("unreadable", Msg(f"lecture impossible : {reason}", f"cannot read: {reason}"))
+
+
+def read_regular(path: Path | str, limit: int, *, noun: Msg = FILE) -> bytes:
     """The bytes of `path`, refused with `FileRefused` unless it is a regular file of at most
     `limit` bytes (symbolic links are followed: it is the target that must be regular)."""
     try:
@@ -87,11 +112,11 @@ def read_regular(path: Path | str, limit: int, *, noun: str = "fichier") -> byte
         _check(before.st_mode, before.st_size, limit, noun)
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise FileRefused("missing", "fichier introuvable") from None
+        raise FileRefused("missing", Msg("fichier introuvable", "file not found")) from None
     except PermissionError:
-        raise FileRefused("permission", "lecture refusée (permissions)") from None
+        raise FileRefused("permission", Msg("lecture refusée (permissions)", "permission denied")) from None
     except OSError as exc:
-        raise FileRefused("unreadable", f"lecture impossible : {exc.strerror or exc}") from None
+        raise _unreadable(exc) from None
     try:
         with os.fdopen(fd, "rb") as fh:
             after = os.fstat(fh.fileno())
@@ -99,9 +124,15 @@ def read_regular(path: Path | str, limit: int, *, noun: str = "fichier") -> byte
             # one byte more than allowed: the size check holds even if the file grows meanwhile
             raw = fh.read(limit + 1)
     except OSError as exc:
-        raise FileRefused("unreadable", f"lecture impossible : {exc.strerror or exc}") from None
+        raise _unreadable(exc) from None
     if len(raw) > limit:
-        raise FileRefused("too-large", f"fichier trop volumineux (maximum {limit} octets)", len(raw))
+        raise FileRefused(
+            "too-large",
+            Msg(
+                f"fichier trop volumineux (maximum {limit} octets)", f"file too large (at most {limit} bytes)"
+            ),
+            len(raw),
+        )
     return raw
 
 
@@ -110,7 +141,7 @@ def read_stream(stream: BinaryIO | None, limit: int) -> bytes:
     `limit + 1` bytes are read at most, so an endless stream (`yes | doctrine-lint -`) stops
     there instead of filling the memory."""
     if stream is None:
-        raise FileRefused("unreadable", "entrée standard fermée")
+        raise FileRefused("unreadable", Msg("entrée standard fermée", "standard input closed"))
     chunks: list[bytes] = []
     size = 0
     try:
@@ -121,7 +152,17 @@ def read_stream(stream: BinaryIO | None, limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except (OSError, ValueError) as exc:  # ValueError: a closed stream
-        raise FileRefused("unreadable", f"lecture de l'entrée standard impossible : {exc}") from None
+        raise FileRefused(
+            "unreadable",
+            Msg(f"lecture de l'entrée standard impossible : {exc}", f"cannot read standard input: {exc}"),
+        ) from None
     if size > limit:
-        raise FileRefused("too-large", f"entrée standard trop volumineuse (maximum {limit} octets)", size)
+        raise FileRefused(
+            "too-large",
+            Msg(
+                f"entrée standard trop volumineuse (maximum {limit} octets)",
+                f"standard input too large (at most {limit} bytes)",
+            ),
+            size,
+        )
     return b"".join(chunks)

@@ -29,7 +29,7 @@ from .config import AppliedConfig
 from .derived import Derived, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
-from .errors import DoctrineLintError, ExitCode, ManifestError, Problem, UsageError
+from .errors import DoctrineLintError, ExitCode, ManifestError, Msg, Problem, UsageError
 from .evidence import EvidenceReport
 from .evidence.merge import apply as apply_evidence
 from .evidence.merge import findings_of as evidence_findings
@@ -161,14 +161,30 @@ def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None)
     for arg in arguments:
         if arg == "-" and stdin is not None:
             if stdin in files:
-                raise UsageError.single("-", 0, 0, "l'entrée standard (-) ne peut être lue qu'une fois")
+                raise UsageError.single(
+                    "-",
+                    0,
+                    0,
+                    Msg(
+                        "l'entrée standard (-) ne peut être lue qu'une fois",
+                        "standard input (-) can be read only once",
+                    ),
+                )
             files.append(stdin)
             continue
         path = Path(arg)
         if path.is_dir():
             found = sorted(str(p) for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
-                raise UsageError.single(arg, 0, 0, "aucun manifeste *.yaml ou *.yml dans ce dossier")
+                raise UsageError.single(
+                    arg,
+                    0,
+                    0,
+                    Msg(
+                        "aucun manifeste *.yaml ou *.yml dans ce dossier",
+                        "no *.yaml or *.yml manifest in this folder",
+                    ),
+                )
             files += found
         elif any(c in arg for c in "*?[") and not path.exists():
             found = sorted(
@@ -177,7 +193,9 @@ def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None)
                 if Path(p).is_file() and p.endswith((".yaml", ".yml"))
             )
             if not found:
-                raise UsageError.single(arg, 0, 0, "aucun fichier ne correspond à ce motif")
+                raise UsageError.single(
+                    arg, 0, 0, Msg("aucun fichier ne correspond à ce motif", "no file matches this pattern")
+                )
             files += found
         else:
             files.append(arg)

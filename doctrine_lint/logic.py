@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Final, Protocol
 
 from .document import PathKey, format_path
+from .errors import Msg
 from .paths import FieldPath, Resolution, resolve
 
 TRUE: Final = 1
@@ -60,8 +61,9 @@ class SubConditions(Protocol):
 class ConditionError(ValueError):
     """A condition is malformed; `where` is the path inside the condition tree."""
 
-    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
-        super().__init__(message)
+    def __init__(self, message: Msg, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message.fr)
+        self.msg = message
         self.where = where
 
 

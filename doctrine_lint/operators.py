@@ -15,6 +15,7 @@ from typing import Any
 
 from .dates import ISO_DATE, as_date, parse_date, subtract
 from .document import PathKey, format_path
+from .errors import Msg
 from .jsonsubset import compile_schema
 from .logic import (
     FALSE,
@@ -171,11 +172,11 @@ def _other_path(raw: Any, at: Where, *, wildcard: bool) -> FieldPath:
     try:
         other = parse_path(raw) if isinstance(raw, str) else None
     except PathSyntaxError as exc:
-        raise ConditionError(str(exc), at) from None
+        raise ConditionError(exc.msg, at) from None
     if other is None:
-        raise ConditionError("un chemin (texte) est attendu", at)
+        raise ConditionError(Msg("un chemin (texte) est attendu", "a path (text) is expected"), at)
     if other.has_wildcard and not wildcard:
-        raise ConditionError("chemin sans [*] attendu ici", at)
+        raise ConditionError(Msg("chemin sans [*] attendu ici", "a path without [*] is expected here"), at)
     return other
 
 
@@ -188,7 +189,9 @@ def _build_exists(call: Call) -> Evaluator:
     wanted = call.spec["exists"]
     path = call.path
     if not isinstance(wanted, bool):
-        raise ConditionError("« exists » attend true ou false", (*call.where, "exists"))
+        raise ConditionError(
+            Msg("« exists » attend true ou false", '"exists" expects true or false'), (*call.where, "exists")
+        )
     if path.has_wildcard:
         return element_test(path, lambda v, ctx: True, call.quantifier, presence=wanted)
 
@@ -209,7 +212,11 @@ def _scalar_arg(call: Call, op: str) -> Any:
     arg = call.spec[op]
     if not _is_scalar(arg):
         raise ConditionError(
-            f"« {op} » attend une valeur simple (texte, nombre ou booléen)", (*call.where, op)
+            Msg(
+                f"« {op} » attend une valeur simple (texte, nombre ou booléen)",
+                f'"{op}" expects a simple value (text, number or boolean)',
+            ),
+            (*call.where, op),
         )
     return arg
 
@@ -222,7 +229,13 @@ def _make_equals(call: Call) -> Predicate:
 def _values_arg(call: Call, op: str) -> list[Any]:
     arg = call.spec[op]
     if not isinstance(arg, list) or not arg or not all(_is_scalar(x) for x in arg):
-        raise ConditionError(f"« {op} » attend une liste non vide de valeurs simples", (*call.where, op))
+        raise ConditionError(
+            Msg(
+                f"« {op} » attend une liste non vide de valeurs simples",
+                f'"{op}" expects a non-empty list of simple values',
+            ),
+            (*call.where, op),
+        )
     return list(arg)
 
 
@@ -253,18 +266,30 @@ def _make_matches(call: Call) -> Predicate:
     arg = call.spec["matches"]
     at = (*call.where, "matches")
     if not isinstance(arg, str):
-        raise ConditionError("« matches » attend une expression régulière", at)
+        raise ConditionError(
+            Msg("« matches » attend une expression régulière", '"matches" expects a regular expression'), at
+        )
     if not arg:
-        raise ConditionError("expression régulière vide", at)
+        raise ConditionError(Msg("expression régulière vide", "empty regular expression"), at)
     if len(arg) > MAX_REGEX:
-        raise ConditionError(f"expression régulière trop longue (maximum {MAX_REGEX} caractères)", at)
+        raise ConditionError(
+            Msg(
+                f"expression régulière trop longue (maximum {MAX_REGEX} caractères)",
+                f"regular expression too long (at most {MAX_REGEX} characters)",
+            ),
+            at,
+        )
     try:
         regex = re.compile(arg)
     except re.error as exc:
-        raise ConditionError(f"expression régulière invalide : {exc}", at) from None
+        raise ConditionError(
+            Msg(f"expression régulière invalide : {exc}", f"invalid regular expression: {exc}"), at
+        ) from None
     risk = regex_risk(arg)
     if risk:
-        raise ConditionError(f"expression régulière refusée : {risk}", at)
+        raise ConditionError(
+            Msg(f"expression régulière refusée : {risk.fr}", f"regular expression refused: {risk.en}"), at
+        )
     return lambda v, ctx: (
         isinstance(v, str | int | float)
         and len(str(v)) <= MAX_MATCHED
@@ -281,7 +306,13 @@ def _bound(value: Any, at: Where) -> float | str:
         return float(value)
     if value == "today" or (isinstance(value, str) and ISO_DATE.fullmatch(value) and parse_date(value)):
         return str(value)
-    raise ConditionError("borne attendue : nombre, date AAAA-MM-JJ ou « today »", at)
+    raise ConditionError(
+        Msg(
+            "borne attendue : nombre, date AAAA-MM-JJ ou « today »",
+            'bound expected: number, YYYY-MM-DD date or "today"',
+        ),
+        at,
+    )
 
 
 def _make_range(call: Call) -> Predicate:
@@ -290,7 +321,13 @@ def _make_range(call: Call) -> Predicate:
     hi = None if hi_raw is None else _bound(hi_raw, (*where, "max"))
     if isinstance(lo, str) or isinstance(hi, str):
         if (lo is not None and not isinstance(lo, str)) or (hi is not None and not isinstance(hi, str)):
-            raise ConditionError("min et max doivent être tous deux des dates ou des nombres", where)
+            raise ConditionError(
+                Msg(
+                    "min et max doivent être tous deux des dates ou des nombres",
+                    "min and max must both be dates or numbers",
+                ),
+                where,
+            )
 
         def resolve_bound(b: str | None, ctx: Context) -> Any:
             if b is None:
@@ -341,7 +378,11 @@ def _build_not_older_than(call: Call) -> Evaluator:
         or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in amounts.values())
     ):
         raise ConditionError(
-            "« not_older_than » attend {days|months|years: entier positif, relative_to?: chemin}", at
+            Msg(
+                "« not_older_than » attend {days|months|years: entier positif, relative_to?: chemin}",
+                '"not_older_than" expects {days|months|years: positive integer, relative_to?: path}',
+            ),
+            at,
         )
     years, months, days = (int(amounts.get(k, 0)) for k in ("years", "months", "days"))
 
@@ -359,7 +400,7 @@ def _build_not_older_than(call: Call) -> Evaluator:
         return element_test(call.path, lambda v, ctx: within(v, ctx.today), call.quantifier)
     other = _other_path(arg["relative_to"], (*at, "relative_to"), wildcard=False)
     if call.path.has_wildcard:
-        raise ConditionError("« relative_to » ne s'applique pas à un chemin avec [*]", at)
+        raise ConditionError(_no_wildcard("relative_to"), at)
     path = call.path
 
     def run(data: Any, ctx: Context) -> Verdict:
@@ -387,11 +428,23 @@ def _build_count(call: Call) -> Evaluator:
         or not (set(bounds) & {"min", "max"})
         or set(bounds) - {"min", "max", "where"}
     ):
-        raise ConditionError("« count » attend {min?: n, max?: n, where?: condition}", at)
+        raise ConditionError(
+            Msg(
+                "« count » attend {min?: n, max?: n, where?: condition}",
+                '"count" expects {min?: n, max?: n, where?: condition}',
+            ),
+            at,
+        )
     lo, hi = bounds.get("min"), bounds.get("max")
     for b in (lo, hi):
         if b is not None and (not isinstance(b, int) or isinstance(b, bool) or b < 0):
-            raise ConditionError("les bornes de « count » sont des entiers positifs", at)
+            raise ConditionError(
+                Msg(
+                    "les bornes de « count » sont des entiers positifs",
+                    'the bounds of "count" are positive integers',
+                ),
+                at,
+            )
     path = call.path
     if "where" in bounds:
         matcher = call.compiler.compile(bounds["where"], (*at, "where"))
@@ -511,18 +564,30 @@ def _build_compare_to(call: Call) -> Evaluator:
     at = (*call.where, "compare_to")
     path = call.path
     if not isinstance(spec, dict) or set(spec) - {"path", "op", "tolerance"} or "path" not in spec:
-        raise ConditionError("« compare_to » attend {path, op, tolerance?}", at)
+        raise ConditionError(
+            Msg(
+                "« compare_to » attend {path, op, tolerance?}", '"compare_to" expects {path, op, tolerance?}'
+            ),
+            at,
+        )
     if path.has_wildcard:
-        raise ConditionError("« compare_to » ne s'applique pas à un chemin avec [*]", at)
+        raise ConditionError(_no_wildcard("compare_to"), at)
     other = _other_path(spec["path"], (*at, "path"), wildcard=False)
     compare = _COMPARISONS.get(spec.get("op"))  # type: ignore[arg-type]
     if compare is None:
         raise ConditionError(
-            f"comparaison inconnue « {spec.get('op')} » (eq, ne, lt, le, gt, ge)", (*at, "op")
+            Msg(
+                f"comparaison inconnue « {spec.get('op')} » (eq, ne, lt, le, gt, ge)",
+                f'unknown comparison "{spec.get("op")}" (eq, ne, lt, le, gt, ge)',
+            ),
+            (*at, "op"),
         )
     tolerance = spec.get("tolerance", 0)
     if not _is_number(tolerance) or tolerance < 0:
-        raise ConditionError("« tolerance » attend un nombre positif", (*at, "tolerance"))
+        raise ConditionError(
+            Msg("« tolerance » attend un nombre positif", '"tolerance" expects a positive number'),
+            (*at, "tolerance"),
+        )
 
     def run(data: Any, ctx: Context) -> Verdict:
         pair = _two_values(data, ctx, path, other)
@@ -548,10 +613,22 @@ def _build_among(call: Call) -> Evaluator:
     at = (*call.where, "among")
     if isinstance(raw, dict):
         if set(raw) - {"path", "where", "field"} or "path" not in raw:
-            raise ConditionError("« among » attend un chemin, ou {path, where?, field?}", at)
+            raise ConditionError(
+                Msg(
+                    "« among » attend un chemin, ou {path, where?, field?}",
+                    '"among" expects a path, or {path, where?, field?}',
+                ),
+                at,
+            )
         other = _other_path(raw["path"], (*at, "path"), wildcard=True)
         if not other.has_wildcard:
-            raise ConditionError("« among.path » désigne les éléments d'une liste ([*])", (*at, "path"))
+            raise ConditionError(
+                Msg(
+                    "« among.path » désigne les éléments d'une liste ([*])",
+                    '"among.path" names the items of a list ([*])',
+                ),
+                (*at, "path"),
+            )
         where = call.compiler.compile(raw["where"], (*at, "where")) if "where" in raw else None
         field_path = _other_path(raw["field"], (*at, "field"), wildcard=False) if "field" in raw else None
     else:
@@ -652,7 +729,12 @@ def _make_schema(call: Call) -> Predicate:
     arg = call.spec["schema"]
     at = (*call.where, "schema")
     if not isinstance(arg, dict):
-        raise ConditionError("« schema » attend un schéma JSON (dictionnaire)", at)
+        raise ConditionError(
+            Msg(
+                "« schema » attend un schéma JSON (dictionnaire)", '"schema" expects a JSON schema (mapping)'
+            ),
+            at,
+        )
     forbid_external_refs(arg, at)
     if not call.compiler.trusted:
         import jsonschema  # meta-validation only when the pack is new to this tool version
@@ -660,7 +742,9 @@ def _make_schema(call: Call) -> Predicate:
         try:
             jsonschema.Draft202012Validator.check_schema(arg)
         except jsonschema.SchemaError as exc:
-            raise ConditionError(f"schéma JSON invalide : {exc.message}", at) from None
+            raise ConditionError(
+                Msg(f"schéma JSON invalide : {exc.message}", f"invalid JSON schema: {exc.message}"), at
+            ) from None
     check = compile_schema(arg)
     if not _has_patterns(arg):
         return lambda v, ctx: check(v)
@@ -706,20 +790,30 @@ def forbid_external_refs(schema: Any, at: Where) -> None:
         if isinstance(node, dict):
             for key in _FORBIDDEN_SCHEMA_KEYS:
                 if key in node:
-                    raise ConditionError(f"mot-clé « {key} » interdit dans « schema »", at)
+                    raise ConditionError(
+                        _in_schema(f"mot-clé « {key} » interdit", f'keyword "{key}" not allowed'), at
+                    )
             patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
             if isinstance(node.get("patternProperties"), dict):
                 patterns += list(node["patternProperties"])
             for pattern in patterns:
                 risk = regex_risk(pattern)
                 if risk:
-                    raise ConditionError(f"motif « {pattern} » refusé dans « schema » : {risk}", at)
+                    raise ConditionError(
+                        Msg(
+                            f"motif « {pattern} » refusé dans « schema » : {risk.fr}",
+                            f'pattern "{pattern}" refused in "schema": {risk.en}',
+                        ),
+                        at,
+                    )
             ref = node.get("$ref")
             if ref is not None:
                 if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
-                    raise ConditionError(f"référence externe interdite dans « schema » : {ref}", at)
+                    raise ConditionError(
+                        _in_schema("référence externe interdite", "external reference not allowed", ref), at
+                    )
                 if not _pointer_resolves(schema, ref):
-                    raise ConditionError(f"référence introuvable dans « schema » : {ref}", at)
+                    raise ConditionError(_in_schema("référence introuvable", "reference not found", ref), at)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
@@ -756,7 +850,9 @@ def _check_ref_graph(root: Any, at: Where) -> None:
         return count, deepest, refs
 
     def cycle(ref: str) -> ConditionError:
-        return ConditionError(f"référence récursive interdite dans « schema » : {ref}", at)
+        return ConditionError(
+            _in_schema("référence récursive interdite", "recursive reference not allowed", ref), at
+        )
 
     # iterative depth-first walk; a frame is [ref, size, depth, refs, index of the next ref]
     frames: list[list[Any]] = []
@@ -797,16 +893,36 @@ def _check_ref_graph(root: Any, at: Where) -> None:
         add(top, done[start], start_depth)
     if top[1] > MAX_SCHEMA_NODES:
         raise ConditionError(
-            f"schéma trop grand une fois ses références « $ref » développées "
-            f"(plus de {MAX_SCHEMA_NODES} nœuds) : factoriser autrement",
+            Msg(
+                f"schéma trop grand une fois ses références « $ref » développées "
+                f"(plus de {MAX_SCHEMA_NODES} nœuds) : factoriser autrement",
+                f'schema too large once its "$ref" references are expanded '
+                f"(more than {MAX_SCHEMA_NODES} nodes): factor it differently",
+            ),
             at,
         )
     if top[2] > MAX_SCHEMA_DEPTH:
         raise ConditionError(
-            f"schéma trop profond une fois ses références « $ref » développées "
-            f"({top[2]} niveaux, maximum {MAX_SCHEMA_DEPTH})",
+            Msg(
+                f"schéma trop profond une fois ses références « $ref » développées "
+                f"({top[2]} niveaux, maximum {MAX_SCHEMA_DEPTH})",
+                f'schema too deep once its "$ref" references are expanded '
+                f"({top[2]} levels, at most {MAX_SCHEMA_DEPTH})",
+            ),
             at,
         )
+
+
+def _in_schema(fr: str, en: str, ref: str | None = None) -> Msg:
+    """A refusal inside a `schema` operand: « … dans « schema » : ref »."""
+    tail = f" : {ref}" if ref is not None else ""
+    return Msg(f"{fr} dans « schema »{tail}", f'{en} in "schema"{tail.replace(" :", ":")}')
+
+
+def _no_wildcard(op: str) -> Msg:
+    return Msg(
+        f"« {op} » ne s'applique pas à un chemin avec [*]", f'"{op}" does not apply to a path with [*]'
+    )
 
 
 def _resolve_pointer(root: Any, ref: str) -> Any:

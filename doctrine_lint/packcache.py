@@ -44,6 +44,7 @@ from typing import Any
 
 from . import __version__
 from .document import Document, PathKey, Span
+from .errors import LocalizedWarning, Msg
 from .resources import data_root
 
 FORMAT = 2
@@ -55,7 +56,7 @@ STALE_AFTER_SECONDS = 3600  # a temporary file this old belongs to no running wr
 _MEMORY: dict[str, Document] = {}
 
 
-class CacheFolderWarning(UserWarning):
+class CacheFolderWarning(LocalizedWarning):
     """The cache folder is not private to the user: the run goes on without cache."""
 
 
@@ -85,19 +86,23 @@ def _uid() -> int | None:
     return getuid() if getuid is not None else None
 
 
-def _refusal(folder: Path, st: os.stat_result) -> str | None:
+def _refusal(folder: Path, st: os.stat_result) -> Msg | None:
     """Why this existing folder cannot hold the user's cache, or None if it is private."""
     uid = _uid()
     if uid is None:
         return None
     if not stat.S_ISDIR(st.st_mode):
-        return "n'est pas un dossier (not a folder)"
+        return Msg("n'est pas un dossier", "is not a folder")
     if st.st_uid != uid:
-        return f"appartient à un autre utilisateur (uid {st.st_uid}) (owned by another user)"
+        return Msg(
+            f"appartient à un autre utilisateur (uid {st.st_uid})",
+            f"is owned by another user (uid {st.st_uid})",
+        )
     if st.st_mode & _NOT_OURS_TO_WRITE:
-        return (
-            f"est modifiable par d'autres utilisateurs (mode {stat.S_IMODE(st.st_mode):04o}) ; "
-            f"« chmod 700 » le rend privé (writable by group or others)"
+        mode = f"{stat.S_IMODE(st.st_mode):04o}"
+        return Msg(
+            f"est modifiable par d'autres utilisateurs (mode {mode}) ; « chmod 700 » le rend privé",
+            f'is writable by other users (mode {mode}); "chmod 700" makes it private',
         )
     return None
 
@@ -115,7 +120,15 @@ def _private_folder(*, create: bool) -> Path | None:
         return None  # missing, or cannot be made: no cache, silently (only slower)
     why = _refusal(folder, st)
     if why is not None:
-        warnings.warn(CacheFolderWarning(f"cache des packs ignoré : le dossier {folder} {why}"), stacklevel=3)
+        warnings.warn(
+            CacheFolderWarning(
+                Msg(
+                    f"cache des packs ignoré : le dossier {folder} {why.fr}",
+                    f"pack cache not used: the folder {folder} {why.en}",
+                )
+            ),
+            stacklevel=3,
+        )
         return None
     return folder
 

@@ -20,11 +20,12 @@ from .chapters import Chapter
 from .conditions import Compiler, ConditionError, Evaluator, NamedConditionError
 from .derived import Case, Derivation, Metric, WeightedRatio
 from .document import Document, parse_document, read_text
-from .errors import PackError, Problem
+from .errors import Msg, PackError, Problem
 from .model import DEFAULT_WEIGHTS, Evidence, Outcome, Provenance, Reference, Severity, Text
 from .paths import WILDCARD, FieldPath, PathSyntaxError, parse_path
 from .renames import resolve
 from .resources import shipped_packs
+from .suggest import did_you_mean as _did_you_mean
 from .validation import validate_document
 
 
@@ -139,8 +140,12 @@ def _check_budget(path: Path, started: float) -> None:
             str(path),
             0,
             0,
-            f"chargement du pack trop long (plus de {PACK_LOAD_BUDGET:g} s) : "
-            "réduire le pack ou simplifier ses conditions",
+            Msg(
+                f"chargement du pack trop long (plus de {PACK_LOAD_BUDGET:g} s) : "
+                "réduire le pack ou simplifier ses conditions",
+                f"pack took too long to load (more than {PACK_LOAD_BUDGET:g} s): "
+                "make the pack smaller or its conditions simpler",
+            ),
         )
 
 
@@ -193,10 +198,12 @@ def _compile_pack(
     data = doc.data
     header = data["pack"]
     if header["id"] in _chain:
+        chain = " -> ".join((*_chain, header["id"]))
         raise PackError(
             [
                 doc.problem(
-                    ("pack", "extends"), f"héritage circulaire : {' -> '.join((*_chain, header['id']))}"
+                    ("pack", "extends"),
+                    Msg(f"héritage circulaire : {chain}", f"circular extension: {chain}"),
                 )
             ]
         )
@@ -204,7 +211,17 @@ def _compile_pack(
     if "extends" in header:
         base = _load_base(doc, header["extends"], path, (*_chain, header["id"]))
     elif "overrides" in data:
-        raise PackError([doc.problem(("overrides",), "« overrides » n'a de sens qu'avec « pack.extends »")])
+        raise PackError(
+            [
+                doc.problem(
+                    ("overrides",),
+                    Msg(
+                        "« overrides » n'a de sens qu'avec « pack.extends »",
+                        '"overrides" only makes sense with "pack.extends"',
+                    ),
+                )
+            ]
+        )
 
     referentiel = header.get("referentiel") or (base.referentiel if base else "")
     if base is not None and referentiel != base.referentiel:
@@ -212,7 +229,10 @@ def _compile_pack(
             [
                 doc.problem(
                     ("pack", "referentiel"),
-                    f"un pack qui étend « {base.id} » garde son référentiel « {base.referentiel} »",
+                    Msg(
+                        f"un pack qui étend « {base.id} » garde son référentiel « {base.referentiel} »",
+                        f'a pack that extends "{base.id}" keeps its référentiel "{base.referentiel}"',
+                    ),
                 )
             ]
         )
@@ -228,7 +248,12 @@ def _compile_pack(
     own_conditions = data.get("conditions") or {}
     problems += [
         doc.problem(
-            ("conditions", name), f"condition nommée « {name} » déjà définie par le pack étendu", key=True
+            ("conditions", name),
+            Msg(
+                f"condition nommée « {name} » déjà définie par le pack étendu",
+                f'named condition "{name}" already defined by the extended pack',
+            ),
+            key=True,
         )
         for name in own_conditions
         if name in raw_conditions
@@ -240,14 +265,14 @@ def _compile_pack(
         named = compiler.compile_all()
     except NamedConditionError as exc:
         problems.append(
-            doc.problem(("conditions", exc.name, *exc.inner.where), str(exc), key=not exc.inner.where)
+            doc.problem(("conditions", exc.name, *exc.inner.where), exc.msg, key=not exc.inner.where)
         )
     identity_keys = dict(base.identity_keys) if base else {}
     for list_path, fields in (data.get("identity_keys") or {}).items():
         try:
             parsed = parse_path(list_path)
         except PathSyntaxError as exc:
-            problems.append(doc.problem(("identity_keys", list_path), str(exc), key=True))
+            problems.append(doc.problem(("identity_keys", list_path), exc.msg, key=True))
             continue
         if (
             parsed.rooted
@@ -257,7 +282,10 @@ def _compile_pack(
             problems.append(
                 doc.problem(
                     ("identity_keys", list_path),
-                    "clé d'identité : nommez la liste elle-même (a.b, a[*].b), sans [*] final ni position",
+                    Msg(
+                        "clé d'identité : nommez la liste elle-même (a.b, a[*].b), sans [*] final ni position",
+                        "identity key: name the list itself (a.b, a[*].b), without a final [*] or position",
+                    ),
                     key=True,
                 )
             )
@@ -273,7 +301,10 @@ def _compile_pack(
             problems.append(
                 doc.problem(
                     ("overrides", rule_id),
-                    f"surcharge d'une règle inconnue du pack étendu : {rule_id}",
+                    Msg(
+                        f"surcharge d'une règle inconnue du pack étendu : {rule_id}",
+                        f"override of a rule unknown to the extended pack: {rule_id}",
+                    ).then(_did_you_mean(rule_id, inherited)),
                     key=True,
                 )
             )
@@ -292,7 +323,11 @@ def _compile_pack(
                 problems.append(
                     doc.problem(
                         ("overrides", rule_id, "severity"),
-                        f"{rule_id} repose sur une source {rule.provenance.evidence.value} : elle ne peut pas être bloquante",
+                        Msg(
+                            f"{rule_id} repose sur une source {rule.provenance.evidence.value} : "
+                            "elle ne peut pas être bloquante",
+                            f"{rule_id} rests on a {rule.provenance.evidence.value} source: it cannot be blocking",
+                        ),
                     )
                 )
                 continue
@@ -317,11 +352,16 @@ def _compile_pack(
             problems.append(
                 doc.problem(
                     (*at, "id"),
-                    f"identifiant de règle en double : {raw['id']}"
-                    + (
-                        " (utilisez « overrides » pour modifier une règle du pack étendu)"
+                    Msg(
+                        f"identifiant de règle en double : {raw['id']}", f"duplicate rule id: {raw['id']}"
+                    ).then(
+                        Msg(
+                            " (utilisez « overrides » pour modifier une règle du pack étendu)",
+                            ' (use "overrides" to change a rule of the extended pack)',
+                        )
                         if raw["id"] in inherited or raw["id"] in disabled
-                        else ""
+                        else Msg("", ""),
+                        "",
                     ),
                 )
             )
@@ -330,7 +370,13 @@ def _compile_pack(
         _check_budget(path, started)
         if raw["chapter"] not in chapters:
             problems.append(
-                doc.problem((*at, "chapter"), f"chapitre « {raw['chapter']} » absent de pack.chapters")
+                doc.problem(
+                    (*at, "chapter"),
+                    Msg(
+                        f"chapitre « {raw['chapter']} » absent de pack.chapters",
+                        f'chapter "{raw["chapter"]}" missing from pack.chapters',
+                    ).then(_did_you_mean(raw["chapter"], chapters)),
+                )
             )
             continue
         try:
@@ -347,7 +393,10 @@ def _compile_pack(
             problems.append(
                 doc.problem(
                     (section, i if section == "derive" else i - len(data.get("derive") or []), "name"),
-                    f"nom « {raw['name']} » déjà utilisé par un fait calculé ou un indicateur",
+                    Msg(
+                        f"nom « {raw['name']} » déjà utilisé par un fait calculé ou un indicateur",
+                        f'name "{raw["name"]}" already used by a computed fact or a metric',
+                    ),
                 )
             )
         names.add(raw["name"])
@@ -397,12 +446,23 @@ def _renamed(
         if old in ids:
             problems.append(
                 doc.problem(
-                    ("renamed", old), f"ancien identifiant encore porté par une règle : {old}", key=True
+                    ("renamed", old),
+                    Msg(
+                        f"ancien identifiant encore porté par une règle : {old}",
+                        f"old id still used by a rule: {old}",
+                    ),
+                    key=True,
                 )
             )
         elif new not in ids:
             problems.append(
-                doc.problem(("renamed", old), f"nouvel identifiant sans règle dans le pack : {new}")
+                doc.problem(
+                    ("renamed", old),
+                    Msg(
+                        f"nouvel identifiant sans règle dans le pack : {new}",
+                        f"new id without a rule in the pack: {new}",
+                    ),
+                )
             )
         else:
             out[old] = new
@@ -418,7 +478,7 @@ def _compile_derivation(
         try:
             statuses = parse_path(agg["statuses"])
         except PathSyntaxError as exc:
-            raise PackError([doc.problem((*at, "aggregate", "statuses"), str(exc))]) from None
+            raise PackError([doc.problem((*at, "aggregate", "statuses"), exc.msg)]) from None
         return Derivation(
             raw["name"],
             title,
@@ -440,7 +500,7 @@ def _compile_derivation(
             cases.append(Case(compiler.compile(case["when"]), case["value"]))
         except ConditionError as exc:
             problems.append(
-                doc.problem((*at, "cases", j, "when", *exc.where), f"{raw['name']} : {exc}", key=True)
+                doc.problem((*at, "cases", j, "when", *exc.where), exc.msg.after(raw["name"]), key=True)
             )
     if problems:
         raise PackError(problems)
@@ -486,13 +546,19 @@ def _load_base(doc: Document, target: str, path: Path, chain: tuple[str, ...]) -
                 [
                     doc.problem(
                         ("pack", "extends"),
-                        f"« extends » doit nommer un pack livré ou un fichier du même dossier : « {target} »",
+                        Msg(
+                            f"« extends » doit nommer un pack livré ou un fichier du même dossier : « {target} »",
+                            f'"extends" must name a shipped pack or a file in the same folder: "{target}"',
+                        ),
                     )
                 ]
             )
         if not candidate.is_file():
             known = ", ".join(sorted(shipped))
-            message = f"pack étendu introuvable : « {target} » (packs livrés : {known})"
+            message = Msg(
+                f"pack étendu introuvable : « {target} » (packs livrés : {known})",
+                f'extended pack not found: "{target}" (shipped packs: {known})',
+            ).then(_did_you_mean(target, shipped))
             raise PackError([doc.problem(("pack", "extends"), message)])
     return load_pack(candidate, _chain=chain)
 
@@ -515,13 +581,13 @@ def _compile_rule(
         try:
             compiled[key] = compiler.compile(raw[key])
         except ConditionError as exc:
-            problems.append(doc.problem((*at, key, *exc.where), f"{raw['id']} : {exc}", key=True))
+            problems.append(doc.problem((*at, key, *exc.where), exc.msg.after(raw["id"]), key=True))
     scope: Scope | None = None
     if "for_each" in raw:
         try:
             scope = _compile_scope(raw["for_each"], compiler)
         except ConditionError as exc:
-            problems.append(doc.problem((*at, "for_each", *exc.where), f"{raw['id']} : {exc}", key=True))
+            problems.append(doc.problem((*at, "for_each", *exc.where), exc.msg.after(raw["id"]), key=True))
     if problems:
         raise PackError(problems)
     severity = Severity.from_slug(raw["severity"])
@@ -581,11 +647,14 @@ def _compile_scope(raw: dict[str, Any], compiler: Compiler) -> Scope:
     try:
         items = parse_path(raw["path"])
     except PathSyntaxError as exc:
-        raise ConditionError(str(exc), ("path",)) from None
+        raise ConditionError(exc.msg, ("path",)) from None
     if items.segments and items.segments[-1] is not WILDCARD:
         items = FieldPath(items.text + "[*]", (*items.segments, WILDCARD), items.rooted)
     if not items.segments or items.segments[0] == "$derived":
-        raise ConditionError("« for_each » parcourt une liste du manifeste", ("path",))
+        raise ConditionError(
+            Msg("« for_each » parcourt une liste du manifeste", '"for_each" walks a list of the manifest'),
+            ("path",),
+        )
     where = compiler.compile(raw["where"], ("where",)) if "where" in raw else None
     label = raw.get("label", ())
     return Scope(
@@ -630,18 +699,33 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
                     pack.file,
                     1,
                     1,
-                    f"fait calculé « {item.name} » défini dans deux packs ({names[item.name]})",
+                    Msg(
+                        f"fait calculé « {item.name} » défini dans deux packs ({names[item.name]})",
+                        f'computed fact "{item.name}" defined in two packs ({names[item.name]})',
+                    ),
                 )
     for pack in final:
         if pack.id in by_id:
             raise PackError.single(
-                pack.file, 1, 1, f"pack « {pack.id} » chargé deux fois ({by_id[pack.id].file})"
+                pack.file,
+                1,
+                1,
+                Msg(
+                    f"pack « {pack.id} » chargé deux fois ({by_id[pack.id].file})",
+                    f'pack "{pack.id}" loaded twice ({by_id[pack.id].file})',
+                ),
             )
         by_id[pack.id] = pack
         for rule in pack.rules:
             if rule.id in seen:
                 raise PackError.single(
-                    pack.file, 1, 1, f"règle {rule.id} définie dans deux packs ({seen[rule.id]})"
+                    pack.file,
+                    1,
+                    1,
+                    Msg(
+                        f"règle {rule.id} définie dans deux packs ({seen[rule.id]})",
+                        f"rule {rule.id} defined in two packs ({seen[rule.id]})",
+                    ),
                 )
             seen[rule.id] = pack.file
     for pack in final:
@@ -651,7 +735,10 @@ def load_packs(extra: Sequence[Path | str] = (), *, shipped: bool = True) -> lis
                     pack.file,
                     1,
                     1,
-                    f"ancien identifiant {old} (renamed) encore porté par une règle ({seen[old]})",
+                    Msg(
+                        f"ancien identifiant {old} (renamed) encore porté par une règle ({seen[old]})",
+                        f"old id {old} (renamed) still used by a rule ({seen[old]})",
+                    ),
                 )
     return final
 

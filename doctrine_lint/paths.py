@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .document import PathKey, format_path
+from .errors import Msg
 
 
 class _Wildcard:
@@ -38,7 +39,11 @@ MAX_PATH = 200
 
 
 class PathSyntaxError(ValueError):
-    """A path in a pack is not well formed."""
+    """A path in a pack is not well formed (`msg`: the reason in French and English)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.fr)
+        self.msg = message
 
 
 ROOT = "$root"  # anchors a path at the manifest root, also inside an element scope
@@ -74,7 +79,12 @@ class FieldPath:
 def parse_path(text: str) -> FieldPath:
     """Parse a pack path; raise PathSyntaxError with the offending column on bad syntax."""
     if len(text) > MAX_PATH:
-        raise PathSyntaxError(f"chemin trop long (maximum {MAX_PATH} caractères)")
+        raise PathSyntaxError(
+            Msg(
+                f"chemin trop long (maximum {MAX_PATH} caractères)",
+                f"path too long (at most {MAX_PATH} characters)",
+            )
+        )
     segments: list[Segment] = []
     pos = 0
     expect_key = True
@@ -83,32 +93,56 @@ def parse_path(text: str) -> FieldPath:
             pos += 1
             expect_key = True
             if pos == len(text):
-                raise PathSyntaxError(f"chemin « {text} » : point final sans clé")
+                raise PathSyntaxError(
+                    Msg(
+                        f"chemin « {text} » : point final sans clé", f'path "{text}": final dot without a key'
+                    )
+                )
             continue
         m = _TOKEN.match(text, pos)
         after_dot = expect_key and bool(segments)
         bracket = m is not None and (m.group("index") is not None or m.group("star") is not None)
         if m is None or (m.group("key") is not None and not expect_key) or (after_dot and bracket):
-            raise PathSyntaxError(f"chemin « {text} » invalide à la position {pos + 1}")
+            raise PathSyntaxError(
+                Msg(
+                    f"chemin « {text} » invalide à la position {pos + 1}",
+                    f'path "{text}" invalid at position {pos + 1}',
+                )
+            )
         if m.group("key") is not None:
             segments.append(m.group("key"))
         elif m.group("index") is not None:
             if not segments:
-                raise PathSyntaxError(f"chemin « {text} » : un indice doit suivre une clé")
+                raise PathSyntaxError(
+                    Msg(
+                        f"chemin « {text} » : un indice doit suivre une clé",
+                        f'path "{text}": an index must follow a key',
+                    )
+                )
             segments.append(int(m.group("index")))
         elif m.group("star") is not None:
             if not segments:
-                raise PathSyntaxError(f"chemin « {text} » : [*] doit suivre une clé")
+                raise PathSyntaxError(
+                    Msg(
+                        f"chemin « {text} » : [*] doit suivre une clé",
+                        f'path "{text}": [*] must follow a key',
+                    )
+                )
             segments.append(WILDCARD)
         else:
             segments.append(re.sub(r"\\(.)", r"\1", m.group("quoted")))
         expect_key = False
         pos = m.end()
     if not segments:
-        raise PathSyntaxError("chemin vide")
+        raise PathSyntaxError(Msg("chemin vide", "empty path"))
     first = segments[0]
     if isinstance(first, str) and first.startswith("$") and first not in (ROOT, SELF, DERIVED):
-        raise PathSyntaxError(f"chemin « {text} » : préfixe « {first} » inconnu ($root, $self ou $derived)")
+        raise PathSyntaxError(
+            Msg(
+                f"chemin « {text} » : préfixe « {first} » inconnu ($root, $self ou $derived)",
+                f'path "{text}": unknown prefix "{first}" ($root, $self or $derived)',
+            )
+        )
     if first == ROOT:
         return FieldPath(text, tuple(segments[1:]), rooted=True)
     if first == SELF:

@@ -16,11 +16,12 @@ from typing import Any
 from . import i18n
 from .chapters import chapter_label, renamed
 from .document import load_document
-from .errors import UsageError
+from .errors import Msg, UsageError
 from .model import Outcome, ScoreLine, Text
 from .packs import Rule
 from .renames import resolve
 from .scoring import Scores, meets_minimum, reaches
+from .suggest import did_you_mean, unknown_rule
 from .validation import validate_document
 
 
@@ -60,14 +61,14 @@ def load_profile(
             required[i] = resolve(rule_id, renamed, f"{doc.file}:{line}:{column}")
     chapters = {f"{r.referentiel}:{r.chapter}" for r in rules}
     unknown = [
-        doc.problem(("required_rules", i), f"règle inconnue : {rule_id} (voir doctrine-lint rules)")
+        doc.problem(("required_rules", i), unknown_rule(rule_id, known))
         for i, rule_id in enumerate(doc.data.get("required_rules") or [])
         if rule_id not in known
     ]
     unknown += [
         doc.problem(
             ("min_scores", "chapters", key),
-            _unknown_chapter(key),
+            _unknown_chapter(key, chapters),
             key=True,
         )
         for key in ((doc.data.get("min_scores") or {}).get("chapters") or {})
@@ -79,16 +80,30 @@ def load_profile(
     return Profile(head["id"], Text.of(head["title"]), doc.data, doc.file)
 
 
-def _unknown_chapter(key: str) -> str:
+def _unknown_chapter(key: str, chapters: set[str]) -> Msg:
     """An unknown `référentiel:chapitre` key; a key from before chapters said which text they
     number (`securite:6.1.1`) says which key to write now."""
     new = renamed(key)
     if not new:
-        return f"chapitre inconnu : {key} (référentiel:chapitre des règles chargées)"
-    shown = " ou ".join(f"« {k} »" for k in new)
-    return (
-        f"ancienne clé de chapitre « {key} » : écrire {shown} "
-        "(les clés de chapitre disent maintenant quel texte elles numérotent)"
+        return Msg(
+            f"chapitre inconnu : {key}",
+            f"unknown chapter: {key}",
+        ).then(
+            did_you_mean(
+                key,
+                chapters,
+                otherwise=Msg(
+                    " (référentiel:chapitre des règles chargées)",
+                    " (référentiel:chapter of the loaded rules)",
+                ),
+            ),
+            "",
+        )
+    return Msg(
+        f"ancienne clé de chapitre « {key} » : écrire {' ou '.join(f'« {k} »' for k in new)} "
+        "(les clés de chapitre disent maintenant quel texte elles numérotent)",
+        f'old chapter key "{key}": write {" or ".join(f"{k!r}" for k in new)} '
+        "(chapter keys now say which text they number)",
     )
 
 

@@ -12,8 +12,10 @@ import warnings
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from .errors import LocalizedWarning, Msg
 
-class RenamedRuleWarning(UserWarning):
+
+class RenamedRuleWarning(LocalizedWarning):
     """An old rule id was used: the message gives the new one."""
 
 
@@ -42,10 +44,10 @@ def final_id(rule_id: str, renamed: Mapping[str, str]) -> str | None:
     return current
 
 
-def notice(where: str, old: str, new: str) -> str:
-    return (
-        f"{where} : « {old} » est l'ancien identifiant de la règle {new} ; écrire {new} "
-        f"(rule id {old} was renamed {new})"
+def notice(where: str, old: str, new: str) -> Msg:
+    return Msg(
+        f"{where} : « {old} » est l'ancien identifiant de la règle {new} ; écrire {new}",
+        f"{where}: rule id {old} was renamed {new}; write {new}",
     )
 
 

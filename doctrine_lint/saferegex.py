@@ -30,6 +30,8 @@ from functools import lru_cache
 from re import _parser as sre  # type: ignore[attr-defined]
 from typing import Any
 
+from .errors import Msg
+
 MAX_COUNT = 1000  # largest {n} or {m,n} a pack's pattern may use
 _ENUMERABLE = 4096  # a character set this small is listed character by character
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)}
@@ -62,14 +64,33 @@ _INCLUDED = {
     (sre.CATEGORY_NOT_WORD, sre.CATEGORY_NOT_DIGIT),
 }
 
-NESTED = "quantificateurs imbriqués (risque de retour arrière exponentiel)"
-ALTERNATION = "alternative sous un quantificateur (risque de retour arrière exponentiel)"
-BACKREFERENCE = "référence arrière interdite"
-COUNT = f"nombre de répétitions trop grand (maximum {MAX_COUNT})"
-OVERLAP = (
-    "quantificateurs voisins qui peuvent lire les mêmes caractères (risque de temps polynomial ; "
-    "les séparer par un caractère que le premier ne lit pas{})"
+NESTED = Msg(
+    "quantificateurs imbriqués (risque de retour arrière exponentiel)",
+    "nested quantifiers (risk of exponential backtracking)",
 )
+ALTERNATION = Msg(
+    "alternative sous un quantificateur (risque de retour arrière exponentiel)",
+    "alternation under a quantifier (risk of exponential backtracking)",
+)
+BACKREFERENCE = Msg("référence arrière interdite", "backreference not allowed")
+COUNT = Msg(
+    f"nombre de répétitions trop grand (maximum {MAX_COUNT})", f"repeat count too large (at most {MAX_COUNT})"
+)
+
+
+def _overlap(anchor_hint: bool) -> Msg:
+    anchor = (
+        Msg(", ou ancrer l'expression avec ^", ", or anchor the expression with ^")
+        if anchor_hint
+        else Msg("", "")
+    )
+    return Msg(
+        "quantificateurs voisins qui peuvent lire les mêmes caractères (risque de temps polynomial ; "
+        f"les séparer par un caractère que le premier ne lit pas{anchor.fr})",
+        "neighbouring quantifiers that can read the same characters (risk of polynomial time; "
+        f"separate them with a character the first one does not read{anchor.en})",
+    )
+
 
 # A character set: the sre items one character may match (each an (op, arg) pair, IN flattened
 # to its own items with a leading NEGATE when negated).
@@ -78,13 +99,13 @@ Live = list[tuple[CharSet, int]]
 
 
 class _Refused(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Msg) -> None:
+        super().__init__(reason.fr)
         self.reason = reason
 
 
 @lru_cache(maxsize=1024)
-def regex_risk(pattern: str) -> str | None:
+def regex_risk(pattern: str) -> Msg | None:
     """Why `pattern` could take more than bounded time on a manifest's text, or None if safe."""
     try:
         tree = sre.parse(pattern)
@@ -171,7 +192,7 @@ class _Checker:
         first = self._first_chars(sub)
         chain = 1 + max((n for s, n in live if self.overlap(s, first)), default=0)
         if chain > budget:
-            raise _Refused(OVERLAP.format(", ou ancrer l'expression avec ^" if budget == 1 else ""))
+            raise _Refused(_overlap(budget == 1))
         inner: Live = []
         if high == 1:  # an optional body may hold repeats of its own (`(\.[0-9]+)?`)
             inner = self.sequence(sub, list(live), budget)

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 
 from .chapters import renamed
-from .errors import UsageError
+from .errors import Msg, UsageError
 from .model import Evidence
 from .packs import Rule
 from .renames import resolve
+from .suggest import did_you_mean
 
 
 def _chapter_match(token: str, chapter: str) -> bool:
@@ -35,6 +36,19 @@ def matches(rule: Rule, token: str) -> bool:
     return _chapter_match(token, rule.chapter)
 
 
+def selectors(rules: Iterable[Rule]) -> set[str]:
+    """Every token that designates some rule: ids, référentiels, packs, tags, chapters and the
+    chapters above them (`doctrine-6.1` for `doctrine-6.1.4`), with and without their référentiel."""
+    out: set[str] = set()
+    for rule in rules:
+        out.update((rule.id, rule.referentiel, rule.pack_id, *rule.tags))
+        parts = rule.chapter.split(".")
+        for end in range(1, len(parts) + 1):
+            chapter = ".".join(parts[:end])
+            out.update((chapter, f"{rule.referentiel}:{chapter}"))
+    return out
+
+
 def select_rules(
     rules: Sequence[Rule],
     select: Iterable[str] = (),
@@ -53,9 +67,21 @@ def select_rules(
     for token in (*select, *ignore):
         if not any(matches(r, token) for r in rules):
             new = renamed(token)
-            hint = f" ; ancienne clé de chapitre, écrire {' ou '.join(new)}" if new else ""
+            hint = (
+                Msg(
+                    f" ; ancienne clé de chapitre, écrire {' ou '.join(new)}",
+                    f"; old chapter key, write {' or '.join(new)}",
+                )
+                if new
+                else did_you_mean(token, selectors(rules))
+            )
             raise UsageError.single(
-                "--select/--ignore", 0, 0, f"« {token} » ne désigne aucune règle chargée{hint}"
+                "--select/--ignore",
+                0,
+                0,
+                Msg(
+                    f"« {token} » ne désigne aucune règle chargée", f'"{token}" designates no loaded rule'
+                ).then(hint, ""),
             )
     kept = [r for r in rules if not select or any(matches(r, t) for t in select)]
     return [r for r in kept if not any(matches(r, t) for t in ignore)]

@@ -1,6 +1,7 @@
 """JSON Schema validation of loaded YAML documents, reported at the document's own positions.
 
-Used for manifests and rule packs alike. Messages are French, one per violation, located by the
+Used for manifests and rule packs alike. Messages are in French and English (`errors.Msg`), one
+per violation, with a "did you mean" for a mistyped key or value, located by the
 error's path through the document's position index (closest declared ancestor when the
 offending key is missing).
 """
@@ -17,9 +18,10 @@ from urllib.parse import urlsplit
 
 from .dates import parse_day
 from .document import Document, PathKey, format_path
-from .errors import Problem
+from .errors import Msg, Problem
 from .jsonsubset import Check, compile_schema
 from .resources import schema_path
+from .suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is imported only to explain invalid input (start-up time)
     import jsonschema
@@ -107,72 +109,107 @@ def is_valid(data: Any, schema_name: str) -> bool:
     return bool(_fast_check(schema_name)(data))
 
 
-def _describe(error: ValidationError) -> str:
+_TYPE_NAMES = {
+    "string": Msg("texte", "text"),
+    "integer": Msg("entier", "integer"),
+    "number": Msg("nombre", "number"),
+    "boolean": Msg("booléen (true/false)", "boolean (true/false)"),
+    "array": Msg("liste", "list"),
+    "object": Msg("dictionnaire", "mapping"),
+    "null": Msg("vide", "empty"),
+}
+_FORMAT_NAMES = {
+    "date": Msg("une date AAAA-MM-JJ", "a YYYY-MM-DD date"),
+    "uri": Msg("une URL http(s)", "an http(s) URL"),
+    "email": Msg("une adresse e-mail", "an e-mail address"),
+}
+
+
+def _describe(error: ValidationError) -> Msg:
     v, inst = error.validator, error.instance
     arg: Any = error.validator_value
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"clé obligatoire manquante : « {missing} »"
+        return Msg(f"clé obligatoire manquante : « {missing} »", f'required key missing: "{missing}"')
     if v == "additionalProperties":
-        return "clé inconnue : " + ", ".join(f"« {k} »" for k in _unknown_keys(error))
+        keys = _unknown_keys(error)
+        return Msg(
+            "clé inconnue : " + ", ".join(f"« {k} »" for k in keys),
+            "unknown key: " + ", ".join(f'"{k}"' for k in keys),
+        )
     if v == "enum":
         if _is_number(inst) and any(isinstance(a, str) for a in arg):
             return _number_for_text(inst, [a for a in arg if isinstance(a, str)])
         allowed = ", ".join(str(a) for a in arg)
-        return f"valeur « {inst} » non reconnue (valeurs permises : {allowed})"
+        hint = did_you_mean(inst, [a for a in arg if isinstance(a, str)])
+        return Msg(
+            f"valeur « {inst} » non reconnue{hint.fr} (valeurs permises : {allowed})",
+            f'value "{inst}" not recognised{hint.en} (allowed values: {allowed})',
+        )
     if v == "const":
-        return f"valeur « {_short(inst)} » interdite ici, attendu : « {_short(arg)} »"
+        return Msg(
+            f"valeur « {_short(inst)} » interdite ici, attendu : « {_short(arg)} »",
+            f'value "{_short(inst)}" not allowed here, expected: "{_short(arg)}"',
+        )
     if v == "type":
-        names = {
-            "string": "texte",
-            "integer": "entier",
-            "number": "nombre",
-            "boolean": "booléen (true/false)",
-            "array": "liste",
-            "object": "dictionnaire",
-            "null": "vide",
-        }
         wanted = [str(w) for w in (arg if isinstance(arg, list) else [arg])]
         if wanted == ["string"] and _is_number(inst):
             return _number_for_text(inst, [])
-        return f"type attendu : {' ou '.join(names.get(w, w) for w in wanted)} (reçu : {_short(inst)})"
+        names = [_TYPE_NAMES.get(w, Msg.same(w)) for w in wanted]
+        return Msg(
+            f"type attendu : {' ou '.join(n.fr for n in names)} (reçu : {_short(inst)})",
+            f"expected type: {' or '.join(n.en for n in names)} (got: {_short(inst)})",
+        )
     if v == "format":
-        names = {"date": "une date AAAA-MM-JJ", "uri": "une URL http(s)", "email": "une adresse e-mail"}
-        return f"« {_short(inst)} » n'est pas {names.get(arg, arg)}"
+        name = _FORMAT_NAMES.get(arg, Msg.same(str(arg)))
+        return Msg(f"« {_short(inst)} » n'est pas {name.fr}", f'"{_short(inst)}" is not {name.en}')
     if v == "pattern":
-        return f"« {_short(inst)} » ne respecte pas le motif {arg}"
+        return Msg(
+            f"« {_short(inst)} » ne respecte pas le motif {arg}",
+            f'"{_short(inst)}" does not match the pattern {arg}',
+        )
     if v in ("minimum", "exclusiveMinimum"):
-        return f"{inst} est inférieur au minimum {arg}"
+        return Msg(f"{inst} est inférieur au minimum {arg}", f"{inst} is below the minimum {arg}")
     if v in ("maximum", "exclusiveMaximum"):
-        return f"{inst} est supérieur au maximum {arg}"
+        return Msg(f"{inst} est supérieur au maximum {arg}", f"{inst} is above the maximum {arg}")
     if v == "minItems":
-        return f"au moins {arg} élément(s) attendu(s)"
+        return Msg(f"au moins {arg} élément(s) attendu(s)", f"at least {arg} item(s) expected")
     if v == "minLength":
-        return "texte vide"
+        if isinstance(inst, str) and inst and isinstance(arg, int) and arg > 1:
+            return Msg(
+                f"texte trop court (au moins {arg} caractères)", f"text too short (at least {arg} characters)"
+            )
+        return Msg("texte vide", "empty text")
     if v == "maxLength":
-        return f"texte trop long (maximum {arg} caractères)"
+        return Msg(f"texte trop long (maximum {arg} caractères)", f"text too long (at most {arg} characters)")
     if v == "uniqueItems":
-        return "éléments en double dans la liste"
+        return Msg("éléments en double dans la liste", "duplicate items in the list")
     if v == "minProperties":
-        return "dictionnaire vide"
+        return Msg("dictionnaire vide", "empty mapping")
     if v == "contains":
-        return "la liste ne contient pas l'élément requis"
+        return Msg("la liste ne contient pas l'élément requis", "the list does not contain the required item")
     if v == "not":
-        return f"valeur « {_short(inst)} » interdite ici"
+        return Msg(f"valeur « {_short(inst)} » interdite ici", f'value "{_short(inst)}" not allowed here')
     if v in ("oneOf", "anyOf"):
         if "is valid under each of" in error.message:
-            return "la valeur correspond à plusieurs des formes permises, une seule est attendue"
-        return "la valeur ne correspond à aucune des formes permises (voir le schéma)"
+            return Msg(
+                "la valeur correspond à plusieurs des formes permises, une seule est attendue",
+                "the value matches several of the allowed forms, only one is expected",
+            )
+        return Msg(
+            "la valeur ne correspond à aucune des formes permises (voir le schéma)",
+            "the value matches none of the allowed forms (see the schema)",
+        )
     if v == "propertyNames":
-        return f"nom de clé invalide : {error.message}"
-    return error.message
+        return Msg(f"nom de clé invalide : {error.message}", f"invalid key name: {error.message}")
+    return Msg.same(error.message)  # jsonschema's own (English) wording: a keyword the schemas do not use
 
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _number_for_text(value: object, allowed: list[str]) -> str:
+def _number_for_text(value: object, allowed: list[str]) -> Msg:
     """A number where a text is expected (`version: 3.10`, `min_version: 1.2`): YAML read it as
     a number, and may have dropped its trailing zeros; say so, and how to write it."""
     try:
@@ -182,18 +219,23 @@ def _number_for_text(value: object, allowed: list[str]) -> str:
     # the permitted value the writer most likely meant: the one with this numeric value
     meant = next((a for a in allowed if _numeric(a) == value), None) if allowed else None
     if meant is not None:
-        fix = f'"{meant}"'
+        fix = Msg.same(f'"{meant}"')
     elif shown == "…":
-        fix = "la valeur telle qu'écrite"
+        fix = Msg("la valeur telle qu'écrite", "the value as written")
     elif isinstance(value, float) and "." in shown and "e" not in shown:
         # YAML drops trailing zeros: 3.10 is read 3.1, and only the writer knows which was meant
-        fix = f'"{shown}" (ou "{shown}0" : YAML lit 3.10 comme 3.1, recopiez la valeur voulue)'
+        fix = Msg(
+            f'"{shown}" (ou "{shown}0" : YAML lit 3.10 comme 3.1, recopiez la valeur voulue)',
+            f'"{shown}" (or "{shown}0": YAML reads 3.10 as 3.1, copy the value you meant)',
+        )
     else:
-        fix = f'"{shown}"'
-    permitted = f" (valeurs permises : {', '.join(allowed)})" if allowed else ""
-    return (
-        f"texte attendu, reçu le nombre {shown}{permitted} : sans guillemets, YAML lit cette valeur "
-        f"comme un nombre ; écrivez-la entre guillemets, par ex. {fix}"
+        fix = Msg.same(f'"{shown}"')
+    listed = ", ".join(allowed)
+    return Msg(
+        f"texte attendu, reçu le nombre {shown}{f' (valeurs permises : {listed})' if allowed else ''} : "
+        f"sans guillemets, YAML lit cette valeur comme un nombre ; écrivez-la entre guillemets, par ex. {fix.fr}",
+        f"text expected, got the number {shown}{f' (allowed values: {listed})' if allowed else ''}: "
+        f"without quotes, YAML reads this value as a number; write it in quotes, e.g. {fix.en}",
     )
 
 
@@ -207,6 +249,19 @@ def _numeric(text: str) -> float | None:
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _where(path: PathKey, message: Msg) -> Msg:
+    """The message after the path it is about (« (racine) » / "(root)" for the whole document)."""
+    if path:
+        return message.after(format_path(path))
+    return Msg(f"(racine) : {message.fr}", f"(root): {message.en}")
+
+
+def _known_keys(error: ValidationError) -> list[str]:
+    """The keys the schema names where an unknown key was found (what it may have meant)."""
+    props = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    return [str(k) for k in props]
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:
@@ -241,11 +296,11 @@ def _number_problems(doc: Document) -> list[Problem]:
     problems = []
     for where, value in _huge_integers(doc.data):
         digits = int(value.bit_length() * 0.30103) + 1  # never str(value): it may be unprintable
-        message = (
-            f"{format_path(where) or '(racine)'} : entier trop grand (environ {digits} chiffres) : "
-            "un nombre doit rester entre -1,8e308 et 1,8e308"
+        message = Msg(
+            f"entier trop grand (environ {digits} chiffres) : un nombre doit rester entre -1,8e308 et 1,8e308",
+            f"integer too large (about {digits} digits): a number must stay between -1.8e308 and 1.8e308",
         )
-        problems.append(doc.problem(where, message))
+        problems.append(doc.problem(where, _where(where, message)))
     return problems
 
 
@@ -266,14 +321,13 @@ def validate_document(doc: Document, schema_name: str) -> list[Problem]:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             for key in _unknown_keys(error):
                 line, column = doc.key_position((*path, key))
-                problems.append(
-                    Problem(doc.file, line, column, f"{format_path((*path, key))} : clé inconnue")
-                )
+                known = _known_keys(error)
+                message = Msg("clé inconnue", "unknown key").then(did_you_mean(key, known), "")
+                problems.append(Problem.at(doc.file, line, column, message.after(format_path((*path, key)))))
             continue
         line, column, _ = doc.locate(path)
         if error.validator == "required" and path:
             line, column = doc.key_position(path)
-        where = format_path(path) or "(racine)"
-        problems.append(Problem(doc.file, line, column, f"{where} : {_describe(error)}"))
+        problems.append(Problem.at(doc.file, line, column, _where(path, _describe(error))))
     problems.sort(key=lambda p: (p.line, p.column, p.message))
     return problems

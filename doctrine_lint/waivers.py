@@ -17,11 +17,12 @@ from typing import Any
 
 from .dates import add_months, validated_date
 from .document import Document
-from .errors import ManifestError
+from .errors import ManifestError, Msg
 from .i18n import long_date
 from .model import Finding, Location, Outcome, Text
 from .packs import Rule
 from .renames import resolve
+from .suggest import unknown_rule
 from .synthetic import (
     DEROGATIONS_PACK,
     derogation_expired,
@@ -86,7 +87,7 @@ def check_known(doc: Document, waivers: Sequence[Waiver], known: set[str]) -> No
     problems = [
         doc.problem(
             ("derogations", w.index, "rule"),
-            f"dérogation à une règle inconnue : {w.rule} (voir doctrine-lint rules)",
+            unknown_rule(w.rule, known, Msg("dérogation à une règle inconnue", "waiver of an unknown rule")),
         )
         for w in waivers
         if w.rule not in known

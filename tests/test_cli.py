@@ -60,7 +60,7 @@ def test_fail_on_bloquant_ignores_lower_severities(write: Callable[..., Path]) -
     [
         (["lint"], "aucun manifeste"),
         (["--select", "NOPE-*", GOOD], "ne désigne aucune règle"),
-        (["--format", "yaml", GOOD], "Invalid value"),
+        (["--format", "yaml", GOOD], "valeur invalide pour « --format »"),
         (["--date", "hier", GOOD], "n'est pas une date"),
         (["--date", "2026-W03-4", GOOD], "n'est pas une date"),
         (["--fail-under", "120", GOOD], "120"),
@@ -101,7 +101,7 @@ def test_schema_violations_are_listed_with_positions(write: Callable[..., Path])
     lines = err.strip().splitlines()
     assert lines == [
         f"doctrine-lint: erreur: {path}:4:9: service.kind : valeur « ent-3d » non reconnue "
-        "(valeurs permises : ent-1d, ent-2d, ressource, vie-scolaire, service-tiers, service-collectivite)",
+        "(vouliez-vous dire « ent-2d » ou « ent-1d » ?) (valeurs permises : ent-1d, ent-2d, ressource, vie-scolaire, service-tiers, service-collectivite)",
         f"doctrine-lint: erreur: {path}:6:22: security.tls.min_version : texte attendu, reçu le nombre 1.2 "
         "(valeurs permises : 1.0, 1.1, 1.2, 1.3) : sans guillemets, YAML lit cette valeur comme un nombre ; "
         'écrivez-la entre guillemets, par ex. "1.2"',

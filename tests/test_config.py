@@ -491,12 +491,12 @@ ERRORS = {
     "unknown key with suggestion (yaml)": (
         ".doctrine-lint.yaml",
         "lang: en\nselcet: [securite]\n",
-        [".doctrine-lint.yaml:2:1: clé inconnue « selcet » ; vouliez-vous dire « select » ?"],
+        [".doctrine-lint.yaml:2:1: clé inconnue « selcet » (vouliez-vous dire « select » ?)"],
     ),
     "unknown key with suggestion (toml)": (
         "pyproject.toml",
         '[project]\nname = "x"\n\n[tool.doctrine-lint]\n  min-evidense = "officiel"\n',
-        ["pyproject.toml:5:3: clé inconnue « min-evidense » ; vouliez-vous dire « min-evidence » ?"],
+        ["pyproject.toml:5:3: clé inconnue « min-evidense » (vouliez-vous dire « min-evidence » ?)"],
     ),
     "unknown key without a close one": (
         ".doctrine-lint.yaml",
@@ -524,7 +524,7 @@ ERRORS = {
         "fail-on: majuer\n",
         [
             ".doctrine-lint.yaml:1:10: fail-on : valeur « majuer » non reconnue "
-            "(valeurs permises : bloquant, majeur, mineur, info, aucun)"
+            "(vouliez-vous dire « majeur » ?) (valeurs permises : bloquant, majeur, mineur, info, aucun)"
         ],
     ),
     "bad enum (toml dotted key)": (
@@ -542,7 +542,7 @@ ERRORS = {
         "reports:\n  - sarif:a.sarif\n  - htm:r.html\n",
         [
             ".doctrine-lint.yaml:3:5: reports[1] : « htm:r.html » : attendu FORMAT:FICHIER avec FORMAT "
-            f"parmi {', '.join(FORMATS)} ; vouliez-vous dire « html:r.html » ?"
+            f"parmi {', '.join(FORMATS)} (vouliez-vous dire « html:r.html » ?)"
         ],
     ),
     "several problems, in file order": (
@@ -550,7 +550,7 @@ ERRORS = {
         '[tool.doctrine-lint]\nshow-all = "yes"\nfailon = "info"\n',
         [
             "pyproject.toml:2:12: show-all : type attendu : booléen (true/false) (reçu : yes)",
-            "pyproject.toml:3:1: clé inconnue « failon » ; vouliez-vous dire « fail-on » ?",
+            "pyproject.toml:3:1: clé inconnue « failon » (vouliez-vous dire « fail-on » ?)",
         ],
     ),
     "future version": (

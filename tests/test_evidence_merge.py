@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from doctrine_lint import evidence
 from doctrine_lint.cli import cli
+from doctrine_lint.errors import Msg
 from doctrine_lint.evidence import EvidencedFact, EvidenceReport, Figure, Limits, Located, sha256
 from doctrine_lint.linter import lint
 from doctrine_lint.model import Outcome, Text
@@ -224,7 +225,8 @@ def test_a_reader_error_is_located_and_exits_2_without_a_traceback(
 ) -> None:
     def broken(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         raise evidence.fail(
-            Located(display, line=4, column=2, header="Statut"), "statut inconnu « Peut-être »"
+            Located(display, line=4, column=2, header="Statut"),
+            Msg("statut inconnu « Peut-être »", "unknown status 'Peut-être'"),
         )
 
     monkeypatch.setitem(evidence.READERS, "ara-json", broken)

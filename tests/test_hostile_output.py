@@ -383,3 +383,27 @@ def test_a_configuration_file_s_key_is_shown_inert(tmp_path: Path, monkeypatch: 
     assert err.startswith(
         "doctrine-lint: erreur: .doctrine-lint.yaml:1:1: clé inconnue « sel\\x1b[2Jct\\u202e\\r\\n"
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "--date", PAYLOAD_VALUE, "m.yaml"],  # our own message quotes the value
+        ["lint", "--format", PAYLOAD_VALUE, "m.yaml"],  # click's quotes it (repr)
+        ["lint", f"--x{PAYLOAD_VALUE}", "m.yaml"],  # an unknown option's name
+        ["lint", "--report", f"{PAYLOAD_VALUE}:x", "m.yaml"],
+        ["explain", PAYLOAD_VALUE],
+        ["lint", "--select", PAYLOAD_VALUE, str(EXAMPLES / "ent-premier-degre.yaml")],
+    ],
+)
+def test_usage_errors_quote_what_was_typed_inertly(args: list[str], lang: str) -> None:
+    """click's usage errors, in either language, are a stderr path too: what was typed is escaped
+    and the error stays on its line."""
+    code, out, err = _run(*args, "--lang", lang)
+    assert code == 2 and out == ""
+    assert _raw(err) == []
+    error = [
+        line for line in err.splitlines() if line.startswith(("Erreur : ", "Error: ", "doctrine-lint: "))
+    ]
+    assert len(error) == 1 and "\\x1b[2J" in error[0], err

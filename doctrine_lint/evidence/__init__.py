@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Msg
 from .contract import (
     DEFAULT_LIMITS,
     KINDS,
@@ -56,7 +57,13 @@ def read_evidence(kind: str, path: Path, display: str, limits: Limits = DEFAULT_
     reader = READERS.get(kind)
     if reader is None:
         known = ", ".join(sorted(KINDS))
-        raise fail(Located(display), f"type de preuve inconnu « {kind} » (attendu : {known})")
+        raise fail(
+            Located(display),
+            Msg(
+                f"type de preuve inconnu « {kind} » (attendu : {known})",
+                f'unknown evidence kind "{kind}" (expected: {known})',
+            ),
+        )
     return reader(read_bytes(path, display, limits), display, limits)
 
 

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..dates import parse_instant
-from ..errors import Problem
+from ..errors import Msg, Problem
 from ..model import Text
 from .contract import (
     EvidencedFact,
@@ -45,6 +45,7 @@ from .contract import (
     problem,
     register,
     sha256,
+    too_large,
 )
 from .csvtable import cell, read_table, require_columns
 from .referentiels import RGAA_412_CRITERIA
@@ -176,7 +177,10 @@ def _check_depth(data: bytes, display: str, limit: int) -> None:
                 line = data.count(b"\n", 0, match.start()) + 1
                 raise fail(
                     Located(display, line, match.start() - (data.rfind(b"\n", 0, match.start()) + 1) + 1),
-                    f"JSON imbriqué sur plus de {limit} niveaux : ce n'est pas un rapport Ara",
+                    Msg(
+                        f"JSON imbriqué sur plus de {limit} niveaux : ce n'est pas un rapport Ara",
+                        f"JSON nested over more than {limit} levels: not an Ara report",
+                    ),
                 )
         elif token in (b"]", b"}"):
             depth = max(depth - 1, 0)
@@ -186,23 +190,31 @@ def _load_json(data: bytes, display: str, limits: Limits) -> Any:
     if len(data) > limits.max_file_bytes:
         raise fail(
             Located(display),
-            f"fichier de preuve trop gros ({len(data)} octets, limite {limits.max_file_bytes})",
+            too_large(len(data), limits.max_file_bytes),
         )
     _check_depth(data, display, min(MAX_JSON_DEPTH, limits.max_xml_depth))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise fail(
-            Located(display, data.count(b"\n", 0, exc.start) + 1), "le fichier doit être encodé en UTF-8"
+            Located(display, data.count(b"\n", 0, exc.start) + 1),
+            Msg("le fichier doit être encodé en UTF-8", "the file must be UTF-8"),
         ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise fail(Located(display, exc.lineno, exc.colno), f"JSON illisible ({exc.msg})") from None
+        raise fail(
+            Located(display, exc.lineno, exc.colno),
+            Msg(f"JSON illisible ({exc.msg})", f"unreadable JSON ({exc.msg})"),
+        ) from None
     except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
-        raise fail(Located(display), "JSON illisible (nombre trop long)") from None
+        raise fail(
+            Located(display), Msg("JSON illisible (nombre trop long)", "unreadable JSON (number too long)")
+        ) from None
     except RecursionError:  # unreachable after _check_depth; kept as a backstop
-        raise fail(Located(display), "JSON trop profondément imbriqué") from None
+        raise fail(
+            Located(display), Msg("JSON trop profondément imbriqué", "JSON nested too deeply")
+        ) from None
 
 
 class _Json:
@@ -215,33 +227,33 @@ class _Json:
     def at(self, *parts: str | int) -> Located:
         return Located(self.display, pointer=_pointer(*parts) or "/")
 
-    def bad(self, parts: tuple[str | int, ...], message: str) -> None:
+    def bad(self, parts: tuple[str | int, ...], message: Msg) -> None:
         self.problems.append(problem(self.at(*parts), message))
 
     def obj(self, value: Any, parts: tuple[str | int, ...], required: bool = True) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
         if value is not None or required:
-            self.bad(parts, f"objet attendu, trouvé {_kind(value)}")
+            self.bad(parts, _expected(Msg("objet attendu", "object expected"), value))
         return None
 
     def lst(self, value: Any, parts: tuple[str | int, ...]) -> list[Any]:
         if isinstance(value, list):
             return value
-        self.bad(parts, f"liste attendue, trouvé {_kind(value)}")
+        self.bad(parts, _expected(Msg("liste attendue", "list expected"), value))
         return []
 
     def integer(self, value: Any, parts: tuple[str | int, ...]) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        self.bad(parts, f"nombre entier attendu, trouvé {_kind(value)}")
+        self.bad(parts, _expected(Msg("nombre entier attendu", "integer expected"), value))
         return None
 
     def text(self, value: Any, parts: tuple[str | int, ...]) -> str | None:
         """An optional string: None when absent or null."""
         if value is None or isinstance(value, str):
             return value or None
-        self.bad(parts, f"texte attendu, trouvé {_kind(value)}")
+        self.bad(parts, _expected(Msg("texte attendu", "text expected"), value))
         return None
 
     def day(self, value: Any, parts: tuple[str | int, ...]) -> date | None:
@@ -251,7 +263,13 @@ class _Json:
             return None
         moment = parse_instant(raw)
         if moment is None:
-            self.bad(parts, f"date « {raw[:40]} » illisible (attendu : date et heure ISO 8601)")
+            self.bad(
+                parts,
+                Msg(
+                    f"date « {raw[:40]} » illisible (attendu : date et heure ISO 8601)",
+                    f'unreadable date "{raw[:40]}" (expected: ISO 8601 date and time)',
+                ),
+            )
             return None
         return _paris_day(moment)
 
@@ -268,17 +286,32 @@ def _paris_day(moment: datetime) -> date:
         return moment.date()
 
 
-def _kind(value: Any) -> str:
+_KINDS: dict[type, Msg] = {
+    bool: Msg("un booléen", "a boolean"),
+    int: Msg("un nombre", "a number"),
+    float: Msg("un nombre", "a number"),
+    str: Msg("un texte", "a text"),
+    list: Msg("une liste", "a list"),
+    dict: Msg("un objet", "an object"),
+}
+
+
+def _kind(value: Any) -> Msg:
     if value is None:
-        return "null"
-    return {
-        bool: "un booléen",
-        int: "un nombre",
-        float: "un nombre",
-        str: "un texte",
-        list: "une liste",
-        dict: "un objet",
-    }.get(type(value), type(value).__name__)
+        return Msg.same("null")
+    return _KINDS.get(type(value), Msg.same(type(value).__name__))
+
+
+def _expected(what: Msg, value: Any) -> Msg:
+    found = _kind(value)
+    return Msg(f"{what.fr}, trouvé {found.fr}", f"{what.en}, found {found.en}")
+
+
+def _unknown_criterion(criterion: str) -> Msg:
+    return Msg(
+        f"critère « {criterion} » inconnu du RGAA {RGAA_VERSION}",
+        f'criterion "{criterion}" unknown to RGAA {RGAA_VERSION}',
+    )
 
 
 def _is_url(value: str) -> bool:
@@ -296,22 +329,36 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
     if not isinstance(doc, dict) or not {"consultUniqueId", "auditType", "results"} <= doc.keys():
         raise fail(
             j.at(),
-            "ce n'est pas un rapport Ara (attendu : la réponse de GET /api/reports/<identifiant> avec "
-            "consultUniqueId, auditType, accessibilityRate, results)",
+            Msg(
+                "ce n'est pas un rapport Ara (attendu : la réponse de GET /api/reports/<identifiant> avec "
+                "consultUniqueId, auditType, accessibilityRate, results)",
+                "not an Ara report (expected: the response of GET /api/reports/<id> with "
+                "consultUniqueId, auditType, accessibilityRate, results)",
+            ),
         )
     consult = doc.get("consultUniqueId")
     if not isinstance(consult, str) or not consult:
-        j.bad(("consultUniqueId",), "identifiant de consultation attendu (texte non vide)")
+        j.bad(
+            ("consultUniqueId",),
+            Msg(
+                "identifiant de consultation attendu (texte non vide)",
+                "consultation id expected (non-empty text)",
+            ),
+        )
     audit_type = doc.get("auditType")
     if audit_type not in AUDIT_TYPES:
         j.bad(
-            ("auditType",), f"type d'audit « {audit_type} » inconnu (attendu : FAST, COMPLEMENTARY ou FULL)"
+            ("auditType",),
+            Msg(
+                f"type d'audit « {audit_type} » inconnu (attendu : FAST, COMPLEMENTARY ou FULL)",
+                f'unknown audit type "{audit_type}" (expected: FAST, COMPLEMENTARY or FULL)',
+            ),
         )
         audit_type = None
     rate_raw = doc.get("accessibilityRate")
     rate = j.integer(rate_raw, ("accessibilityRate",))
     if rate is not None and not 0 <= rate <= 100:
-        j.bad(("accessibilityRate",), f"taux {rate} hors de 0 à 100")
+        j.bad(("accessibilityRate",), Msg(f"taux {rate} hors de 0 à 100", f"rate {rate} outside 0 to 100"))
         rate = None
     counts = j.obj(doc.get("criteriaCount"), ("criteriaCount",), required=False)
     if counts is not None and audit_type is not None:
@@ -319,7 +366,10 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         if total is not None and total != AUDIT_TYPES[audit_type]:
             j.bad(
                 ("criteriaCount", "total"),
-                f"{total} critères pour un audit {audit_type}, qui en compte {AUDIT_TYPES[audit_type]}",
+                Msg(
+                    f"{total} critères pour un audit {audit_type}, qui en compte {AUDIT_TYPES[audit_type]}",
+                    f"{total} criteria for a {audit_type} audit, which has {AUDIT_TYPES[audit_type]}",
+                ),
             )
 
     # pages: context.samples (the transverse elements page has order -1, Ara's audit.service.ts)
@@ -334,7 +384,9 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             if page_id is None:
                 continue
             if page_id in pages:
-                j.bad(("context", "samples", i, "id"), f"page {page_id} en double")
+                j.bad(
+                    ("context", "samples", i, "id"), Msg(f"page {page_id} en double", f"page {page_id} twice")
+                )
             pages[page_id] = s.get("order") == -1 or s.get("name") == TRANSVERSE
 
     results: list[Result] = []
@@ -349,20 +401,41 @@ def read_ara_json(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         status = r.get("status")
         if status not in JSON_STATUSES:
             expected = ", ".join(JSON_STATUSES)
-            j.bad(("results", i, "status"), f"statut « {status} » inconnu (attendu : {expected})")
+            j.bad(
+                ("results", i, "status"),
+                Msg(
+                    f"statut « {status} » inconnu (attendu : {expected})",
+                    f'unknown status "{status}" (expected: {expected})',
+                ),
+            )
         if topic is None or criterium is None or page_id is None or status not in JSON_STATUSES:
             continue
         criterion = f"{topic}.{criterium}"
         if criterion not in CRITERIA:
-            j.bad(("results", i), f"critère {criterion} inconnu du RGAA {RGAA_VERSION}")
+            j.bad(
+                ("results", i),
+                Msg(
+                    f"critère {criterion} inconnu du RGAA {RGAA_VERSION}",
+                    f"criterion {criterion} unknown to RGAA {RGAA_VERSION}",
+                ),
+            )
             continue
         if pages and page_id not in pages:
-            j.bad(("results", i, "pageId"), f"page {page_id} absente de /context/samples")
+            j.bad(
+                ("results", i, "pageId"),
+                Msg(
+                    f"page {page_id} absente de /context/samples",
+                    f"page {page_id} missing from /context/samples",
+                ),
+            )
             continue
         if (page_id, criterion) in seen:
             j.bad(
                 ("results", i),
-                f"résultat du critère {criterion} pour la page {page_id} déjà lu en /results/{seen[page_id, criterion]}",
+                Msg(
+                    f"résultat du critère {criterion} pour la page {page_id} déjà lu en /results/{seen[page_id, criterion]}",
+                    f"result of criterion {criterion} for page {page_id} already read at /results/{seen[page_id, criterion]}",
+                ),
             )
             continue
         seen[page_id, criterion] = i
@@ -450,7 +523,11 @@ def _criterion_key(criterion: str) -> tuple[int, int]:
 @register("ara-csv")
 def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
     table = read_table(data, display, limits, delimiter=",")
-    cols = require_columns(table, ["Critères", TRANSVERSE], "attendu : l'export CSV d'un audit Ara")
+    cols = require_columns(
+        table,
+        ["Critères", TRANSVERSE],
+        Msg("attendu : l'export CSV d'un audit Ara", "expected: the CSV export of an Ara audit"),
+    )
     i_crit, i_trans = cols["Critères"], cols[TRANSVERSE]
     page_cols = [i for i in range(len(table.header)) if i not in (i_crit, i_trans)]
     problems: list[Problem] = []
@@ -459,13 +536,17 @@ def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
     for row in table.rows:
         criterion = cell(row, i_crit)
         if criterion not in CRITERIA:
-            problems.append(
-                problem(table.at(row, i_crit), f"critère « {criterion} » inconnu du RGAA {RGAA_VERSION}")
-            )
+            problems.append(problem(table.at(row, i_crit), _unknown_criterion(criterion)))
             continue
         if criterion in seen:
             problems.append(
-                problem(table.at(row, i_crit), f"critère {criterion} déjà lu ligne {seen[criterion]}")
+                problem(
+                    table.at(row, i_crit),
+                    Msg(
+                        f"critère {criterion} déjà lu ligne {seen[criterion]}",
+                        f"criterion {criterion} already read at row {seen[criterion]}",
+                    ),
+                )
             )
             continue
         seen[criterion] = row.line
@@ -473,14 +554,29 @@ def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     table.at(row, None),
-                    f"{len(row.cells)} cellules pour {len(table.header)} colonnes d'en-tête",
+                    Msg(
+                        f"{len(row.cells)} cellules pour {len(table.header)} colonnes d'en-tête",
+                        f"{len(row.cells)} cells for {len(table.header)} header columns",
+                    ),
                 )
             )
         for i in [i_trans, *page_cols]:
             status = cell(row, i)
             if status not in CSV_STATUSES:
-                found = f"statut « {status} » inconnu" if status else "statut manquant"
-                problems.append(problem(table.at(row, i), f"{found} (attendu : C, NC, NA ou NT)"))
+                found = (
+                    Msg(f"statut « {status} » inconnu", f'unknown status "{status}"')
+                    if status
+                    else Msg("statut manquant", "missing status")
+                )
+                problems.append(
+                    problem(
+                        table.at(row, i),
+                        Msg(
+                            f"{found.fr} (attendu : C, NC, NA ou NT)",
+                            f"{found.en} (expected: C, NC, NA or NT)",
+                        ),
+                    )
+                )
                 continue
             results.append(Result(criterion, status, i == i_trans))
     audit_type = next((t for t, n in AUDIT_TYPES.items() if n == len(seen)), None)
@@ -488,8 +584,12 @@ def read_ara_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         problems.append(
             problem(
                 Located(display, table.header_line),
-                f"{len(seen)} critères : un export Ara en compte 25 (audit rapide), 50 (complémentaire) "
-                "ou 106 (complet)",
+                Msg(
+                    f"{len(seen)} critères : un export Ara en compte 25 (audit rapide), 50 (complémentaire) "
+                    "ou 106 (complet)",
+                    f"{len(seen)} criteria: an Ara export has 25 (fast audit), 50 (complementary) "
+                    "or 106 (full)",
+                ),
             )
         )
     if problems:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DoctrineLintError, Problem
+from ..errors import DoctrineLintError, Msg, Problem
 from ..files import FileRefused, read_regular
 from ..model import Text
 
@@ -120,13 +120,22 @@ class EvidenceError(DoctrineLintError):
     id, limits exceeded. Every problem is located; nothing of the file is used (exit 2)."""
 
 
-def problem(at: Located, message: str) -> Problem:
+def problem(at: Located, message: Msg) -> Problem:
     """A located problem of an evidence file, its place spelled out for people in the message."""
-    where = at.describe()
-    return Problem(at.file, at.line, at.column, f"{where} : {message}" if where != at.file else message)
+    where = Msg(at.describe("fr"), at.describe("en"))
+    if where.fr == at.file:
+        return Problem.at(at.file, at.line, at.column, message)
+    return Problem(at.file, at.line, at.column, f"{where.fr} : {message.fr}", f"{where.en}: {message.en}")
 
 
-def fail(at: Located, message: str) -> EvidenceError:
+def too_large(size: int, limit: int) -> Msg:
+    return Msg(
+        f"fichier de preuve trop gros ({size} octets, limite {limit})",
+        f"evidence file too large ({size} bytes, limit {limit})",
+    )
+
+
+def fail(at: Located, message: Msg) -> EvidenceError:
     return EvidenceError([problem(at, message)], kind="evidence")
 
 
@@ -137,11 +146,16 @@ def read_bytes(path: Path, display: str, limits: Limits) -> bytes:
         return read_regular(path, limits.max_file_bytes)
     except FileRefused as exc:
         if exc.reason == "too-large":
-            message = f"fichier de preuve trop gros ({exc.size} octets, limite {limits.max_file_bytes})"
+            message = too_large(exc.size, limits.max_file_bytes)
         elif exc.reason in ("directory", "special"):
-            message = f"fichier de preuve refusé : {exc.message}"
+            message = Msg(
+                f"fichier de preuve refusé : {exc.message.fr}", f"evidence file refused: {exc.message.en}"
+            )
         else:
-            message = f"fichier de preuve illisible ({exc.message})"
+            message = Msg(
+                f"fichier de preuve illisible ({exc.message.fr})",
+                f"evidence file unreadable ({exc.message.en})",
+            )
         raise fail(Located(display), message) from None
 
 

@@ -13,7 +13,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .contract import EvidenceError, Limits, Located, fail
+from ..errors import Msg
+from .contract import EvidenceError, Limits, Located, fail, too_large
 
 BOM = "\ufeff"
 
@@ -52,7 +53,7 @@ def decode(data: bytes, display: str, limits: Limits) -> str:
     if len(data) > limits.max_file_bytes:
         raise fail(
             Located(display),
-            f"fichier de preuve trop gros ({len(data)} octets, limite {limits.max_file_bytes})",
+            too_large(len(data), limits.max_file_bytes),
         )
     try:
         return data.decode("utf-8")
@@ -61,7 +62,10 @@ def decode(data: bytes, display: str, limits: Limits) -> str:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise fail(
             Located(display, line, column),
-            f"octet {data[exc.start]:#04x} invalide : le fichier doit être encodé en UTF-8",
+            Msg(
+                f"octet {data[exc.start]:#04x} invalide : le fichier doit être encodé en UTF-8",
+                f"invalid byte {data[exc.start]:#04x}: the file must be UTF-8",
+            ),
         ) from None
 
 
@@ -84,7 +88,10 @@ def read_table(data: bytes, display: str, limits: Limits, *, delimiter: str) -> 
             if count > limits.max_rows + 1:
                 raise fail(
                     Located(display, start),
-                    f"trop de lignes (limite {limits.max_rows}) : ce n'est pas un export de l'outil",
+                    Msg(
+                        f"trop de lignes (limite {limits.max_rows}) : ce n'est pas un export de l'outil",
+                        f"too many rows (limit {limits.max_rows}): not an export of the tool",
+                    ),
                 )
             if not any(cell.strip() for cell in record):
                 continue
@@ -93,13 +100,18 @@ def read_table(data: bytes, display: str, limits: Limits, *, delimiter: str) -> 
                 continue
             rows.append(Row(start, tuple(record)))
     except csv.Error as exc:
-        raise fail(Located(display, last + 1), f"CSV illisible ({exc})") from None
+        raise fail(
+            Located(display, last + 1), Msg(f"CSV illisible ({exc})", f"unreadable CSV ({exc})")
+        ) from None
     if header is None:
-        raise fail(Located(display), "fichier vide : une ligne d'en-têtes est attendue")
+        raise fail(
+            Located(display),
+            Msg("fichier vide : une ligne d'en-têtes est attendue", "empty file: a header row is expected"),
+        )
     return Table(display, header, header_line, tuple(rows), had_bom)
 
 
-def require_columns(table: Table, titles: Iterable[str], expected: str) -> dict[str, int]:
+def require_columns(table: Table, titles: Iterable[str], expected: Msg) -> dict[str, int]:
     """The index of each required column; one located problem per missing title."""
     found: dict[str, int] = {}
     missing: list[str] = []
@@ -112,9 +124,13 @@ def require_columns(table: Table, titles: Iterable[str], expected: str) -> dict[
     if missing:
         names = ", ".join(f"« {m} »" for m in missing)
         plural = "s" if len(missing) > 1 else ""
+        english = ", ".join(f'"{m}"' for m in missing)
         raise fail(
             Located(table.file, table.header_line),
-            f"colonne{plural} {names} absente{plural} de la ligne d'en-têtes ({expected})",
+            Msg(
+                f"colonne{plural} {names} absente{plural} de la ligne d'en-têtes ({expected.fr})",
+                f"column{plural} {english} missing from the header row ({expected.en})",
+            ),
         )
     return found
 

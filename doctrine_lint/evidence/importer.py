@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from ..document import Document, PathKey, format_path, parse_document, read_text
-from ..errors import ManifestError, Problem
+from ..errors import ManifestError, Msg, Problem
 from ..validation import validate_document
 from . import KINDS, EvidenceReport
 from .merge import value_at
@@ -109,11 +109,13 @@ class _Editor:
             or found.group("value").startswith(("{", "[", "|", ">"))
         ):
             self.problems.append(
-                Problem(
+                Problem.at(
                     self.doc.file,
                     span.line,
                     span.column,
-                    f"{format_path(path)} : mise en page non modifiable ici",
+                    Msg("mise en page non modifiable ici", "layout cannot be changed here").after(
+                        format_path(path)
+                    ),
                 )
             )
             return True
@@ -135,11 +137,14 @@ class _Editor:
         if parent and self.lines[self.doc.index[parent].line - 1].rstrip().endswith(("}", "]")):
             span = self.doc.index[parent]
             self.problems.append(
-                Problem(
+                Problem.at(
                     self.doc.file,
                     span.line,
                     span.column,
-                    f"{format_path(parent)} : bloc en style compact, à compléter à la main",
+                    Msg(
+                        "bloc en style compact, à compléter à la main",
+                        "block in compact style, to complete by hand",
+                    ).after(format_path(parent)),
                 )
             )
             return

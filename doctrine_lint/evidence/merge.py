@@ -20,8 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..document import Document, PathKey, format_path
-from ..errors import Problem
+from ..errors import Msg, Problem
 from ..model import Evidence, Finding, Location, Outcome, Proof, Severity, Text
+from ..suggest import did_you_mean
 from ..synthetic import EVIDENCE_PACK
 from ..synthetic import PREUVE_CHIFFRE as FIGURE_MISMATCH
 from ..synthetic import PREUVE_CONTRADICTION as CONTRADICTION
@@ -80,38 +81,74 @@ def _resolve(doc: Document, index: int, written: str, base: Path) -> Path:
             [
                 doc.problem(
                     where,
-                    f"fichier de preuve « {written} » cité par un manifeste lu sur l'entrée standard : "
-                    "donnez --stdin-filename CHEMIN pour que ses chemins soient relatifs au dossier de CHEMIN",
+                    Msg(
+                        f"fichier de preuve « {written} » cité par un manifeste lu sur l'entrée standard : "
+                        "donnez --stdin-filename CHEMIN pour que ses chemins soient relatifs au dossier de CHEMIN",
+                        f'evidence file "{written}" named by a manifest read on standard input: '
+                        "give --stdin-filename PATH so that its paths are relative to PATH's folder",
+                    ),
                 )
             ]
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in written):
-        raise EvidenceError([doc.problem(where, "chemin de fichier avec un caractère de contrôle : refusé")])
+        raise EvidenceError(
+            [
+                doc.problem(
+                    where,
+                    Msg(
+                        "chemin de fichier avec un caractère de contrôle : refusé",
+                        "file path with a control character: refused",
+                    ),
+                )
+            ]
+        )
     pure = PurePosixPath(written.replace("\\", "/"))
     if pure.is_absolute() or written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
         raise EvidenceError(
             [
                 doc.problem(
-                    where, f"chemin absolu refusé : « {written} » (chemin relatif au manifeste attendu)"
+                    where,
+                    Msg(
+                        f"chemin absolu refusé : « {written} » (chemin relatif au manifeste attendu)",
+                        f'absolute path refused: "{written}" (a path relative to the manifest is expected)',
+                    ),
                 )
             ]
         )
+    outside = Msg(
+        f"le chemin « {written} » sort du dossier du manifeste",
+        f'the path "{written}" leaves the manifest\'s folder',
+    )
     if ".." in pure.parts:
-        raise EvidenceError([doc.problem(where, f"le chemin « {written} » sort du dossier du manifeste")])
+        raise EvidenceError([doc.problem(where, outside)])
     path = base / Path(*pure.parts)
     try:
         resolved, root = path.resolve(), base.resolve()
     except OSError:
         resolved, root = path, base
     if root not in resolved.parents and resolved != root:  # a symbolic link pointing outside
-        raise EvidenceError([doc.problem(where, f"le chemin « {written} » sort du dossier du manifeste")])
+        raise EvidenceError([doc.problem(where, outside)])
     if not path.exists():
-        raise EvidenceError([doc.problem(where, f"fichier de preuve introuvable : « {written} »")])
+        raise EvidenceError(
+            [
+                doc.problem(
+                    where,
+                    Msg(
+                        f"fichier de preuve introuvable : « {written} »",
+                        f'evidence file not found: "{written}"',
+                    ),
+                )
+            ]
+        )
     if not path.is_file():  # checked again, without blocking, when it is read (`files.read_regular`)
         raise EvidenceError(
             [
                 doc.problem(
-                    where, f"fichier de preuve « {written} » refusé : ce n'est pas un fichier ordinaire"
+                    where,
+                    Msg(
+                        f"fichier de preuve « {written} » refusé : ce n'est pas un fichier ordinaire",
+                        f'evidence file "{written}" refused: not a regular file',
+                    ),
                 )
             ]
         )
@@ -127,7 +164,14 @@ def read_all(doc: Document, limits: Limits = DEFAULT_LIMITS) -> list[EvidenceRep
         try:
             if kind not in KINDS:
                 raise EvidenceError(
-                    [doc.problem(("evidence", index, "kind"), f"type de preuve inconnu « {kind} »")]
+                    [
+                        doc.problem(
+                            ("evidence", index, "kind"),
+                            Msg(f"type de preuve inconnu « {kind} »", f'unknown evidence kind "{kind}"').then(
+                                did_you_mean(kind, KINDS), ""
+                            ),
+                        )
+                    ]
                 )
             path = _resolve(doc, index, written, base)
             reports.append(read_evidence(kind, path, written, limits))
@@ -193,6 +237,8 @@ def apply(doc: Document, reports: Sequence[EvidenceReport]) -> tuple[Document, A
                         fact.at.column,
                         f"{where.fr} : {format_path(fact.path)} vaut « {fact.value} » ici et « {seen[0]} » "
                         f"dans {seen[1].file} ({seen[2].fr})",
+                        f"{where.get('en')}: {format_path(fact.path)} is '{fact.value}' here and '{seen[0]}' "
+                        f"in {seen[1].file} ({seen[2].get('en')})",
                     )
                 )
                 continue

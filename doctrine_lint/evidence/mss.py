@@ -23,7 +23,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Msg, Problem
 from ..model import Text
 from .contract import (
     EvidencedFact,
@@ -133,15 +133,27 @@ def cyber_index(measures: list[Measure]) -> float:
 
 def _columns(table: Table) -> dict[str, int]:
     if table.column(ID) is None:
-        require_columns(table, [ID], "attendu : l'export CSV des mesures d'un service MonServiceSécurisé")
+        require_columns(
+            table,
+            [ID],
+            Msg(
+                "attendu : l'export CSV des mesures d'un service MonServiceSécurisé",
+                "expected: the CSV export of a MonServiceSécurisé service's measures",
+            ),
+        )
     if table.column(THEME) is None:
         raise EvidenceError(
             [
                 problem(
                     Located(table.file, table.header_line),
-                    f"pas de colonne « {THEME} » : export du référentiel v1 de MonServiceSécurisé, dont "
-                    "les numéros de mesure désignent d'autres mesures ; exporter le service passé au "
-                    "référentiel v2",
+                    Msg(
+                        f"pas de colonne « {THEME} » : export du référentiel v1 de MonServiceSécurisé, dont "
+                        "les numéros de mesure désignent d'autres mesures ; exporter le service passé au "
+                        "référentiel v2",
+                        f'no "{THEME}" column: export of MonServiceSécurisé\'s v1 référentiel, whose '
+                        "measure numbers designate other measures; export the service once moved to "
+                        "référentiel v2",
+                    ),
                 )
             ],
             kind="evidence",
@@ -151,14 +163,23 @@ def _columns(table: Table) -> dict[str, int]:
             [
                 problem(
                     Located(table.file, table.header_line),
-                    f"pas de colonne « {STATUS} » : cet export ne contient pas les statuts ; choisir "
-                    "« Liste avec données additionnelles » dans MonServiceSécurisé",
+                    Msg(
+                        f"pas de colonne « {STATUS} » : cet export ne contient pas les statuts ; choisir "
+                        "« Liste avec données additionnelles » dans MonServiceSécurisé",
+                        f'no "{STATUS}" column: this export has no statuses; choose '
+                        '"Liste avec données additionnelles" in MonServiceSécurisé',
+                    ),
                 )
             ],
             kind="evidence",
         )
     return require_columns(
-        table, [ID, TYPE, CATEGORY, STATUS], "attendu : l'export « avec données additionnelles »"
+        table,
+        [ID, TYPE, CATEGORY, STATUS],
+        Msg(
+            "attendu : l'export « avec données additionnelles »",
+            'expected: the export "avec données additionnelles"',
+        ),
     )
 
 
@@ -178,7 +199,15 @@ def _check_due(table: Table, row: Row, index: int | None, problems: list[Problem
         except ValueError:
             ok = False
     if not ok:
-        problems.append(problem(table.at(row, index), f"échéance « {raw} » illisible (attendu : jj/mm/aaaa)"))
+        problems.append(
+            problem(
+                table.at(row, index),
+                Msg(
+                    f"échéance « {raw} » illisible (attendu : jj/mm/aaaa)",
+                    f'unreadable due date "{raw}" (expected: dd/mm/yyyy)',
+                ),
+            )
+        )
 
 
 @register("mss-csv")
@@ -203,13 +232,23 @@ def read_mss_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             expected = ", ".join(f"« {s} »" for s in STATUSES)
             problems.append(
                 problem(
-                    table.at(row, i_status), f"statut « {raw_status} » inconnu (attendu : {expected} ou vide)"
+                    table.at(row, i_status),
+                    Msg(
+                        f"statut « {raw_status} » inconnu (attendu : {expected} ou vide)",
+                        f'unknown status "{raw_status}" (expected: {expected} or empty)',
+                    ),
                 )
             )
         if raw_cat not in CATEGORIES:
             expected = ", ".join(CATEGORIES)
             problems.append(
-                problem(table.at(row, i_cat), f"catégorie « {raw_cat} » inconnue (attendu : {expected})")
+                problem(
+                    table.at(row, i_cat),
+                    Msg(
+                        f"catégorie « {raw_cat} » inconnue (attendu : {expected})",
+                        f'unknown category "{raw_cat}" (expected: {expected})',
+                    ),
+                )
             )
         _check_due(table, row, i_due, problems)
         if raw_id == "N/A":  # a measure the service added itself: not in the référentiel
@@ -220,7 +259,10 @@ def read_mss_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     table.at(row, i_id),
-                    f"identifiant « {raw_id} » illisible (attendu : « #0001 » … ou « N/A »)",
+                    Msg(
+                        f"identifiant « {raw_id} » illisible (attendu : « #0001 » … ou « N/A »)",
+                        f'unreadable id "{raw_id}" (expected: "#0001" … or "N/A")',
+                    ),
                 )
             )
             continue
@@ -229,8 +271,12 @@ def read_mss_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     table.at(row, i_id),
-                    f"mesure « {raw_id} » inconnue du référentiel v2 de MonServiceSécurisé "
-                    "(export d'un service resté en v1 ?)",
+                    Msg(
+                        f"mesure « {raw_id} » inconnue du référentiel v2 de MonServiceSécurisé "
+                        "(export d'un service resté en v1 ?)",
+                        f'measure "{raw_id}" unknown to MonServiceSécurisé\'s v2 référentiel '
+                        "(export of a service still on v1?)",
+                    ),
                 )
             )
             continue
@@ -238,7 +284,10 @@ def read_mss_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     table.at(row, i_id),
-                    f"mesure « {raw_id} » ({measure_id}) déjà lue ligne {seen[measure_id]}",
+                    Msg(
+                        f"mesure « {raw_id} » ({measure_id}) déjà lue ligne {seen[measure_id]}",
+                        f'measure "{raw_id}" ({measure_id}) already read at row {seen[measure_id]}',
+                    ),
                 )
             )
             continue
@@ -247,7 +296,10 @@ def read_mss_csv(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     table.at(row, i_type),
-                    f"type « {raw_type} » inconnu (attendu : « Indispensable » ou « Recommandée »)",
+                    Msg(
+                        f"type « {raw_type} » inconnu (attendu : « Indispensable » ou « Recommandée »)",
+                        f'unknown type "{raw_type}" (expected: "Indispensable" or "Recommandée")',
+                    ),
                 )
             )
         if len(problems) > bad:

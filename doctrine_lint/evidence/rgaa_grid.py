@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import Problem
+from ..errors import Msg, Problem
 from ..model import Text, round_half_up
 from .contract import (
     EvidencedFact,
@@ -59,7 +59,11 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
         raise EvidenceError(
             [
                 problem(
-                    version_at, f"grille du RGAA {version} : seule la grille du RGAA {RGAA_VERSION} est lue"
+                    version_at,
+                    Msg(
+                        f"grille du RGAA {version} : seule la grille du RGAA {RGAA_VERSION} est lue",
+                        f"RGAA {version} grid: only the RGAA {RGAA_VERSION} grid is read",
+                    ),
                 )
             ],
             kind="evidence",
@@ -87,7 +91,10 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
                 problems.append(
                     problem(
                         book.at(sheet.name, r, crit_col),
-                        f"critère {cid} saisi comme un nombre ; attendu du texte",
+                        Msg(
+                            f"critère {cid} saisi comme un nombre ; attendu du texte",
+                            f"criterion {cid} entered as a number; text expected",
+                        ),
                     )
                 )
                 continue
@@ -95,7 +102,10 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
                 problems.append(
                     problem(
                         book.at(sheet.name, r, crit_col),
-                        f"critère {cid} inconnu du RGAA {RGAA_VERSION} (grille modifiée ?)",
+                        Msg(
+                            f"critère {cid} inconnu du RGAA {RGAA_VERSION} (grille modifiée ?)",
+                            f"criterion {cid} unknown to RGAA {RGAA_VERSION} (modified grid?)",
+                        ),
                     )
                 )
                 continue
@@ -103,16 +113,22 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
                 problems.append(
                     problem(
                         book.at(sheet.name, r, crit_col),
-                        f"critère {cid} en double sur la page",
+                        Msg(f"critère {cid} en double sur la page", f"criterion {cid} twice on the page"),
                     )
                 )
                 continue
             raw = sheet.text(r, status_col)
             status = raw.upper()
             if status not in STATUSES:
-                shown = f"« {raw} »" if raw else "vide"
+                shown = Msg(f"« {raw} »", f'"{raw}"') if raw else Msg("vide", "empty")
                 problems.append(
-                    problem(at, f"critère {cid} : statut {shown} inconnu (attendu : C, NC, NA ou NT)")
+                    problem(
+                        at,
+                        Msg(
+                            f"critère {cid} : statut {shown.fr} inconnu (attendu : C, NC, NA ou NT)",
+                            f"criterion {cid}: unknown status {shown.en} (expected: C, NC, NA or NT)",
+                        ),
+                    )
                 )
                 reported.add(cid)
                 continue
@@ -124,8 +140,12 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             problems.append(
                 problem(
                     Located(display, sheet=sheet.name),
-                    f"grille modifiée : {len(missing)} critère(s) du RGAA {RGAA_VERSION} absent(s) de la page "
-                    f"({', '.join(missing)})",
+                    Msg(
+                        f"grille modifiée : {len(missing)} critère(s) du RGAA {RGAA_VERSION} absent(s) de la page "
+                        f"({', '.join(missing)})",
+                        f"modified grid: {len(missing)} RGAA {RGAA_VERSION} criteria missing from the page "
+                        f"({', '.join(missing)})",
+                    ),
                 )
             )
 
@@ -134,8 +154,11 @@ def read_rgaa_grid(data: bytes, display: str, limits: Limits) -> EvidenceReport:
             [
                 problem(
                     file_at,
-                    "ce n'est pas une grille d'audit RGAA : aucune feuille n'a la ligne d'en-tête « Critère », "
-                    "« Statut »",
+                    Msg(
+                        "ce n'est pas une grille d'audit RGAA : aucune feuille n'a la ligne d'en-tête « Critère », "
+                        "« Statut »",
+                        'not an RGAA audit grid: no sheet has the header row "Critère", "Statut"',
+                    ),
                 )
             ],
             kind="evidence",

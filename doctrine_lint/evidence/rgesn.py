@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from ..derived import WeightedRatio, weighted_ratio
-from ..errors import Problem
+from ..errors import Msg, Problem
 from ..model import Text, round_half_up
 from .contract import (
     EvidencedFact,
@@ -146,12 +146,26 @@ def _read(data: bytes, display: str, limits: Limits, fmt: Literal["xlsx", "ods"]
                 continue
             cid, id_at = found
             if cid in seen:
-                problems.append(problem(id_at, f"critère {cid} en double (déjà en {_where(seen[cid])})"))
+                problems.append(
+                    problem(
+                        id_at,
+                        Msg(
+                            f"critère {cid} en double (déjà en {_where(seen[cid]).fr})",
+                            f"criterion {cid} twice (already at {_where(seen[cid]).en})",
+                        ),
+                    )
+                )
                 continue
             seen[cid] = id_at
             if cid not in official.weights:
                 problems.append(
-                    problem(id_at, f"classeur modifié : le critère {cid} n'existe pas dans le RGESN 2024")
+                    problem(
+                        id_at,
+                        Msg(
+                            f"classeur modifié : le critère {cid} n'existe pas dans le RGESN 2024",
+                            f"modified workbook: criterion {cid} does not exist in RGESN 2024",
+                        ),
+                    )
                 )
                 continue
             status = _criterion(sheet, row, cid, cols, book, official, problems)
@@ -180,8 +194,12 @@ def _read(data: bytes, display: str, limits: Limits, fmt: Literal["xlsx", "ods"]
             [
                 problem(
                     file_at,
-                    "ce n'est pas l'outil de déclaration RGESN 2024 : aucune feuille n'a la ligne d'en-tête "
-                    "« ID », « Niveau de priorité », « Évaluation »",
+                    Msg(
+                        "ce n'est pas l'outil de déclaration RGESN 2024 : aucune feuille n'a la ligne d'en-tête "
+                        "« ID », « Niveau de priorité », « Évaluation »",
+                        "not the RGESN 2024 declaration tool: no sheet has the header row "
+                        '"ID", "Niveau de priorité", "Évaluation"',
+                    ),
                 )
             ],
             kind="evidence",
@@ -191,7 +209,10 @@ def _read(data: bytes, display: str, limits: Limits, fmt: Literal["xlsx", "ods"]
         problems.append(
             problem(
                 file_at,
-                f"classeur modifié : {len(missing)} critère(s) du RGESN 2024 absent(s) ({', '.join(missing)})",
+                Msg(
+                    f"classeur modifié : {len(missing)} critère(s) du RGESN 2024 absent(s) ({', '.join(missing)})",
+                    f"modified workbook: {len(missing)} RGESN 2024 criteria missing ({', '.join(missing)})",
+                ),
             )
         )
     if problems:
@@ -243,7 +264,11 @@ def _criterion_id(
     if cell is not None and cell.type == "number":
         problems.append(
             problem(
-                at, f"identifiant de critère saisi comme un nombre ({cid} : 1.1 ou 1.10 ?) ; attendu du texte"
+                at,
+                Msg(
+                    f"identifiant de critère saisi comme un nombre ({cid} : 1.1 ou 1.10 ?) ; attendu du texte",
+                    f"criterion id entered as a number ({cid}: 1.1 or 1.10?); text expected",
+                ),
             )
         )
         return None
@@ -269,8 +294,12 @@ def _criterion(
         problems.append(
             problem(
                 prio_at,
-                f"critère {cid} : niveau de priorité « {prio_raw} » inconnu "
-                "(attendu : Prioritaire, Recommandé ou Modéré)",
+                Msg(
+                    f"critère {cid} : niveau de priorité « {prio_raw} » inconnu "
+                    "(attendu : Prioritaire, Recommandé ou Modéré)",
+                    f'criterion {cid}: unknown priority level "{prio_raw}" '
+                    "(expected: Prioritaire, Recommandé or Modéré)",
+                ),
             )
         )
         ok = False
@@ -278,20 +307,28 @@ def _criterion(
         problems.append(
             problem(
                 prio_at,
-                f"classeur modifié : critère {cid} de priorité « {prio_raw} », "
-                f"« {PRIORITY_NAMES[weight]} » dans le RGESN 2024",
+                Msg(
+                    f"classeur modifié : critère {cid} de priorité « {prio_raw} », "
+                    f"« {PRIORITY_NAMES[weight]} » dans le RGESN 2024",
+                    f'modified workbook: criterion {cid} with priority "{prio_raw}", '
+                    f'"{PRIORITY_NAMES[weight]}" in RGESN 2024',
+                ),
             )
         )
         ok = False
     at = book.at(sheet.name, row, cols.status)
     choices = sheet.choices(row, cols.status)
     if choices is not None and ("non applicable" in {norm(v) for v in choices}) != na_allowed:
-        offered = "propose" if not na_allowed else "ne propose pas"
+        offered = Msg("propose", "offers") if not na_allowed else Msg("ne propose pas", "does not offer")
         problems.append(
             problem(
                 at,
-                f"classeur modifié : la liste de la cellule {offered} « Non applicable » pour le critère {cid}, "
-                f"contrairement au RGESN 2024",
+                Msg(
+                    f"classeur modifié : la liste de la cellule {offered.fr} « Non applicable » pour le critère {cid}, "
+                    f"contrairement au RGESN 2024",
+                    f'modified workbook: the cell\'s list {offered.en} "Non applicable" for criterion {cid}, '
+                    f"unlike RGESN 2024",
+                ),
             )
         )
         ok = False
@@ -307,7 +344,13 @@ def _criterion(
         found = STATUSES.get(norm(raw))
         if found is None:
             problems.append(
-                problem(at, f"critère {cid} : évaluation « {raw} » inconnue (attendu : {STATUS_LABELS})")
+                problem(
+                    at,
+                    Msg(
+                        f"critère {cid} : évaluation « {raw} » inconnue (attendu : {STATUS_LABELS})",
+                        f'criterion {cid}: unknown evaluation "{raw}" (expected: {STATUS_LABELS})',
+                    ),
+                )
             )
             return None
         slug = found
@@ -315,16 +358,20 @@ def _criterion(
         problems.append(
             problem(
                 at,
-                f"critère {cid} : « Non applicable » n'est pas admis pour ce critère dans le RGESN 2024 "
-                "(il s'applique à tous les services)",
+                Msg(
+                    f"critère {cid} : « Non applicable » n'est pas admis pour ce critère dans le RGESN 2024 "
+                    "(il s'applique à tous les services)",
+                    f'criterion {cid}: "Non applicable" is not allowed for this criterion in RGESN 2024 '
+                    "(it applies to every service)",
+                ),
             )
         )
         return None
     return (slug, raw, at, note) if ok else None
 
 
-def _where(at: Located) -> str:
-    return f"feuille « {at.sheet} », cellule {at.cell}"
+def _where(at: Located) -> Msg:
+    return Msg(f"feuille « {at.sheet} », cellule {at.cell}", f"sheet '{at.sheet}', cell {at.cell}")
 
 
 def _score_sheet(

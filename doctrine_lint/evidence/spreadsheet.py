@@ -35,7 +35,8 @@ from typing import Literal
 from xml.parsers import expat
 
 from ..dates import parse_date
-from .contract import EvidenceError, Limits, Located, fail
+from ..errors import Msg
+from .contract import EvidenceError, Limits, Located, fail, too_large
 
 CellType = Literal["string", "number", "date", "boolean", "error"]
 CellValue = str | float | bool
@@ -158,6 +159,13 @@ CHUNK = 64 * 1024
 RATIO_FLOOR = 1024 * 1024
 
 
+def _not_a_workbook(what: str, member: str) -> Msg:
+    return Msg(
+        f"ce n'est pas un classeur {what} (« {member} » absent)",
+        f'not an {what} workbook ("{member}" missing)',
+    )
+
+
 class SafeZip:
     """A zip whose central directory was checked against the limits; members inflate under them."""
 
@@ -167,37 +175,60 @@ class SafeZip:
         self.inflated = 0
         where = Located(display)
         if len(data) > limits.max_file_bytes:
-            raise fail(
-                where, f"fichier de preuve trop gros ({len(data)} octets, limite {limits.max_file_bytes})"
-            )
+            raise fail(where, too_large(len(data), limits.max_file_bytes))
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-            raise fail(where, f"ce n'est pas un classeur {what} (archive zip illisible : {exc})") from None
+            raise fail(
+                where,
+                Msg(
+                    f"ce n'est pas un classeur {what} (archive zip illisible : {exc})",
+                    f"not a {what} workbook (unreadable zip archive: {exc})",
+                ),
+            ) from None
         if len(infos) > limits.max_zip_members:
-            raise fail(where, f"archive de {len(infos)} fichiers, limite {limits.max_zip_members}")
+            raise fail(
+                where,
+                Msg(
+                    f"archive de {len(infos)} fichiers, limite {limits.max_zip_members}",
+                    f"archive of {len(infos)} files, limit {limits.max_zip_members}",
+                ),
+            )
         self.members: dict[str, zipfile.ZipInfo] = {}
         total = 0
         for info in infos:
             if info.filename in self.members:
-                raise fail(where, f"archive invalide : fichier « {info.filename} » présent deux fois")
+                raise fail(
+                    where,
+                    Msg(
+                        f"archive invalide : fichier « {info.filename} » présent deux fois",
+                        f'invalid archive: file "{info.filename}" present twice',
+                    ),
+                )
             self.members[info.filename] = info
             total += info.file_size
             self._check_ratio(info, info.file_size)
         if total > limits.max_unzipped_bytes:
             raise fail(
                 where,
-                f"archive trop grosse une fois décompressée ({total} octets annoncés, "
-                f"limite {limits.max_unzipped_bytes})",
+                Msg(
+                    f"archive trop grosse une fois décompressée ({total} octets annoncés, "
+                    f"limite {limits.max_unzipped_bytes})",
+                    f"archive too large once decompressed ({total} bytes announced, limit {limits.max_unzipped_bytes})",
+                ),
             )
 
     def _check_ratio(self, info: zipfile.ZipInfo, size: int) -> None:
         if size > RATIO_FLOOR and size > self.limits.max_ratio * max(info.compress_size, 1):
             raise fail(
                 Located(self.display),
-                f"« {info.filename} » : taux de compression suspect (plus de {self.limits.max_ratio} pour 1, "
-                "bombe zip ?)",
+                Msg(
+                    f"« {info.filename} » : taux de compression suspect (plus de {self.limits.max_ratio} pour 1, "
+                    "bombe zip ?)",
+                    f'"{info.filename}": suspicious compression ratio (more than {self.limits.max_ratio} to 1, '
+                    "zip bomb?)",
+                ),
             )
 
     def has(self, name: str) -> bool:
@@ -208,12 +239,16 @@ class SafeZip:
         where = Located(self.display)
         info = self.members.get(name)
         if info is None:
-            raise fail(where, f"« {name} » absent de l'archive")
+            raise fail(where, Msg(f"« {name} » absent de l'archive", f'"{name}" missing from the archive'))
         if info.flag_bits & 0x1:
-            raise fail(where, f"« {name} » est chiffré")
+            raise fail(where, Msg(f"« {name} » est chiffré", f'"{name}" is encrypted'))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise fail(
-                where, f"« {name} » : méthode de compression non prise en charge ({info.compress_type})"
+                where,
+                Msg(
+                    f"« {name} » : méthode de compression non prise en charge ({info.compress_type})",
+                    f'"{name}": compression method not supported ({info.compress_type})',
+                ),
             )
         out = bytearray()
         try:
@@ -224,14 +259,24 @@ class SafeZip:
                     if self.inflated > self.limits.max_unzipped_bytes:
                         raise fail(
                             where,
-                            f"archive trop grosse une fois décompressée (plus de {self.limits.max_unzipped_bytes} "
-                            f"octets en lisant « {name} »)",
+                            Msg(
+                                f"archive trop grosse une fois décompressée (plus de {self.limits.max_unzipped_bytes} "
+                                f"octets en lisant « {name} »)",
+                                f"archive too large once decompressed (more than {self.limits.max_unzipped_bytes} "
+                                f'bytes while reading "{name}")',
+                            ),
                         )
                     self._check_ratio(info, len(out))
         except EvidenceError:
             raise
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-            raise fail(where, f"« {name} » illisible dans l'archive ({exc})") from None
+            raise fail(
+                where,
+                Msg(
+                    f"« {name} » illisible dans l'archive ({exc})",
+                    f'"{name}" unreadable in the archive ({exc})',
+                ),
+            ) from None
         return bytes(out)
 
 
@@ -263,7 +308,13 @@ def parse_xml(
     entity (refused before and while parsing), nesting under the depth limit."""
     upper = data.upper()
     if any(marker.upper() in upper for marker in _DOCTYPE):
-        raise fail(where, f"« {member} » : XML avec déclaration de type de document ou d'entité, refusé")
+        raise fail(
+            where,
+            Msg(
+                f"« {member} » : XML avec déclaration de type de document ou d'entité, refusé",
+                f'"{member}": XML with a document type or entity declaration, refused',
+            ),
+        )
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -297,12 +348,18 @@ def parse_xml(
     try:
         parser.Parse(data, True)
     except _Refused as exc:
-        raise fail(where, f"« {member} » : XML refusé ({exc})") from None
+        raise fail(
+            where, Msg(f"« {member} » : XML refusé ({exc})", f'"{member}": XML refused ({exc})')
+        ) from None
     except expat.ExpatError as exc:
         raise fail(
             where,
-            f"« {member} » : XML invalide ({expat.ErrorString(exc.code)}, ligne {exc.lineno}, "
-            f"colonne {exc.offset + 1})",
+            Msg(
+                f"« {member} » : XML invalide ({expat.ErrorString(exc.code)}, ligne {exc.lineno}, "
+                f"colonne {exc.offset + 1})",
+                f'"{member}": invalid XML ({expat.ErrorString(exc.code)}, line {exc.lineno}, '
+                f"column {exc.offset + 1})",
+            ),
         ) from None
 
 
@@ -324,14 +381,20 @@ class _Budget:
         if self.cells > self.limits.max_cells:
             raise fail(
                 Located(self.where.file, sheet=sheet),
-                f"classeur trop grand (plus de {self.limits.max_cells} cellules remplies)",
+                Msg(
+                    f"classeur trop grand (plus de {self.limits.max_cells} cellules remplies)",
+                    f"workbook too large (more than {self.limits.max_cells} filled cells)",
+                ),
             )
 
     def row(self, row: int, sheet: str) -> None:
         if row > self.limits.max_rows:
             raise fail(
                 Located(self.where.file, sheet=sheet),
-                f"feuille trop longue (une ligne remplie au-delà de la ligne {self.limits.max_rows})",
+                Msg(
+                    f"feuille trop longue (une ligne remplie au-delà de la ligne {self.limits.max_rows})",
+                    f"sheet too long (a filled row beyond row {self.limits.max_rows})",
+                ),
             )
 
 
@@ -348,7 +411,7 @@ def read_xlsx(data: bytes, display: str, limits: Limits) -> Workbook:
     z = SafeZip(data, display, limits, "XLSX")
     where = Located(display)
     if not z.has("xl/workbook.xml"):
-        raise fail(where, "ce n'est pas un classeur XLSX (« xl/workbook.xml » absent)")
+        raise fail(where, _not_a_workbook("XLSX", "xl/workbook.xml"))
     sheets, date1904 = _xlsx_workbook(z, where, limits)
     targets = _xlsx_rels(z, where, limits)
     shared = _xlsx_shared(z, where, limits, targets)
@@ -358,7 +421,13 @@ def read_xlsx(data: bytes, display: str, limits: Limits) -> Workbook:
     for name, rid in sheets:
         target = targets.get(rid)
         if target is None or not z.has(target):
-            raise fail(where, f"feuille « {name} » introuvable dans l'archive")
+            raise fail(
+                where,
+                Msg(
+                    f"feuille « {name} » introuvable dans l'archive",
+                    f'sheet "{name}" not found in the archive',
+                ),
+            )
         book.sheets[name] = _xlsx_sheet(z, target, name, shared, date_styles, date1904, where, limits, budget)
     return book
 
@@ -383,7 +452,7 @@ def _xlsx_rels(z: SafeZip, where: Located, limits: Limits) -> dict[str, str]:
     out: dict[str, str] = {}
     name = "xl/_rels/workbook.xml.rels"
     if not z.has(name):
-        raise fail(where, f"ce n'est pas un classeur XLSX (« {name} » absent)")
+        raise fail(where, _not_a_workbook("XLSX", name))
 
     def start(tag: str, a: dict[str, str]) -> None:
         if tag != _PR + "Relationship" or a.get("TargetMode") == "External":
@@ -430,7 +499,13 @@ def _xlsx_shared(z: SafeZip, where: Located, limits: Limits, targets: dict[str, 
         if tag == _S + "si":
             strings.append("".join(buf))
             if len(strings) > limits.max_cells:
-                raise fail(where, f"« {name} » : trop de chaînes (limite {limits.max_cells})")
+                raise fail(
+                    where,
+                    Msg(
+                        f"« {name} » : trop de chaînes (limite {limits.max_cells})",
+                        f'"{name}": too many strings (limit {limits.max_cells})',
+                    ),
+                )
         elif tag == _S + "t":
             state["t"] -= 1
         elif tag == _S + "rPh":
@@ -557,7 +632,8 @@ def _xlsx_sheet(
                 row, col = parse_ref(ref) if ref else (cur["row"], cur["col"] + 1)
             except ValueError:
                 raise fail(
-                    Located(where.file, sheet=name), f"référence de cellule invalide « {ref} »"
+                    Located(where.file, sheet=name),
+                    Msg(f"référence de cellule invalide « {ref} »", f'invalid cell reference "{ref}"'),
                 ) from None
             cur["col"] = col
             cur["in_cell"] = 0
@@ -566,7 +642,10 @@ def _xlsx_sheet(
             except IndexError:
                 raise fail(
                     Located(where.file, row, col, sheet=name, cell=cell_ref(row, col)),
-                    "chaîne partagée introuvable (index hors de « sharedStrings.xml »)",
+                    Msg(
+                        "chaîne partagée introuvable (index hors de « sharedStrings.xml »)",
+                        'shared string not found (index outside "sharedStrings.xml")',
+                    ),
                 ) from None
             if value is None:
                 return
@@ -640,9 +719,15 @@ def read_ods(data: bytes, display: str, limits: Limits) -> Workbook:
     if z.has("mimetype"):
         mime = z.read("mimetype").decode("ascii", "replace").strip()
         if mime != "application/vnd.oasis.opendocument.spreadsheet":
-            raise fail(where, f"ce n'est pas un classeur ODS (type « {mime[:80]} »)")
+            raise fail(
+                where,
+                Msg(
+                    f"ce n'est pas un classeur ODS (type « {mime[:80]} »)",
+                    f'not an ODS workbook (type "{mime[:80]}")',
+                ),
+            )
     if not z.has("content.xml"):
-        raise fail(where, "ce n'est pas un classeur ODS (« content.xml » absent)")
+        raise fail(where, _not_a_workbook("ODS", "content.xml"))
     parser = _OdsParser(display, limits)
     parse_xml(z.read("content.xml"), where, "content.xml", limits, parser.start, parser.end, parser.text)
     return parser.book
@@ -783,7 +868,10 @@ class _OdsParser:
             for c, rows, cols in self.row_merges:
                 self.sheet.merged.append((r, c, r + rows - 1, c + cols - 1))
             if len(self.sheet.merged) > self.limits.max_cells:
-                raise fail(Located(self.book.file, sheet=self.sheet.name), "trop de cellules fusionnées")
+                raise fail(
+                    Located(self.book.file, sheet=self.sheet.name),
+                    Msg("trop de cellules fusionnées", "too many merged cells"),
+                )
 
 
 def _count(value: str | None) -> int:

@@ -60,9 +60,9 @@ def annotation(e: Entry, lang: str) -> str:
     )
 
 
-def _error(p: Problem) -> str:
+def _error(p: Problem, lang: str) -> str:
     return command(
-        "error", prose(p.message), file=visible(p.file), line=p.line, col=p.column, title=INPUT_ERROR
+        "error", prose(p.text(lang)), file=visible(p.file), line=p.line, col=p.column, title=INPUT_ERROR
     )
 
 
@@ -71,7 +71,7 @@ def render(report: Report, opts: RenderOptions) -> str:
     listed = entries(report, lang)
     quiet = opts.quiet or not (listed or not report.errors)  # no « Aucun constat » when nothing was read
     out = [] if quiet else [command("notice", summary(listed, lang), title="doctrine-lint")]
-    out += [_error(p) for p in report.errors]
+    out += [_error(p, lang) for p in report.errors]
     out += [
         command("error", prose(r.message.get(lang)), file=visible(r.file), title=f"--{r.kind.value}")
         for r in thresholds(report)

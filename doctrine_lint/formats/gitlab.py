@@ -104,8 +104,8 @@ def as_list(report: Report, opts: RenderOptions) -> list[dict[str, Any]]:
         issues.append(
             _issue(
                 INPUT_ERROR,
-                f"[{INPUT_ERROR}] {p.message}",
-                str(p),
+                f"[{INPUT_ERROR}] {p.text(opts.lang)}",
+                p.render(opts.lang),
                 "blocker",
                 digest(p.file, INPUT_ERROR, str(p)),
                 p.file,

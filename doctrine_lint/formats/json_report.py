@@ -235,7 +235,8 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
         "placement": placement_json(),
         "manifests": [_result(r, opts.lang) for r in report.results],
         "errors": [
-            {"file": p.file, "line": p.line, "column": p.column, "message": p.message} for p in report.errors
+            {"file": p.file, "line": p.line, "column": p.column, "message": p.text(opts.lang)}
+            for p in report.errors
         ],
     }
 

@@ -195,7 +195,9 @@ def _errors(root: ET.Element, problems: list[Problem], lang: str) -> list[_Suite
         suite = _Suite(root, f"{file} — {t('errors', lang)}", file)
         case = suite.case("manifeste", "lecture et validation" if lang != "en" else "read and validate")
         suite.errors += 1
-        _el(case, "error", "\n".join(str(p) for p in group), message=group[0].message, type="input")
+        _el(
+            case, "error", "\n".join(p.render(lang) for p in group), message=group[0].text(lang), type="input"
+        )
         suites.append(suite)
     return suites
 

@@ -285,10 +285,10 @@ def _profile_result(
     }
 
 
-def _notification(problem: Problem) -> dict[str, Any]:
+def _notification(problem: Problem, lang: str) -> dict[str, Any]:
     return {
         "level": "error",
-        "message": _text(problem.message, str(problem)),
+        "message": _text(problem.text(lang), problem.render(lang)),
         "locations": [_location(problem.file, None, problem.line, problem.column)],
     }
 
@@ -358,7 +358,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
         "invocations": [
             {
                 "executionSuccessful": not report.errors,
-                "toolExecutionNotifications": [_notification(p) for p in report.errors],
+                "toolExecutionNotifications": [_notification(p, opts.lang) for p in report.errors],
             }
         ],
         "originalUriBaseIds": {

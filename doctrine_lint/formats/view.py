@@ -899,7 +899,7 @@ def build(report: Report, opts: RenderOptions) -> ReportView:
         lang,
         t("report_title", lang),
         _stamp(report, lang),
-        [str(p) for p in report.errors],
+        [p.render(lang) for p in report.errors],
         [manifest_view(r, titles, opts, parts, report.packs) for r in report.results],
         PLACEMENT_NOTE.get(lang),
     )
