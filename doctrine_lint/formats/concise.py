@@ -17,19 +17,31 @@ Every value is on one line (`safetext`): a manifest's text cannot forge a second
 
 from __future__ import annotations
 
-from ..linter import Report
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from ..linter import ManifestResult, Report
+from ..model import Severity
 from . import RenderOptions
-from .listing import Entry, entries, summary, threshold_lines
+from .listing import Entry, manifest_entries, summary, threshold_lines
 
 
 def line(e: Entry) -> str:
     return f"{e.file}:{max(1, e.line)}:{max(1, e.column)}: {e.severity.slug} {e.rule_id} {e.message}"
 
 
+def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
+    """The lines manifest by manifest, as `results` come; the summary counts them on the way."""
+    counts: Counter[Severity] = Counter()
+    for result in results:
+        listed = manifest_entries(result, report, opts.lang)
+        counts.update(e.severity for e in listed)
+        yield "".join(f"{line(e)}\n" for e in listed)
+    out = threshold_lines(report, opts.lang)
+    if not opts.quiet and (counts or not report.errors):  # « Aucun constat » is no news when nothing was read
+        out.append(summary(counts, opts.lang))
+    yield "".join(f"{text}\n" for text in out)
+
+
 def render(report: Report, opts: RenderOptions) -> str:
-    listed = entries(report, opts.lang)
-    out = [line(e) for e in listed]
-    out += threshold_lines(report, opts.lang)
-    if not opts.quiet and (listed or not report.errors):  # « Aucun constat » is no news when nothing was read
-        out.append(summary(listed, opts.lang))
-    return "".join(f"{text}\n" for text in out)
+    return "".join(stream(report, report.results, opts))

@@ -8,10 +8,12 @@ Markdown, HTML) and errors go to stderr, so stdout stays a clean report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from ..i18n import colon, t
-from ..linter import Report
+from ..chapters import PLACEMENT_NOTE
+from ..linter import ManifestResult, Report
+from ..safetext import prose
 from . import RenderOptions
 from .listing import threshold_lines
 from .shared import bar, percent
@@ -21,7 +23,7 @@ from .view import (
     FindingView,
     ManifestView,
     ScoreRow,
-    build,
+    manifest_views,
     more_priorities,
     rates_text,
 )
@@ -191,20 +193,28 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 QUIET_SECTIONS = ("findings", "facts_to_declare")
 
 
-def render(report: Report, opts: RenderOptions) -> str:
-    view = build(report, opts)
-    lines: list[str] = []
-    for m in view.manifests:
+def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
+    """The report manifest by manifest, as `results` come (`report` gives the rules and packs;
+    its reasons are read at the end, when the run is over)."""
+    lang = "en" if opts.lang == "en" else "fr"
+    written = False
+    for m in manifest_views(report, results, opts):
         if opts.quiet and not (m.findings or m.to_declare):
             continue
-        if lines:
-            lines.append("")
+        lines = [""] if written else []
         if opts.quiet:
             lines.append(f"== {m.file}")
         for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
-            lines += _SECTIONS[key](m, view.lang)
-    if lines and not opts.quiet:
-        lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
+            lines += _SECTIONS[key](m, lang)
+        written = True
+        yield "".join(f"{line}\n" for line in lines)
+    end: list[str] = []
+    if written and not opts.quiet:
+        end += ["", f"{t('placement', lang)}{colon(lang)}{prose(PLACEMENT_NOTE.get(lang))}"]
     if opts.quiet:  # a missed score threshold is not a finding: say why the run fails
-        lines += threshold_lines(report, view.lang)
-    return "\n".join(lines) + "\n" if lines else ""
+        end += threshold_lines(report, lang)
+    yield "".join(f"{line}\n" for line in end)
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return "".join(stream(report, report.results, opts))
