@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from doctrine_lint.cli import cli
+from doctrine_lint.formats.json_report import expand
 from doctrine_lint.model import natural_key
 
 from .conftest import PINNED_DATE, REPO
@@ -58,7 +59,7 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def _failing(json_report: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(manifest file, rule id) -> its failing findings (one per occurrence) in the JSON report."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for m in json_report["manifests"]:
+    for m in expand(json_report)["manifests"]:
         for f in m["findings"]:
             if f["outcome"] in FAILING:
                 out.setdefault((m["file"], f["rule_id"]), []).append(f)
