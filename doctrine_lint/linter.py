@@ -322,7 +322,9 @@ def start(packs: Sequence[Pack], options: LintOptions) -> Report:
     day = options.today or date.today()
     start_rules = list(options.rules) if options.rules is not None else all_rules(packs)
     renamed = renamed_ids(packs)
-    chosen = at_least(select_rules(start_rules, options.select, options.ignore, renamed), options.min_evidence)
+    chosen = at_least(
+        select_rules(start_rules, options.select, options.ignore, renamed), options.min_evidence
+    )
     if options.baseline is not None:
         options.baseline.rename(renamed)
     return Report(

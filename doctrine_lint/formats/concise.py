@@ -33,6 +33,7 @@ def line(e: Entry) -> str:
 def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
     """The lines manifest by manifest, as `results` come; the summary counts them on the way."""
     counts: Counter[Severity] = Counter()
+    yield ""
     for result in results:
         listed = manifest_entries(result, report, opts.lang)
         counts.update(e.severity for e in listed)

@@ -11,7 +11,7 @@ format-5 document back in the format-4 shape (every finding whole) for readers w
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from ..chapters import chapter_label, placement_json
@@ -19,8 +19,8 @@ from ..errors import Problem
 from ..linter import ManifestResult, Report
 from ..model import Evidence, Finding, Outcome, ScoreLine, natural_key, pct
 from ..packs import Pack, Rule
-from ..synthetic import synthetic_rule
 from ..scoring import per_rule
+from ..synthetic import synthetic_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
@@ -137,7 +137,11 @@ def _entry_of(f: Finding, rules: Mapping[str, Rule], lang: str) -> dict[str, Any
 
 
 def lean_findings(
-    findings: list[Finding], file: str, rules: Mapping[str, Rule], table: dict[str, dict[str, Any]], lang: str
+    findings: list[Finding],
+    file: str,
+    rules: Mapping[str, Rule],
+    table: MutableMapping[str, dict[str, Any]],
+    lang: str,
 ) -> list[dict[str, Any]]:
     """`findings` of manifest `file` in the format-5 shape; the rules they refer to are added
     to `table` (id → entry) when not there yet."""
@@ -275,7 +279,7 @@ def pack_stamp(pack: Pack) -> dict[str, Any]:
 
 
 def manifest_dict(
-    result: ManifestResult, lang: str, rules: Mapping[str, Rule], table: dict[str, dict[str, Any]]
+    result: ManifestResult, lang: str, rules: Mapping[str, Rule], table: MutableMapping[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """One manifest of the report (format 5: its findings refer to `table`, filled as needed)."""
     s = result.scores

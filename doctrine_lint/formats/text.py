@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from ..i18n import colon, t
 from ..chapters import PLACEMENT_NOTE
+from ..i18n import colon, t
 from ..linter import ManifestResult, Report
 from ..safetext import prose
 from . import RenderOptions
@@ -195,11 +195,14 @@ QUIET_SECTIONS = ("findings", "facts_to_declare")
 
 def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
     """The report manifest by manifest, as `results` come (`report` gives the rules and packs;
-    its reasons are read at the end, when the run is over)."""
+    its reasons are read at the end, when the run is over). As every stream (`formats.Streams`):
+    a head, one chunk per result, an end — any of them possibly empty."""
     lang = "en" if opts.lang == "en" else "fr"
     written = False
+    yield ""
     for m in manifest_views(report, results, opts):
         if opts.quiet and not (m.findings or m.to_declare):
+            yield ""
             continue
         lines = [""] if written else []
         if opts.quiet:
