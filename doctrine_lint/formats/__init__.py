@@ -53,9 +53,11 @@ EXTRA_RENDERERS = ("statistics",)
 
 JSON_FORMATS = frozenset({"json", "jsonl", "sarif", "gitlab"})
 
-# written as the results come (`stream`); the others need the whole run first (a table of the
-# rules that produced results, totals before the details, findings sorted across manifests)
-STREAMED = frozenset({"text", "concise", "jsonl"})
+# written as the results come (`stream`); the others need the whole run first: JSON lists the
+# rules once before the manifests, JUnit's root element carries the totals, GitHub sorts its
+# annotations across manifests, Markdown and HTML open with a summary of the whole run, GitLab
+# is small (failures only) and kept whole for simplicity
+STREAMED = frozenset({"text", "concise", "jsonl", "sarif"})
 
 Stream = Callable[[Report, Iterable[ManifestResult], RenderOptions], Iterator[str]]
 

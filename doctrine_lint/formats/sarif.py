@@ -1,8 +1,9 @@
 """SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers.
 
-One run. `tool.driver.rules` describes every rule that produced a result (plus the synthetic
-rules of dérogations and acceptance profiles), sorted by id; each result points at its rule by
-`ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
+One run, written as the manifests are linted (`stream`): its results first, then what is known
+at the end. `tool.driver.rules` describes every rule that produced a result (plus the synthetic
+rules of dérogations and acceptance profiles), in the order they first appear in the results;
+each result points at its rule by `ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
 *à renseigner* — and waived findings (*dérogation*), which carry an external `suppression` with
 the waiver's justification; with `show_all`, passing and non-applicable rules are added as
 `pass` / `notApplicable` results of level `none`. A rule that walks a list gives one result per
@@ -20,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 import unicodedata
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +34,7 @@ from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
 from ..linter import ManifestResult, Report
-from ..model import Finding, Outcome, Severity, natural_key
+from ..model import Finding, Outcome, Severity
 from ..packs import Rule
 from ..profiles import ProfileCheck
 from ..safetext import prose, visible_lines
@@ -310,28 +313,15 @@ def _artifact(result: ManifestResult, lang: str) -> dict[str, Any]:
     }
 
 
-def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
+def _run_tail(
+    report: Report,
+    opts: RenderOptions,
+    descriptors: list[dict[str, Any]],
+    artifacts: list[dict[str, Any]],
+    known: int,
+) -> dict[str, Any]:
+    """The run's members after its results: what is known once every result is written."""
     lang = opts.lang
-    rules = {r.id: r for r in report.rules}
-    shown = [(result, reported(result, opts.show_all)) for result in report.results]
-    failed_checks = [(result, [c for c in result.profile if not c.ok]) for result in report.results]
-
-    ids = {f.rule_id: f.severity for _, findings in shown for f in findings}
-    if any(checks for _, checks in failed_checks):
-        ids[PROFILE_RULE] = SYNTHETIC_RULES[PROFILE_RULE].severity
-    descriptors = [
-        _rule_descriptor(rules[rid], lang)
-        if rid in rules
-        else _synthetic_descriptor(synthetic_rule(rid, ids[rid]), lang)
-        for rid in sorted(ids, key=natural_key)
-    ]
-    index = {d["id"]: i for i, d in enumerate(descriptors)}
-
-    results: list[dict[str, Any]] = []
-    for artifact, ((result, findings), (_, checks)) in enumerate(zip(shown, failed_checks, strict=True)):
-        results += [_finding_result(result, f, index, artifact, lang) for f in findings]
-        results += [_profile_result(result, c, index, artifact, lang) for c in checks]
-
     driver: dict[str, Any] = {
         "name": "doctrine-lint",
         "version": report.tool_version,
@@ -353,14 +343,12 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
     tool: dict[str, Any] = {"driver": driver}
     if extensions:
         tool["extensions"] = extensions
-    run: dict[str, Any] = {
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [_notification(p, lang) for p in report.errors]
+    return {
         "tool": tool,
-        "invocations": [
-            {
-                "executionSuccessful": not report.errors,
-                "toolExecutionNotifications": [_notification(p, opts.lang) for p in report.errors],
-            }
-        ],
+        "invocations": [invocation],
         "originalUriBaseIds": {
             SRCROOT: {
                 "description": {
@@ -368,8 +356,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
                 }
             }
         },
-        "artifacts": [_artifact(result, lang) for result in report.results],
-        "results": results,
+        "artifacts": artifacts,
         "columnKind": "unicodeCodePoints",
         "language": "en-US" if lang == "en" else "fr-FR",
         "properties": {
@@ -377,13 +364,61 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
             "minEvidence": report.min_evidence,
             "derogationsIgnored": report.derogations_ignored,
             "rulesEvaluated": len(report.rules),
-            "baselineKnown": sum(1 for r in report.results for f in r.findings if f.known),
+            "baselineKnown": known,
         },
     }
-    if not run["invocations"][0]["toolExecutionNotifications"]:
-        del run["invocations"][0]["toolExecutionNotifications"]
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _dump(value: Any, depth: int) -> str:
+    """`value` as indented JSON, as it would sit `depth` levels deep in the document."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    return textwrap.indent(text, "  " * depth)
+
+
+def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
+    """The document with the run's results written as `results` come: the results first in the
+    run, then what is known at the end (the rules that produced results, in the order they first
+    appear, so that each result's `ruleIndex` is known when it is written; the artifacts; the
+    notifications of input errors)."""
+    lang = opts.lang
+    rules = {r.id: r for r in report.rules}
+    index: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    artifacts: list[dict[str, Any]] = []
+    known = 0
+
+    def describe(rule_id: str, severity: Severity) -> None:
+        if rule_id not in index:
+            index[rule_id] = len(descriptors)
+            rule = rules.get(rule_id)
+            descriptors.append(
+                _rule_descriptor(rule, lang)
+                if rule is not None
+                else _synthetic_descriptor(synthetic_rule(rule_id, severity), lang)
+            )
+
+    head = {"$schema": SCHEMA_URI, "version": SARIF_VERSION}
+    yield _dump(head, 0)[:-2] + ',\n  "runs": [\n    {\n      "results": ['
+    written = False
+    for artifact, result in enumerate(results):
+        artifacts.append(_artifact(result, lang))
+        known += sum(1 for f in result.findings if f.known)
+        items = []
+        for f in reported(result, opts.show_all):
+            describe(f.rule_id, f.severity)
+            items.append(_finding_result(result, f, index, artifact, lang))
+        for check in result.profile:
+            if not check.ok:
+                describe(PROFILE_RULE, SYNTHETIC_RULES[PROFILE_RULE].severity)
+                items.append(_profile_result(result, check, index, artifact, lang))
+        chunk = "".join(
+            ("\n" if i == 0 and not written else ",\n") + _dump(item, 4) for i, item in enumerate(items)
+        )
+        written = written or bool(items)
+        yield chunk
+    tail = _dump(_run_tail(report, opts, descriptors, artifacts, known), 2).split("\n")[1:-1]
+    yield ("\n      ]" if written else "]") + ",\n" + "\n".join(tail) + "\n    }\n  ]\n}\n"
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return "".join(stream(report, report.results, opts))
