@@ -7,7 +7,10 @@ The workers start after the packs are loaded: on Linux they are forked and inher
 available they are spawned and load the same pack files again (from the validated-pack cache).
 Manifests go to the workers in small chunks, a bounded number in flight (memory stays flat
 however long the batch); each result comes back as data — findings, scores, the manifest's
-data without its position index — never as a parsed document.
+data without its position index — never as a parsed document. What a result shares with the
+packs (the rules' texts, references, chapter titles: most of its bytes) is not sent: a forked
+worker has the same objects at the same addresses, so it sends their address and the parent
+puts back its own object (`_Shared`), which makes a result several times cheaper to send.
 
 Nothing is lost to a worker: a manifest it cannot read comes back as `Unreadable` like in a
 single process; an unexpected error (a bug) comes back as the exception, raised in the parent
@@ -19,25 +22,31 @@ parent only (the workers ignore it and are shut down), so it exits 130 without a
 from __future__ import annotations
 
 import gc
+import io
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .files import StdinSource
+from .model import Provenance, Reference, Text
+from .scoring import REFERENTIEL_TITLES
+from .synthetic import SYNTHETIC_RULES
 
 if TYPE_CHECKING:
     from .linter import Item, _Job
 
 # the job of this process: set in the parent before forking, or by `_spawned` in a spawned worker
 _JOB: list[_Job] = []
+_SHARED: list[_Shared] = []  # forked workers only: what need not be sent
 
 CHUNK_MAX = 16  # manifests per chunk: enough to amortise the round trip, small enough to balance
 IN_FLIGHT = 3  # chunks per worker submitted ahead: the workers never wait, memory stays bounded
@@ -74,7 +83,45 @@ def _spawned(files: list[str], shipped: bool, rule_ids: list[str], job: _Job) ->
     _JOB[:] = [job]
 
 
-def _lint_chunk(paths: list[str]) -> list[Item | _Crash]:
+class _Shared:
+    """The objects results share with the packs, by address: in the parent before forking,
+    and so in every forked worker (Python never moves an object)."""
+
+    KINDS = (Text, Reference, Provenance)
+
+    def __init__(self, roots: Iterable[object]) -> None:
+        self.objects: dict[int, object] = {}
+        seen: set[int] = set()
+        stack = list(roots)
+        while stack:
+            obj = stack.pop()
+            if id(obj) in seen or isinstance(obj, str | int | float | bool | None):
+                continue
+            seen.add(id(obj))
+            if isinstance(obj, self.KINDS) or (type(obj) is tuple and obj):
+                self.objects[id(obj)] = obj
+            if is_dataclass(obj) and not isinstance(obj, type):
+                stack += [getattr(obj, f.name) for f in fields(obj)]
+            elif isinstance(obj, list | tuple | set | frozenset):
+                stack += obj
+            elif isinstance(obj, dict):
+                stack += obj.values()
+
+    def dumps(self, value: object) -> bytes:
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
+        objects = self.objects
+        pickler.persistent_id = lambda obj: id(obj) if id(obj) in objects else None  # type: ignore[method-assign]
+        pickler.dump(value)
+        return out.getvalue()
+
+    def loads(self, data: bytes) -> Any:
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = self.objects.__getitem__  # type: ignore[method-assign]
+        return unpickler.load()
+
+
+def _lint_chunk(paths: list[str]) -> bytes | list[Item | _Crash]:
     job = _JOB[0]
     out: list[Item | _Crash] = []
     for path in paths:
@@ -82,7 +129,7 @@ def _lint_chunk(paths: list[str]) -> list[Item | _Crash]:
             out.append(job.run(path))
         except Exception as exc:  # a bug: given back, raised when its manifest's turn comes
             out.append(_Crash(exc))
-    return out
+    return _SHARED[0].dumps(out) if _SHARED else out
 
 
 def _chunks(paths: Sequence[str], jobs: int) -> list[list[str]]:
@@ -100,6 +147,7 @@ def _executor(job: _Job, jobs: int, start_method: str | None) -> ProcessPoolExec
     context = _context(start_method)
     if context.get_start_method() == "fork":
         _JOB[:] = [job]
+        _SHARED[:] = [_Shared([job.packs, SYNTHETIC_RULES, REFERENTIEL_TITLES])]
         gc.freeze()  # the packs stay shared with the workers: no copy on their first collection
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupt)
     from .resources import shipped_packs
@@ -123,7 +171,7 @@ def parallel(
     """Lint `manifests` in `jobs` worker processes; yield the results in input order."""
     paths = [str(m) for m in manifests if not isinstance(m, StdinSource)]
     chunks = deque(_chunks(paths, jobs))
-    pending: deque[tuple[list[str], Future[list[Item | _Crash]]]] = deque()
+    pending: deque[tuple[list[str], Future[bytes | list[Item | _Crash]]]] = deque()
     executor = _executor(job, jobs, start_method)
     broken = False
     try:
@@ -138,7 +186,8 @@ def parallel(
             if pending:
                 chunk, future = pending.popleft()
                 try:
-                    items = future.result()
+                    sent = future.result()
+                    items = _SHARED[0].loads(sent) if isinstance(sent, bytes) else sent
                 except BrokenProcessPool:
                     broken = True
                     items = [job.run(path) for path in chunk]  # a worker died: lint it here
@@ -151,4 +200,5 @@ def parallel(
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
+        _SHARED.clear()
         gc.unfreeze()
