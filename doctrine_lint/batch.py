@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .files import StdinSource
+from .linter import ManifestResult, Prepared, failures
 from .model import Provenance, Reference, Text
 from .scoring import REFERENTIEL_TITLES
 from .synthetic import SYNTHETIC_RULES
@@ -126,7 +127,10 @@ def _lint_chunk(paths: list[str]) -> bytes | list[Item | _Crash]:
     out: list[Item | _Crash] = []
     for path in paths:
         try:
-            out.append(job.run(path))
+            item = job.run(path)
+            if job.prepare is not None and isinstance(item, ManifestResult):
+                item = Prepared(item.file, tuple(failures(item, job.options)), job.prepare(item))
+            out.append(item)
         except Exception as exc:  # a bug: given back, raised when its manifest's turn comes
             out.append(_Crash(exc))
     return _SHARED[0].dumps(out) if _SHARED else out
@@ -155,7 +159,7 @@ def _executor(job: _Job, jobs: int, start_method: str | None) -> ProcessPoolExec
     bundled = {str(p) for p in shipped_packs()}
     shipped = any(p.file in bundled for p in job.packs)
     files = [p.file for p in job.packs if p.file not in bundled]
-    bare = type(job)([], [], job.today, job.options, job.keep_documents)
+    bare = type(job)([], [], job.today, job.options, job.keep_documents)  # no `prepare`: not inherited
     rule_ids = [r.id for r in job.rules]
     return ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_spawned, initargs=(files, shipped, rule_ids, bare)

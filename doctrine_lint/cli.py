@@ -562,7 +562,7 @@ def lint(
     (« - »: standard input)."""
     from .baseline import load as load_baseline
     from .files import StdinSource
-    from .formats import STREAMED, RenderOptions, get_formatter
+    from .formats import STREAMED, RenderOptions, get_formatter, piece_makers
     from .linter import LintOptions, expand_manifests, iter_results, start, write_baseline
     from .model import Severity
     from .packs import all_rules
@@ -641,7 +641,10 @@ def lint(
             and main in STREAMED
             and all(name in STREAMED for name, _ in targets)
         )
-        items = iter_results(files, loaded, options, _jobs(jobs), report=report)
+        specs = [(main, opts), *((name, whole) for name, _ in targets)] if streamed else []
+        # forked workers turn results into the outputs' pieces: the parent only writes them
+        prepare = piece_makers(report, specs) if specs else None
+        items = iter_results(files, loaded, options, _jobs(jobs), report=report, prepare=prepare)
         # a bar on standard error, unless the report itself scrolls by on the same terminal
         scrolls = streamed and output is None and sys.stdout.isatty()
         if progress_wanted(len(files), quiet, sys.stderr) and not scrolls:
@@ -719,7 +722,7 @@ def _stream_run(
     Under --quiet a run that passes prints nothing on standard output: what a quiet format says
     (the findings alone) is held until the exit code is known."""
     from .formats import QUIET_FORMATS, Streams
-    from .linter import Unreadable
+    from .linter import Prepared, Unreadable
 
     held: list[str] = []
     hold = opts.quiet and output is None and main in QUIET_FORMATS
@@ -734,7 +737,9 @@ def _stream_run(
         streams = Streams(report, outputs)
         for item in items:
             report.add(item, options, keep=False)
-            if not isinstance(item, Unreadable):
+            if isinstance(item, Prepared):
+                streams.push_pieces(item.payload)
+            elif not isinstance(item, Unreadable):
                 streams.push(item)
         streams.close()
     if held and report.exit_code != ExitCode.OK:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import glob
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -149,12 +149,15 @@ class Report:
             return ExitCode.ERROR
         return ExitCode.FINDINGS if self.reasons else ExitCode.OK
 
-    def add(self, item: ManifestResult | Unreadable, options: LintOptions, *, keep: bool = True) -> None:
+    def add(self, item: Item, options: LintOptions, *, keep: bool = True) -> None:
         """Count one manifest's outcome in the run: its problems or why it fails; its result
         is kept in `results` unless `keep` is False (a streamed run writes it and forgets it)."""
         if isinstance(item, Unreadable):
             self.errors.extend(item.problems)
             self.reasons.append(_unreadable(item.file, item.problems))
+            return
+        if isinstance(item, Prepared):
+            self.reasons += item.reasons
             return
         if keep:
             self.results.append(item)
@@ -306,7 +309,17 @@ class Unreadable:
     problems: tuple[Problem, ...]
 
 
-Item = ManifestResult | Unreadable  # what `iter_results` yields, one per manifest, in input order
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A result a worker process already turned into what the run's outputs need (`prepare`),
+    with why it fails the run: the parent only writes it."""
+
+    file: str
+    reasons: tuple[Reason, ...]
+    payload: Any
+
+
+Item = ManifestResult | Unreadable | Prepared  # what `iter_results` yields, one per manifest, in input order
 
 
 def _options(options: LintOptions | None, **shortcuts: Any) -> LintOptions:
@@ -346,6 +359,7 @@ def iter_results(
     *,
     report: Report | None = None,
     keep_documents: bool = False,
+    prepare: Callable[[ManifestResult], Any] | None = None,
 ) -> Iterator[Item]:
     """Lint each manifest and yield, in input order, its `ManifestResult` or, when it cannot be
     read or validated, an `Unreadable` entry: one at a time, so that a batch of any size is
@@ -353,10 +367,12 @@ def iter_results(
     keeps only its file, data and digest: what the reports still read) unless `keep_documents`.
 
     `report` is the run's `start(packs, options)` when the caller has one (its chosen rules are
-    used); `jobs` > 1 lints in that many worker processes (`batch`), the order kept."""
+    used); `jobs` > 1 lints in that many worker processes (`batch`), the order kept. There, with
+    `prepare`, a forked worker also turns each result into what the outputs need and yields it as
+    `Prepared` (the parent then has little to do but write); else results come as they are."""
     opts = _options(options)
     head = report if report is not None else start(packs, opts)
-    job = _Job(list(packs), head.rules, head.today, opts, keep_documents)
+    job = _Job(list(packs), head.rules, head.today, opts, keep_documents, prepare)
     if jobs > 1 and len(manifests) > 1 and not any(isinstance(m, StdinSource) for m in manifests):
         from .batch import parallel
 
@@ -375,6 +391,7 @@ class _Job:
     today: date
     options: LintOptions
     keep_documents: bool = False
+    prepare: Callable[[ManifestResult], Any] | None = None  # run in forked workers only
     evaluated: frozenset[str] = frozenset()
     weights: Mapping[str, float] | None = None
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import ChainMap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..chapters import placement_json
 from ..linter import ManifestResult, Report
 from ..model import natural_key
-from . import RenderOptions
+from . import RenderOptions, render_stream
 from .json_report import REPORT_FORMAT_VERSION, error_dict, manifest_dict, rule_entry, stamp
 
 
@@ -35,35 +35,27 @@ def _line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
-def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
-    """The run line, one line per manifest as `results` come, then the error and end lines
-    (`report`'s errors and exit code are read when the results are over)."""
-    lang = opts.lang
+Piece = tuple[str, list[dict[str, str]]]  # a manifest's line, and the evidence files it read
+
+
+def _head(report: Report, lang: str) -> tuple[dict[str, Any], str]:
     rules = {r.id: r for r in report.rules}
     table = {rid: rule_entry(rules[rid], lang) for rid in sorted(rules, key=natural_key)}
     head = {"stamp": stamp(report, lang), "rules": table}
-    ref = hashlib.sha256(_line(head).encode("utf-8")).hexdigest()[:16]
-    yield _line(
-        {
-            "type": "run",
-            "run": ref,
-            "format_version": REPORT_FORMAT_VERSION,
-            "stamp": head["stamp"],
-            "placement": placement_json(),
-            "rules": table,
-        }
-    )
-    count = 0
-    evidence: list[dict[str, str]] = []
-    for result in results:
+    return head, hashlib.sha256(_line(head).encode("utf-8")).hexdigest()[:16]
+
+
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], Piece]:
+    """One manifest's line (its findings referring to the run line's rules)."""
+    lang = opts.lang
+    rules = {r.id: r for r in report.rules}
+    head, ref = _head(report, lang)
+    table = head["rules"]
+
+    def piece(result: ManifestResult) -> Piece:
         own: dict[str, dict[str, Any]] = {}
         manifest = manifest_dict(result, lang, rules, ChainMap(own, table))
-        evidence += [
-            {"manifest": result.file, "kind": e.kind, "file": e.file, "sha256": e.sha256}
-            for e in result.evidence
-        ]
-        count += 1
-        yield _line(
+        line = _line(
             {
                 "type": "manifest",
                 "run": ref,
@@ -71,6 +63,36 @@ def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOption
                 "rules": {k: own[k] for k in sorted(own, key=natural_key)},
             }
         )
+        evidence = [
+            {"manifest": result.file, "kind": e.kind, "file": e.file, "sha256": e.sha256}
+            for e in result.evidence
+        ]
+        return line, evidence
+
+    return piece
+
+
+def stream(report: Report, pieces: Iterable[Piece], opts: RenderOptions) -> Iterator[str]:
+    """The run line, the manifests' lines as they come, then the error and end lines
+    (`report`'s errors and exit code are read when the pieces are over)."""
+    lang = opts.lang
+    head, ref = _head(report, lang)
+    yield _line(
+        {
+            "type": "run",
+            "run": ref,
+            "format_version": REPORT_FORMAT_VERSION,
+            "stamp": head["stamp"],
+            "placement": placement_json(),
+            "rules": head["rules"],
+        }
+    )
+    count = 0
+    evidence: list[dict[str, str]] = []
+    for line, read in pieces:
+        count += 1
+        evidence += read
+        yield line
     end = "".join(_line({"type": "error", "run": ref, **error_dict(p, lang)}) for p in report.errors)
     yield end + _line(
         {
@@ -85,4 +107,4 @@ def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOption
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return "".join(stream(report, report.results, opts))
+    return render_stream("jsonl", report, opts)

@@ -23,7 +23,8 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -40,7 +41,7 @@ from ..profiles import ProfileCheck
 from ..safetext import prose, visible_lines
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, SyntheticRule, synthetic_rule
 from ..waivers import Waiver
-from . import RenderOptions
+from . import RenderOptions, render_stream
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -375,9 +376,42 @@ def _dump(value: Any, depth: int) -> str:
     return textwrap.indent(text, "  " * depth)
 
 
-def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
-    """The document with the run's results written as `results` come: the results first in the
-    run, then what is known at the end (the rules that produced results, in the order they first
+# Written by the pieces where the run's numbering is not known yet (a worker does not know which
+# rules came first, nor how many manifests before its own were readable), replaced by `stream`.
+# A manifest's text cannot forge them: in JSON its quotes are escaped.
+_RULE_INDEX = '"ruleIndex": -1,'
+_ARTIFACT_INDEX = '"index": -1\n'
+
+# a manifest's artifact, its findings already in the baseline, and its results: rule id,
+# severity, the result as JSON with the placeholders
+Piece = tuple[dict[str, Any], int, list[tuple[str, Severity, str]]]
+
+
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], Piece]:
+    """One manifest's results, written as JSON already (the rule and artifact indexes left to
+    `stream`)."""
+    lang = opts.lang
+    unknown: defaultdict[str, int] = defaultdict(lambda: -1)
+
+    def piece(result: ManifestResult) -> Piece:
+        items = [
+            (f.rule_id, f.severity, _dump(_finding_result(result, f, unknown, -1, lang), 4))
+            for f in reported(result, opts.show_all)
+        ]
+        severity = SYNTHETIC_RULES[PROFILE_RULE].severity
+        items += [
+            (PROFILE_RULE, severity, _dump(_profile_result(result, c, unknown, -1, lang), 4))
+            for c in result.profile
+            if not c.ok
+        ]
+        return _artifact(result, lang), sum(1 for f in result.findings if f.known), items
+
+    return piece
+
+
+def stream(report: Report, pieces: Iterable[Piece], opts: RenderOptions) -> Iterator[str]:
+    """The document with the run's results written as they come: the results first in the run,
+    then what is known at the end (the rules that produced results, in the order they first
     appear, so that each result's `ruleIndex` is known when it is written; the artifacts; the
     notifications of input errors)."""
     lang = opts.lang
@@ -386,39 +420,32 @@ def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOption
     descriptors: list[dict[str, Any]] = []
     artifacts: list[dict[str, Any]] = []
     known = 0
-
-    def describe(rule_id: str, severity: Severity) -> None:
-        if rule_id not in index:
-            index[rule_id] = len(descriptors)
-            rule = rules.get(rule_id)
-            descriptors.append(
-                _rule_descriptor(rule, lang)
-                if rule is not None
-                else _synthetic_descriptor(synthetic_rule(rule_id, severity), lang)
-            )
-
     head = {"$schema": SCHEMA_URI, "version": SARIF_VERSION}
     yield _dump(head, 0)[:-2] + ',\n  "runs": [\n    {\n      "results": ['
     written = False
-    for artifact, result in enumerate(results):
-        artifacts.append(_artifact(result, lang))
-        known += sum(1 for f in result.findings if f.known)
-        items = []
-        for f in reported(result, opts.show_all):
-            describe(f.rule_id, f.severity)
-            items.append(_finding_result(result, f, index, artifact, lang))
-        for check in result.profile:
-            if not check.ok:
-                describe(PROFILE_RULE, SYNTHETIC_RULES[PROFILE_RULE].severity)
-                items.append(_profile_result(result, check, index, artifact, lang))
-        chunk = "".join(
-            ("\n" if i == 0 and not written else ",\n") + _dump(item, 4) for i, item in enumerate(items)
-        )
-        written = written or bool(items)
-        yield chunk
+    for artifact, in_baseline, items in pieces:
+        number = len(artifacts)
+        artifacts.append(artifact)
+        known += in_baseline
+        chunk = []
+        for rule_id, severity, text in items:
+            if rule_id not in index:
+                index[rule_id] = len(descriptors)
+                rule = rules.get(rule_id)
+                descriptors.append(
+                    _rule_descriptor(rule, lang)
+                    if rule is not None
+                    else _synthetic_descriptor(synthetic_rule(rule_id, severity), lang)
+                )
+            text = text.replace(_RULE_INDEX, f'"ruleIndex": {index[rule_id]},', 1)
+            chunk.append(
+                ("\n" if not written else ",\n") + text.replace(_ARTIFACT_INDEX, f'"index": {number}\n')
+            )
+            written = True
+        yield "".join(chunk)
     tail = _dump(_run_tail(report, opts, descriptors, artifacts, known), 2).split("\n")[1:-1]
     yield ("\n      ]" if written else "]") + ",\n" + "\n".join(tail) + "\n    }\n  ]\n}\n"
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return "".join(stream(report, report.results, opts))
+    return render_stream("sarif", report, opts)

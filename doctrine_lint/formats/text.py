@@ -14,7 +14,7 @@ from ..chapters import PLACEMENT_NOTE
 from ..i18n import colon, t
 from ..linter import ManifestResult, Report
 from ..safetext import prose
-from . import RenderOptions
+from . import RenderOptions, render_stream
 from .listing import threshold_lines
 from .shared import bar, percent
 from .view import (
@@ -23,7 +23,7 @@ from .view import (
     FindingView,
     ManifestView,
     ScoreRow,
-    manifest_views,
+    manifest_viewer,
     more_priorities,
     rates_text,
 )
@@ -193,24 +193,36 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 QUIET_SECTIONS = ("findings", "facts_to_declare")
 
 
-def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOptions) -> Iterator[str]:
-    """The report manifest by manifest, as `results` come (`report` gives the rules and packs;
-    its reasons are read at the end, when the run is over). As every stream (`formats.Streams`):
-    a head, one chunk per result, an end — any of them possibly empty."""
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], str | None]:
+    """One manifest's block of lines (None when `--quiet` leaves it out)."""
+    lang = "en" if opts.lang == "en" else "fr"
+    view = manifest_viewer(report, opts)
+
+    def piece(result: ManifestResult) -> str | None:
+        m = view(result)
+        if opts.quiet and not (m.findings or m.to_declare):
+            return None
+        lines = [f"== {m.file}"] if opts.quiet else []
+        for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
+            lines += _SECTIONS[key](m, lang)
+        return "".join(f"{line}\n" for line in lines)
+
+    return piece
+
+
+def stream(report: Report, pieces: Iterable[str | None], opts: RenderOptions) -> Iterator[str]:
+    """The report manifest by manifest, as they come (`report`'s reasons are read at the end,
+    when the run is over). As every stream (`formats.Streams`): a head, one chunk per piece, an
+    end — any of them possibly empty."""
     lang = "en" if opts.lang == "en" else "fr"
     written = False
     yield ""
-    for m in manifest_views(report, results, opts):
-        if opts.quiet and not (m.findings or m.to_declare):
+    for block in pieces:
+        if block is None:
             yield ""
             continue
-        lines = [""] if written else []
-        if opts.quiet:
-            lines.append(f"== {m.file}")
-        for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
-            lines += _SECTIONS[key](m, lang)
+        yield ("\n" if written else "") + block
         written = True
-        yield "".join(f"{line}\n" for line in lines)
     end: list[str] = []
     if written and not opts.quiet:
         end += ["", f"{t('placement', lang)}{colon(lang)}{prose(PLACEMENT_NOTE.get(lang))}"]
@@ -220,4 +232,4 @@ def stream(report: Report, results: Iterable[ManifestResult], opts: RenderOption
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return "".join(stream(report, report.results, opts))
+    return render_stream("text", report, opts)
