@@ -242,7 +242,7 @@ def test_internal_error_has_no_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(linter, "lint", boom)
+    monkeypatch.setattr(linter, "lint_document", boom)
     monkeypatch.setattr(sys, "argv", ["doctrine-lint", GOOD])
     with pytest.raises(SystemExit) as info:
         main()
