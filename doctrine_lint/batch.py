@@ -34,19 +34,33 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .files import StdinSource
-from .linter import ManifestResult, Prepared, failures
 from .model import Provenance, Reference, Text
 from .scoring import REFERENTIEL_TITLES
 from .synthetic import SYNTHETIC_RULES
 
-if TYPE_CHECKING:
-    from .linter import Item, _Job
+
+class Job(Protocol):
+    """What `linter` gives a batch to run (its `_Job`; this module does not import `linter`,
+    which imports it)."""
+
+    packs: list[Any]
+    rules: list[Any]
+
+    def work(self, path: str) -> Any:
+        """One manifest's item (a result, an unreadable entry, or a prepared result)."""
+
+    def run(self, path: str) -> Any:
+        """One manifest's result or unreadable entry, never prepared."""
+
+    def bare(self) -> Job:
+        """The job without its packs, rules and preparation, for a spawned worker."""
+
 
 # the job of this process: set in the parent before forking, or by `_spawned` in a spawned worker
-_JOB: list[_Job] = []
+_JOB: list[Job] = []
 _SHARED: list[_Shared] = []  # forked workers only: what need not be sent
 
 CHUNK_MAX = 16  # manifests per chunk: enough to amortise the round trip, small enough to balance
@@ -72,7 +86,7 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _spawned(files: list[str], shipped: bool, rule_ids: list[str], job: _Job) -> None:
+def _spawned(files: list[str], shipped: bool, rule_ids: list[str], job: Job) -> None:
     """A spawned worker: load the same packs again (fork would have inherited them)."""
     from .packs import all_rules, load_packs
 
@@ -122,15 +136,12 @@ class _Shared:
         return unpickler.load()
 
 
-def _lint_chunk(paths: list[str]) -> bytes | list[Item | _Crash]:
+def _lint_chunk(paths: list[str]) -> bytes | list[Any]:
     job = _JOB[0]
-    out: list[Item | _Crash] = []
+    out: list[Any] = []
     for path in paths:
         try:
-            item = job.run(path)
-            if job.prepare is not None and isinstance(item, ManifestResult):
-                item = Prepared(item.file, tuple(failures(item, job.options)), job.prepare(item))
-            out.append(item)
+            out.append(job.work(path))
         except Exception as exc:  # a bug: given back, raised when its manifest's turn comes
             out.append(_Crash(exc))
     return _SHARED[0].dumps(out) if _SHARED else out
@@ -147,7 +158,7 @@ def _context(start_method: str | None) -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(start_method)
 
 
-def _executor(job: _Job, jobs: int, start_method: str | None) -> ProcessPoolExecutor:
+def _executor(job: Job, jobs: int, start_method: str | None) -> ProcessPoolExecutor:
     context = _context(start_method)
     if context.get_start_method() == "fork":
         _JOB[:] = [job]
@@ -159,7 +170,7 @@ def _executor(job: _Job, jobs: int, start_method: str | None) -> ProcessPoolExec
     bundled = {str(p) for p in shipped_packs()}
     shipped = any(p.file in bundled for p in job.packs)
     files = [p.file for p in job.packs if p.file not in bundled]
-    bare = type(job)([], [], job.today, job.options, job.keep_documents)  # no `prepare`: not inherited
+    bare = job.bare()
     rule_ids = [r.id for r in job.rules]
     return ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_spawned, initargs=(files, shipped, rule_ids, bare)
@@ -167,15 +178,15 @@ def _executor(job: _Job, jobs: int, start_method: str | None) -> ProcessPoolExec
 
 
 def parallel(
-    job: _Job,
+    job: Job,
     manifests: Sequence[Path | str | StdinSource],
     jobs: int,
     start_method: str | None = None,
-) -> Iterator[Item]:
+) -> Iterator[Any]:
     """Lint `manifests` in `jobs` worker processes; yield the results in input order."""
     paths = [str(m) for m in manifests if not isinstance(m, StdinSource)]
     chunks = deque(_chunks(paths, jobs))
-    pending: deque[tuple[list[str], Future[bytes | list[Item | _Crash]]]] = deque()
+    pending: deque[tuple[list[str], Future[bytes | list[Any]]]] = deque()
     executor = _executor(job, jobs, start_method)
     broken = False
     try:

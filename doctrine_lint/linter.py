@@ -400,6 +400,19 @@ class _Job:
         profile = self.options.profile
         self.weights = (profile.data.get("weights") or {}).get("referentiels") if profile else None
 
+    def bare(self) -> _Job:
+        """This job without its packs, rules and `prepare`, for a spawned worker to complete
+        (`batch`: it loads the packs again; a closure does not travel)."""
+        return _Job([], [], self.today, self.options, self.keep_documents)
+
+    def work(self, path: Path | str | StdinSource) -> Item:
+        """What a worker process gives back for one manifest: its result, `Prepared` with
+        `prepare` (then the parent only writes)."""
+        item = self.run(path)
+        if self.prepare is not None and isinstance(item, ManifestResult):
+            return Prepared(item.file, tuple(failures(item, self.options)), self.prepare(item))
+        return item
+
     def run(self, path: Path | str | StdinSource) -> Item:
         opts = self.options
         try:
