@@ -825,6 +825,177 @@ def explain(
         click.echo(text, nl=False)
 
 
+DIFF_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  la nouvelle version n'apporte aucun nouvel échec au niveau --fail-on ou au-dessus
+  1  au moins un nouvel échec (nouveau constat non conforme ou à renseigner, ou constat qui se
+     met à échouer ou dont la sévérité monte) au niveau --fail-on ou au-dessus
+  2  erreur d'utilisation, manifeste, rapport ou pack invalide
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+def comparison_options(func: F) -> F:
+    """Options shared by `diff` and `impact`: how the manifests are linted and shown."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "markdown", "json"]),
+                default="text",
+                show_default=True,
+                help="Format de sortie (markdown : pour un commentaire de merge request). / Output format.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Écrire le résultat dans ce fichier. / Write the result to this file.",
+            ),
+            lang_option,
+            click.option(
+                "--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui)."
+            ),
+            click.option(
+                "--profile",
+                "profile_file",
+                type=click.Path(dir_okay=False),
+                help="Appliquer un profil d'acceptation aux manifestes (verdict du profil avant → après). "
+                "/ Apply an acceptance profile.",
+            ),
+            click.option(
+                "--no-derogations",
+                is_flag=True,
+                help="Mode relecteur : ignorer les dérogations des manifestes. / Ignore waivers.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _lint_options(
+    loaded: Callable[[], Sequence[Any]],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+    when: str | None,
+    no_derogations: bool,
+    profile_file: str | None,
+) -> Any:
+    """The `LintOptions` of a comparison (no threshold: comparisons decide their own exit)."""
+    from .linter import LintOptions
+    from .packs import all_rules
+    from .profiles import load_profile
+    from .renames import renamed_ids
+
+    profile = None
+    if profile_file:
+        packs = loaded()
+        profile = load_profile(profile_file, all_rules(packs), renamed_ids(packs))
+    return LintOptions(
+        select=tuple(_split(select)),
+        ignore=tuple(_split(ignore)),
+        min_evidence=min_evidence,
+        today=_parse_date(when),
+        ignore_derogations=no_derogations,
+        profile=profile,
+        fail_on=None,
+    )
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is not None:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(epilog=DIFF_EXIT_HELP)
+@click.argument("old", metavar="ANCIEN")
+@click.argument("new", metavar="NOUVEAU")
+@click.option(
+    "--manifest",
+    "manifest_name",
+    metavar="NOM",
+    help="Le manifeste à comparer dans un rapport JSON qui en contient plusieurs (son chemin, ou la "
+    "fin de son chemin). / The manifest to compare in a JSON report holding several.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default="mineur",
+    show_default=True,
+    help="Sévérité minimale d'un nouvel échec qui fait échouer (code 1). / Lowest failing severity of a new failure.",
+)
+@comparison_options
+@pack_options
+@selection_options
+def diff(
+    old: str,
+    new: str,
+    manifest_name: str | None,
+    fail_on: str,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Compare deux versions d'une soumission : deux manifestes, ou deux rapports JSON
+    (--format json), quels que soient leurs noms de fichier. / Compare two versions of a
+    submission: two manifests or two JSON reports, whatever their file names.
+
+    Listés : constats nouveaux, corrigés et modifiés (reconnus par règle et chemin, éléments de
+    liste nommés par leur clé d'identité), scores et verdicts qui changent, par référentiel et
+    chapitre ; les constats présents dans les deux versions sont comptés, pas listés."""
+    from functools import cache
+
+    from .diff import compare, is_report, read_version
+    from .formats.diffreport import render
+    from .model import Severity
+
+    reports = [s for s in (old, new) if is_report(s)]
+    if profile_file and reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--profile s'applique aux manifestes ; un rapport JSON porte déjà le verdict du profil "
+                    "avec lequel il a été écrit",
+                    "--profile applies to manifests; a JSON report already carries the verdict of the "
+                    "profile it was written with",
+                )
+            )
+        )
+    if manifest_name is not None and not reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--manifest choisit un manifeste dans un rapport JSON : donnez au moins un rapport",
+                    "--manifest picks a manifest in a JSON report: give at least one report",
+                )
+            )
+        )
+    loaded = cache(partial(_load, packs, only_packs))
+    try:
+        options = _lint_options(loaded, select, ignore, min_evidence, when, no_derogations, profile_file)
+        before = read_version(old, loaded, options, lang, manifest_name)
+        after = read_version(new, loaded, options, lang, manifest_name)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    result = compare(before, after)
+    threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
+    _emit(render(result, fmt, lang, (old, new), threshold), output)
+    sys.exit(ExitCode.FINDINGS if result.regressions(threshold) else ExitCode.OK)
+
+
 @cli.command()
 @click.argument(
     "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
