@@ -996,9 +996,111 @@ def diff(
     sys.exit(ExitCode.FINDINGS if result.regressions(threshold) else ExitCode.OK)
 
 
+IMPACT_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  aucune soumission ne change de verdict (statut global, verdict du profil)
+  1  au moins une soumission change de verdict
+  2  erreur d'utilisation, pack invalide, ou soumission illisible (listée ; les autres sont comparées)
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+@cli.command(epilog=IMPACT_EXIT_HELP)
+@click.argument("corpus", nargs=-1, metavar="SOUMISSION…")
+@click.option(
+    "--packs-old",
+    metavar="DOSSIER",
+    help="Les packs d'avant : un dossier de packs YAML, ou « shipped » (les packs livrés). / Old packs.",
+)
+@click.option(
+    "--packs-new",
+    metavar="DOSSIER",
+    help="Les packs d'après : un dossier de packs YAML, ou « shipped ». / New packs.",
+)
+@click.option(
+    "--reports",
+    nargs=2,
+    metavar="ANCIEN.json NOUVEAU.json",
+    help="Au lieu de relancer l'analyse : deux rapports JSON du même corpus (causes sans effet chiffré). "
+    "/ Two JSON reports of the same corpus instead.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=0.1,
+    show_default=True,
+    help="Écart minimal d'un taux, en points, pour qu'une soumission change. / Smallest rate move that counts.",
+)
+@comparison_options
+@selection_options
+def impact(
+    corpus: tuple[str, ...],
+    packs_old: str | None,
+    packs_new: str | None,
+    reports: tuple[str, str] | None,
+    threshold: float,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Mesure l'effet d'une mise à jour des packs sur un corpus : soumissions dont le verdict ou
+    les scores changent, et règles en cause. / Measure a pack upgrade on a corpus: submissions
+    whose verdict or scores change, and the rules that cause it."""
+    from .files import StdinSource
+    from .formats.impactreport import render
+    from .impact import compare_reports, load_pack_set, measure
+    from .linter import expand_manifests
+    from .reportfile import read_report
+
+    live = bool(corpus or packs_old or packs_new)
+    if live == bool(reports) or (live and not (corpus and packs_old and packs_new)):
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "donnez soit un corpus avec --packs-old et --packs-new, soit --reports ANCIEN.json NOUVEAU.json",
+                    "give either a corpus with --packs-old and --packs-new, or --reports OLD.json NEW.json",
+                )
+            )
+        )
+    try:
+        if reports:
+            old_report, new_report = read_report(reports[0]), read_report(reports[1])
+            result = compare_reports(old_report.manifests, new_report.manifests, threshold)
+            sets = (reports[0], reports[1])
+        else:
+            assert packs_old is not None and packs_new is not None
+            old_packs, new_packs = load_pack_set(packs_old), load_pack_set(packs_new)
+            options = _lint_options(
+                lambda: new_packs, select, ignore, min_evidence, when, no_derogations, profile_file
+            )
+            files = expand_manifests(corpus, StdinSource(getattr(sys.stdin, "buffer", None)))
+            result = measure(files, old_packs, new_packs, options, lang, threshold)
+            sets = (packs_old, packs_new)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    _emit(render(result, fmt, lang, sets), output)
+    for file, _side, problems in result.unreadable:
+        for problem in problems:
+            _say(
+                "error",
+                problem.render(_lang()) if problem.file == file else f"{file}: {problem.render(_lang())}",
+            )
+    if result.unreadable:
+        sys.exit(ExitCode.ERROR)
+    sys.exit(ExitCode.FINDINGS if any(s.verdict_changed for s in result.submissions) else ExitCode.OK)
+
+
 @cli.command()
 @click.argument(
-    "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
+    "name",
+    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff", "impact"]),
+    default="manifest",
 )
 def schema(name: str) -> None:
     """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""

@@ -65,7 +65,7 @@ def _rate(line: ScoreData | None, lang: str, which: str = "score") -> str:
     return percent(None if line is None else getattr(line, which), lang)
 
 
-def _moved(change: ScoreChange, lang: str, which: str = "score") -> str:
+def moved(change: ScoreChange, lang: str, which: str = "score") -> str:
     """ "94,6 % → 92,1 % (−2,5 pts)", or "94,6 % (inchangé)"."""
     before, after = _rate(change.before, lang, which), _rate(change.after, lang, which)
     if before == after:
@@ -74,7 +74,7 @@ def _moved(change: ScoreChange, lang: str, which: str = "score") -> str:
     return f"{before} → {after}" + (f" ({points(delta, lang)})" if delta is not None else "")
 
 
-def _status_moved(change: ScoreChange, lang: str) -> str:
+def status_moved(change: ScoreChange, lang: str) -> str:
     before, after = change.statuses
     return _arrow(status(before, lang), status(after, lang), lang)
 
@@ -83,10 +83,10 @@ def verdict_text(diff: Diff, lang: str) -> str:
     """ "Verdict : partiellement conforme → non conforme — conformité 94,6 % → 92,1 % (−2,5 pts),
     complétude 95,6 % (inchangé)"."""
     o = diff.overall
-    verdict = _status_moved(o, lang)
+    verdict = status_moved(o, lang)
     rates = (
-        f"{t('score', lang).lower()} {_moved(o, lang)}, "
-        f"{t('completeness', lang).lower()} {_moved(o, lang, 'completeness')}"
+        f"{t('score', lang).lower()} {moved(o, lang)}, "
+        f"{t('completeness', lang).lower()} {moved(o, lang, 'completeness')}"
     )
     return labelled(t("verdict", lang), f"{verdict} — {rates}", lang)
 
@@ -192,8 +192,8 @@ def render_text(diff: Diff, lang: str) -> str:
     for s in diff.scores:
         indent = "    " if s.level == "chapter" else "  "
         name = clip(_score_name(s, lang), 48)
-        statuses = _status_moved(s, lang)
-        lines.append(f"{indent}{name:<{width - len(indent) + 2}} {_moved(s, lang)} · {statuses}")
+        statuses = status_moved(s, lang)
+        lines.append(f"{indent}{name:<{width - len(indent) + 2}} {moved(s, lang)} · {statuses}")
     if len(diff.scores) == 1:
         lines.append(f"  ({t('diff_no_score_change', lang)} {_others(lang)})")
     return "\n".join(lines) + "\n"
@@ -289,9 +289,9 @@ def render_markdown(diff: Diff, lang: str) -> str:
         [
             [
                 ("**" + t("overall", lang) + "**") if s.level == "overall" else md(_score_name(s, lang), 120),
-                _moved(s, lang),
-                _moved(s, lang, "completeness"),
-                _status_moved(s, lang),
+                moved(s, lang),
+                moved(s, lang, "completeness"),
+                status_moved(s, lang),
             ]
             for s in diff.scores
         ],
