@@ -159,7 +159,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "submission": ("Soumission", "Submission"),
     "causes": ("Causes", "Causes"),
     "submissions_count": ("Soumissions", "Submissions"),
-    "points_moved": ("Points déplacés", "Points moved"),
+    "points_moved": ("Points de conformité déplacés", "Conformity points moved"),
 }
 
 _OUTCOMES: dict[Outcome, tuple[str, str]] = {

@@ -179,6 +179,11 @@ class Impact:
     def changed(self) -> list[SubmissionImpact]:
         return [s for s in self.submissions if s.changed(self.threshold)]
 
+    @property
+    def unreadable_files(self) -> list[str]:
+        """The submissions not compared (unreadable under either pack set), once each."""
+        return list(dict.fromkeys(file for file, _, _ in self.unreadable))
+
     def rules(self) -> list[RuleImpact]:
         """Rules by number of changed submissions they cause, then by points moved."""
         counts: dict[str, int] = {}

@@ -205,6 +205,7 @@ def test_profile_verdict_before_and_after(tmp_path: Path) -> None:
         'profile: {id: p, title: "P"}\nmin_scores: {referentiels: {interoperabilite: 95}}\n', encoding="utf-8"
     )
     code, out, _ = run(OLD, NEW, "--profile", str(profile))
+    assert code == 1
     assert "Profil d'acceptation : tenu → non tenu (1 exigence sur 1 non tenue)" in out.splitlines()[2]
     doc = _json_diff(OLD, NEW, "--profile", str(profile))
     assert doc["profile"] == {

@@ -55,6 +55,10 @@ def _cause_text(c: Cause, lang: str) -> str:
     return f"{name} ({', '.join(words)})" if words else name
 
 
+def _causes(s: SubmissionImpact, lang: str) -> str:
+    return ("; " if lang == "en" else " ; ").join(_cause_text(c, lang) for c in s.causes)
+
+
 def _profile(v: ProfileVerdict | None, lang: str) -> str:
     return "—" if v is None else t("held", lang) if v.held else t("not_held", lang)
 
@@ -68,7 +72,7 @@ def _profile_moved(s: SubmissionImpact, lang: str) -> str | None:
 
 
 def _headline(impact: Impact, lang: str, sets: tuple[str, str]) -> str:
-    n, changed, bad = len(impact.submissions), len(impact.changed), len(impact.unreadable)
+    n, changed, bad = len(impact.submissions), len(impact.changed), len(impact.unreadable_files)
     limit = points(impact.threshold, lang).lstrip("+")
     if lang == "en":
         return (
@@ -107,12 +111,7 @@ def render_text(impact: Impact, lang: str, sets: tuple[str, str]) -> str:
             lines.append(
                 f"    {clip(ref.line.label)}{colon(lang)}{status_moved(ref, lang)} — {_rates(ref, lang)}"
             )
-        causes = (
-            " ; ".join(_cause_text(c, lang) for c in s.causes)
-            if lang != "en"
-            else "; ".join(_cause_text(c, lang) for c in s.causes)
-        )
-        lines.append(f"    {labelled(t('causes', lang), causes or '—', lang)}")
+        lines.append(f"    {labelled(t('causes', lang), _causes(s, lang) or '—', lang)}")
     rules = impact.rules()
     if rules:
         lines += ["", t("impact_rules", lang)]
@@ -121,7 +120,7 @@ def render_text(impact: Impact, lang: str, sets: tuple[str, str]) -> str:
             moved_points = "—" if r.points is None else points(r.points, lang)
             lines.append(f"  {clip(r.rule_id):<{width}}  {r.submissions:>5}  {moved_points}")
     if impact.unreadable:
-        lines += ["", f"{t('impact_unreadable', lang)} ({len(impact.unreadable)})"]
+        lines += ["", f"{t('impact_unreadable', lang)} ({len(impact.unreadable_files)})"]
         for file, side, problems in impact.unreadable:
             for p in problems:
                 lines.append(f"  {_problem(file, side, p.render(lang), lang)}")
@@ -157,7 +156,7 @@ def render_markdown(impact: Impact, lang: str, sets: tuple[str, str]) -> str:
                         status_moved(s.overall, lang),
                         moved(s.overall, lang),
                         _profile_moved(s, lang) or "—",
-                        md("; ".join(_cause_text(c, lang) for c in s.causes) or "—", 400),
+                        md(_causes(s, lang) or "—", 400),
                     ]
                 )
             )
@@ -173,7 +172,7 @@ def render_markdown(impact: Impact, lang: str, sets: tuple[str, str]) -> str:
             for r in rules[:MAX_ROWS]
         ]
     if impact.unreadable:
-        out += ["", f"#### {t('impact_unreadable', lang)} ({len(impact.unreadable)})", ""]
+        out += ["", f"#### {t('impact_unreadable', lang)} ({len(impact.unreadable_files)})", ""]
         out += [
             f"- {md(_problem(f, side, p.render(lang), lang), 400)}"
             for f, side, ps in impact.unreadable
@@ -217,7 +216,7 @@ def as_dict(impact: Impact, lang: str, sets: tuple[str, str]) -> dict[str, Any]:
         "counts": {
             "submissions": len(impact.submissions),
             "changed": len(impact.changed),
-            "unreadable": len(impact.unreadable),
+            "unreadable": len(impact.unreadable_files),
         },
         "submissions": [
             {
