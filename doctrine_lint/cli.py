@@ -1099,7 +1099,7 @@ def impact(
 @cli.command()
 @click.argument(
     "name",
-    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff", "impact"]),
+    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff"]),
     default="manifest",
 )
 def schema(name: str) -> None:

@@ -355,3 +355,19 @@ def test_hostile_text_from_a_report_is_inert(tmp_path: Path) -> None:
             doc = json.loads(out)
             assert doc["findings"]["fixed"][0]["before"]["message"] == HOSTILE  # data kept exact
             assert doc["inputs"][0]["file"] == HOSTILE
+
+
+def test_json_output_follows_its_schema(tmp_path: Path) -> None:
+    import jsonschema
+
+    from doctrine_lint.resources import schema_path
+
+    schema = json.loads(schema_path("diff").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    profile = tmp_path / "p.yaml"
+    profile.write_text('profile: {id: p, title: "P"}\nmin_scores: {overall: 95}\n', encoding="utf-8")
+    for extra in ([], ["--profile", str(profile)], ["--fail-on", "aucun"], ["--lang", "en"]):
+        validator.validate(_json_diff(OLD, NEW, *extra))
+        validator.validate(_json_diff(NEW, OLD, *extra))
+    shown = CliRunner().invoke(cli, ["schema", "diff"])
+    assert shown.exit_code == 0 and json.loads(shown.stdout) == schema
