@@ -14,13 +14,14 @@ what is left (`safetext`).
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 from .. import __version__
 from ..diff import Change, Diff, Kind, ProfileVerdict, ScoreChange
-from ..i18n import colon, labelled, outcome, percent, points, severity, status, t
+from ..i18n import labelled, outcome, percent, points, severity, status, t
 from ..reportfile import FindingData, ScoreData
 from ..safetext import json_safe, visible_lines
 from .markdown import md
@@ -159,43 +160,54 @@ def _quoted(text: str, lang: str) -> str:
     return f"“{clip(text)}”" if lang == "en" else f"« {clip(text)} »"
 
 
-def _text_finding(f: FindingData, lang: str) -> str:
+WIDTH = 80  # a terminal's width: long texts are folded under their item, never cut
+
+
+def _fold(text: str, indent: int) -> list[str]:
+    pad = " " * indent
+    return textwrap.wrap(text, WIDTH, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False) or [
+        pad
+    ]
+
+
+def _text_finding(f: FindingData, lang: str) -> list[str]:
+    """ "  RULE · non conforme · majeur · file:12:5", then the message (and element) folded."""
     element = f" [{clip(f.element)}]" if f.element else ""
-    return (
-        f"  {clip(_where(f))}  {outcome(f.outcome, lang)}  {severity(f.severity, lang)}  "
-        f"{clip(f.rule_id)}  {clip(f.message)}{element}"
+    head = (
+        f"{clip(f.rule_id)} · {outcome(f.outcome, lang)} · {severity(f.severity, lang)} · {clip(_where(f))}"
     )
+    return [*_fold(head, 2), *_fold(f"{clip(f.message)}{element}", 6)]
 
 
 def render_text(diff: Diff, lang: str) -> str:
     lines = [
-        f"doctrine-lint diff{colon(lang)}{clip(diff.old.file)} → {clip(diff.new.file)}",
-        verdict_text(diff, lang),
+        "doctrine-lint diff",
+        *_fold(labelled(t("before", lang).lower(), clip(diff.old.file), lang), 2),
+        *_fold(labelled(t("after", lang).lower(), clip(diff.new.file), lang), 2),
+        *_fold(verdict_text(diff, lang), 0),
     ]
     profile = profile_text(diff, lang)
     if profile is not None:
-        lines.append(profile)
-    lines.append(counts_text(diff, lang))
+        lines += _fold(profile, 0)
+    lines += _fold(counts_text(diff, lang), 0)
     for kind, key in ((Kind.NEW, "diff_new"), (Kind.FIXED, "diff_fixed"), (Kind.CHANGED, "diff_changed")):
         changes = diff.of_kind(kind)
         if not changes:
             continue
         lines += ["", f"{t(key, lang)} ({len(changes)})"]
         for c in changes:
-            lines.append(_text_finding(c.finding, lang))
+            lines += _text_finding(c.finding, lang)
             if kind is Kind.FIXED:
-                lines.append(f"      → {_after_fix(c, lang)}")
+                lines += _fold(f"→ {_after_fix(c, lang)}", 6)
             elif kind is Kind.CHANGED:
-                lines.append(f"      {_what_changed(c, lang, partial(_quoted, lang=lang))}")
+                lines += _fold(_what_changed(c, lang, partial(_quoted, lang=lang)), 6)
     lines += ["", t("diff_scores", lang)]
-    width = max(len(clip(_score_name(s, lang), 48)) for s in diff.scores) + 2
     for s in diff.scores:
-        indent = "    " if s.level == "chapter" else "  "
-        name = clip(_score_name(s, lang), 48)
-        statuses = status_moved(s, lang)
-        lines.append(f"{indent}{name:<{width - len(indent) + 2}} {moved(s, lang)} · {statuses}")
+        indent = 4 if s.level == "chapter" else 2
+        lines += _fold(_score_name(s, lang), indent)
+        lines += _fold(f"{moved(s, lang)} · {status_moved(s, lang)}", indent + 4)
     if len(diff.scores) == 1:
-        lines.append(f"  ({t('diff_no_score_change', lang)} {_others(lang)})")
+        lines += _fold(f"({t('diff_no_score_change', lang)} {_others(lang)})", 2)
     return "\n".join(lines) + "\n"
 
 
