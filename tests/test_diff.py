@@ -206,7 +206,7 @@ def test_profile_verdict_before_and_after(tmp_path: Path) -> None:
     )
     code, out, _ = run(OLD, NEW, "--profile", str(profile))
     assert code == 1
-    assert "Profil d'acceptation : tenu → non tenu (1 exigence sur 1 non tenue)" in out.splitlines()[2]
+    assert "Profil d'acceptation : tenu → non tenu (1 exigence sur 1 non tenue)" in out.splitlines()[5]
     doc = _json_diff(OLD, NEW, "--profile", str(profile))
     assert doc["profile"] == {
         "before": {"held": True, "unmet": 0, "total": 1},
