@@ -825,9 +825,282 @@ def explain(
         click.echo(text, nl=False)
 
 
+DIFF_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  la nouvelle version n'apporte aucun nouvel échec au niveau --fail-on ou au-dessus
+  1  au moins un nouvel échec (nouveau constat non conforme ou à renseigner, ou constat qui se
+     met à échouer ou dont la sévérité monte) au niveau --fail-on ou au-dessus
+  2  erreur d'utilisation, manifeste, rapport ou pack invalide
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+def comparison_options(func: F) -> F:
+    """Options shared by `diff` and `impact`: how the manifests are linted and shown."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "markdown", "json"]),
+                default="text",
+                show_default=True,
+                help="Format de sortie (markdown : pour un commentaire de merge request). / Output format.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Écrire le résultat dans ce fichier. / Write the result to this file.",
+            ),
+            lang_option,
+            click.option(
+                "--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui)."
+            ),
+            click.option(
+                "--profile",
+                "profile_file",
+                type=click.Path(dir_okay=False),
+                help="Appliquer un profil d'acceptation aux manifestes (verdict du profil avant → après). "
+                "/ Apply an acceptance profile.",
+            ),
+            click.option(
+                "--no-derogations",
+                is_flag=True,
+                help="Mode relecteur : ignorer les dérogations des manifestes. / Ignore waivers.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _lint_options(
+    loaded: Callable[[], Sequence[Any]],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+    when: str | None,
+    no_derogations: bool,
+    profile_file: str | None,
+) -> Any:
+    """The `LintOptions` of a comparison (no threshold: comparisons decide their own exit)."""
+    from .linter import LintOptions
+    from .packs import all_rules
+    from .profiles import load_profile
+    from .renames import renamed_ids
+
+    profile = None
+    if profile_file:
+        packs = loaded()
+        profile = load_profile(profile_file, all_rules(packs), renamed_ids(packs))
+    return LintOptions(
+        select=tuple(_split(select)),
+        ignore=tuple(_split(ignore)),
+        min_evidence=min_evidence,
+        today=_parse_date(when),
+        ignore_derogations=no_derogations,
+        profile=profile,
+        fail_on=None,
+    )
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is not None:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(epilog=DIFF_EXIT_HELP)
+@click.argument("old", metavar="ANCIEN")
+@click.argument("new", metavar="NOUVEAU")
+@click.option(
+    "--manifest",
+    "manifest_name",
+    metavar="NOM",
+    help="Le manifeste à comparer dans un rapport JSON qui en contient plusieurs (son chemin, ou la "
+    "fin de son chemin). / The manifest to compare in a JSON report holding several.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default="mineur",
+    show_default=True,
+    help="Sévérité minimale d'un nouvel échec qui fait échouer (code 1). / Lowest failing severity of a new failure.",
+)
+@comparison_options
+@pack_options
+@selection_options
+def diff(
+    old: str,
+    new: str,
+    manifest_name: str | None,
+    fail_on: str,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Compare deux versions d'une soumission : deux manifestes, ou deux rapports JSON
+    (--format json), quels que soient leurs noms de fichier. / Compare two versions of a
+    submission: two manifests or two JSON reports, whatever their file names.
+
+    Listés : constats nouveaux, corrigés et modifiés (reconnus par règle et chemin, éléments de
+    liste nommés par leur clé d'identité), scores et verdicts qui changent, par référentiel et
+    chapitre ; les constats présents dans les deux versions sont comptés, pas listés."""
+    from functools import cache
+
+    from .diff import compare, is_report, read_version
+    from .formats.diffreport import render
+    from .model import Severity
+
+    reports = [s for s in (old, new) if is_report(s)]
+    if profile_file and reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--profile s'applique aux manifestes ; un rapport JSON porte déjà le verdict du profil "
+                    "avec lequel il a été écrit",
+                    "--profile applies to manifests; a JSON report already carries the verdict of the "
+                    "profile it was written with",
+                )
+            )
+        )
+    if manifest_name is not None and not reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--manifest choisit un manifeste dans un rapport JSON : donnez au moins un rapport",
+                    "--manifest picks a manifest in a JSON report: give at least one report",
+                )
+            )
+        )
+    loaded = cache(partial(_load, packs, only_packs))
+    try:
+        options = _lint_options(loaded, select, ignore, min_evidence, when, no_derogations, profile_file)
+        before = read_version(old, loaded, options, lang, manifest_name)
+        after = read_version(new, loaded, options, lang, manifest_name)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    result = compare(before, after)
+    threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
+    _emit(render(result, fmt, lang, (old, new), threshold), output)
+    sys.exit(ExitCode.FINDINGS if result.regressions(threshold) else ExitCode.OK)
+
+
+IMPACT_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  aucune soumission ne change de verdict (statut global, verdict du profil)
+  1  au moins une soumission change de verdict
+  2  erreur d'utilisation, pack invalide, ou soumission illisible (listée ; les autres sont comparées)
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+@cli.command(epilog=IMPACT_EXIT_HELP)
+@click.argument("corpus", nargs=-1, metavar="SOUMISSION…")
+@click.option(
+    "--packs-old",
+    metavar="DOSSIER",
+    help="Les packs d'avant : un dossier de packs YAML, ou « shipped » (les packs livrés). / Old packs.",
+)
+@click.option(
+    "--packs-new",
+    metavar="DOSSIER",
+    help="Les packs d'après : un dossier de packs YAML, ou « shipped ». / New packs.",
+)
+@click.option(
+    "--reports",
+    nargs=2,
+    metavar="ANCIEN.json NOUVEAU.json",
+    help="Au lieu de relancer l'analyse : deux rapports JSON du même corpus (causes sans effet chiffré). "
+    "/ Two JSON reports of the same corpus instead.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=0.1,
+    show_default=True,
+    help="Écart minimal d'un taux, en points, pour qu'une soumission change. / Smallest rate move that counts.",
+)
+@comparison_options
+@selection_options
+def impact(
+    corpus: tuple[str, ...],
+    packs_old: str | None,
+    packs_new: str | None,
+    reports: tuple[str, str] | None,
+    threshold: float,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Mesure l'effet d'une mise à jour des packs sur un corpus : soumissions dont le verdict ou
+    les scores changent, et règles en cause. / Measure a pack upgrade on a corpus: submissions
+    whose verdict or scores change, and the rules that cause it."""
+    from .files import StdinSource
+    from .formats.impactreport import render
+    from .impact import compare_reports, load_pack_set, measure
+    from .linter import expand_manifests
+    from .reportfile import read_report
+
+    live = bool(corpus or packs_old or packs_new)
+    if live == bool(reports) or (live and not (corpus and packs_old and packs_new)):
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "donnez soit un corpus avec --packs-old et --packs-new, soit --reports ANCIEN.json NOUVEAU.json",
+                    "give either a corpus with --packs-old and --packs-new, or --reports OLD.json NEW.json",
+                )
+            )
+        )
+    try:
+        if reports:
+            old_report, new_report = read_report(reports[0]), read_report(reports[1])
+            result = compare_reports(old_report.manifests, new_report.manifests, threshold)
+            sets = (reports[0], reports[1])
+        else:
+            assert packs_old is not None and packs_new is not None
+            old_packs, new_packs = load_pack_set(packs_old), load_pack_set(packs_new)
+            options = _lint_options(
+                lambda: new_packs, select, ignore, min_evidence, when, no_derogations, profile_file
+            )
+            files = expand_manifests(corpus, StdinSource(getattr(sys.stdin, "buffer", None)))
+            result = measure(files, old_packs, new_packs, options, lang, threshold)
+            sets = (packs_old, packs_new)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    _emit(render(result, fmt, lang, sets), output)
+    for file, _side, problems in result.unreadable:
+        for problem in problems:
+            _say(
+                "error",
+                problem.render(_lang()) if problem.file == file else f"{file}: {problem.render(_lang())}",
+            )
+    if result.unreadable:
+        sys.exit(ExitCode.ERROR)
+    sys.exit(ExitCode.FINDINGS if any(s.verdict_changed for s in result.submissions) else ExitCode.OK)
+
+
 @cli.command()
 @click.argument(
-    "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
+    "name",
+    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff"]),
+    default="manifest",
 )
 def schema(name: str) -> None:
     """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""

@@ -381,7 +381,9 @@ def test_error_language_is_read_before_parsing(
         (
             ["schema", "manifest", "report"],
             "fr",
-            "Utilisation : doctrine-lint schema [OPTIONS] [manifest|rulepack|report|profile|config]\n"
+            "Utilisation : doctrine-lint schema [OPTIONS]\n"
+            + " " * 28
+            + "[manifest|rulepack|report|profile|config|diff]\n"
             "Essayez « doctrine-lint schema --help » pour l'aide.",
             "Erreur : argument en trop (report)",
         ),

@@ -407,3 +407,27 @@ def test_usage_errors_quote_what_was_typed_inertly(args: list[str], lang: str) -
         line for line in err.splitlines() if line.startswith(("Erreur : ", "Error: ", "doctrine-lint: "))
     ]
     assert len(error) == 1 and "\\x1b[2J" in error[0], err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_and_impact_outputs_are_inert(tmp_path: Path, fmt: str) -> None:
+    """The comparisons quote manifests too (file names, messages, elements): the same edges."""
+    manifest = _hostile_manifest(tmp_path)
+    clean = str(EXAMPLES / "service-tiers-non-conforme.yaml")
+    for args in (
+        ["diff", clean, str(manifest)],
+        ["diff", str(manifest), clean],
+        ["impact", str(manifest), "--packs-old", "shipped", "--packs-new", "shipped"],
+    ):
+        code, out, err = _run(*args, "--date", PINNED_DATE, "--format", fmt)
+        assert code in (0, 1), err
+        assert _raw(out) == [] and _raw(err) == []
+        assert not [line for line in out.splitlines() if line.lstrip(' "<|').startswith("forged.yaml")]
+        if fmt == "json" and args[0] == "diff":
+            doc = json.loads(out)
+            assert str(manifest) in [side["file"] for side in doc["inputs"]]  # the exact data
+            occurrences = [c["occurrence"] for listed in doc["findings"].values() for c in listed]
+            assert any("\x1b[2J" in o for o in occurrences)  # element names kept exactly
+        elif fmt != "json" and args[0] == "diff":
+            unescaped = re.sub(r"\\(.)", r"\1", out) if fmt == "markdown" else out
+            assert "m\\x1b[2J\\u202e\\x9b.yaml" in unescaped  # the file name, visibly escaped
