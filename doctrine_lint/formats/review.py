@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from .. import __version__
@@ -157,6 +158,7 @@ class Grid:
     rows: list[list[tuple[str, str | None]]] = field(default_factory=list)
     flex: int = 1
     notes: list[str] = field(default_factory=list)
+    gap: int = 2  # spaces between columns
 
 
 def _cell(cell: Cell, lang: str) -> tuple[str, str | None]:
@@ -199,7 +201,7 @@ def chapter_grids(table: ReviewTable, lang: str) -> list[Grid]:
     for ref in columns.referentiels:
         indexes = [i for i, c in enumerate(columns.chapters) if c.referentiel == ref]
         head = ["#", t("service", lang), *(str(n) for n in range(1, len(indexes) + 1))]
-        grid = Grid(columns.referentiel_title(ref, lang), head, {0, *range(2, len(head))})
+        grid = Grid(columns.referentiel_title(ref, lang), head, {0, *range(2, len(head))}, gap=1)
         for row in table.rows:
             cells: list[tuple[str, str | None]] = [(_rank(row), None), (clip(row.title()), None)]
             for i in indexes:
@@ -226,30 +228,26 @@ def grids(table: ReviewTable, opts: ReviewOptions) -> list[Grid]:
 
 def _fit(grid: Grid, width: int) -> list[int]:
     widths = [max([len(h), *(len(r[i][0]) for r in grid.rows)]) for i, h in enumerate(grid.head)]
-    over = sum(widths) + 2 * (len(widths) - 1) - width
+    over = sum(widths) + grid.gap * (len(widths) - 1) - width
     if over > 0:
         widths[grid.flex] = max(len(grid.head[grid.flex]), 8, widths[grid.flex] - over)
     return widths
 
 
-def _line(cells: Sequence[str], widths: Sequence[int], right: set[int]) -> str:
+def _line(cells: Sequence[str], widths: Sequence[int], right: set[int], gap: int = 2) -> str:
     out = []
     for i, (text, w) in enumerate(zip(cells, widths, strict=True)):
         if len(text) > w:
             text = text[: w - 1] + "…"
         out.append(text.rjust(w) if i in right else text.ljust(w))
-    return "  ".join(out).rstrip()
+    return (" " * gap).join(out).rstrip()
 
 
 def grid_lines(grid: Grid, width: int = WIDTH) -> list[str]:
     widths = _fit(grid, width)
-    lines = [
-        grid.title,
-        "",
-        _line(grid.head, widths, grid.right),
-        _line(["-" * w for w in widths], widths, grid.right),
-    ]
-    lines += [_line([c[0] for c in row], widths, grid.right) for row in grid.rows]
+    line = partial(_line, widths=widths, right=grid.right, gap=grid.gap)
+    lines = [grid.title, "", line(grid.head), line(["-" * w for w in widths])]
+    lines += [line([c[0] for c in row]) for row in grid.rows]
     if grid.notes:
         lines += ["", *grid.notes]
     return lines
@@ -341,8 +339,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 def csv_cell(value: object) -> str:
     """A text cell that a spreadsheet shows as text: on one line (control characters escaped),
     prefixed with « ' » when it could start a formula. Numbers are not passed here."""
-    text = clip(str(value), 10_000)
-    if text.lstrip(" ").startswith(_FORMULA_START) or text.startswith(_FORMULA_START):
+    raw = str(value)
+    text = clip(raw, 10_000)
+    if raw.lstrip().startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):
         return "'" + text
     return text
 
