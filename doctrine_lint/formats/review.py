@@ -304,13 +304,18 @@ def present(table: ReviewTable, console: Any, opts: ReviewOptions) -> None:
     for i, line in enumerate(headline(table, opts)):
         out(RichText(line, style="bold" if i == 0 else ""), highlight=False)
     for grid in grids(table, opts):
+        out("")
+        # the chapter tables are dense: no borders, one space between columns (as the text's)
         rich_table = Table(title=escape(grid.title), title_justify="left", show_edge=False, pad_edge=False)
+        if grid.gap == 1:
+            rich_table.box, rich_table.padding = None, (0, 1, 0, 0)
         for i, head in enumerate(grid.head):
             rich_table.add_column(
                 head,
                 justify="right" if i in grid.right else "left",
                 no_wrap=i != grid.flex,
                 overflow="fold",
+                min_width=8 if i == grid.flex else None,
                 ratio=1 if i == grid.flex else None,
             )
         for row in grid.rows:
