@@ -381,7 +381,8 @@ def test_error_language_is_read_before_parsing(
         (
             ["schema", "manifest", "report"],
             "fr",
-            "Utilisation : doctrine-lint schema [OPTIONS] [manifest|rulepack|report|profile|config]\n"
+            "Utilisation : doctrine-lint schema [OPTIONS]\n"
+            "                              [manifest|rulepack|report|profile|config|review]\n"
             "Essayez « doctrine-lint schema --help » pour l'aide.",
             "Erreur : argument en trop (report)",
         ),
