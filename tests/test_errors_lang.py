@@ -382,7 +382,7 @@ def test_error_language_is_read_before_parsing(
             ["schema", "manifest", "report"],
             "fr",
             "Utilisation : doctrine-lint schema [OPTIONS]\n"
-            "                              [manifest|rulepack|report|profile|config|review]\n"
+            "                            [manifest|rulepack|report|profile|config|review]\n"
             "Essayez « doctrine-lint schema --help » pour l'aide.",
             "Erreur : argument en trop (report)",
         ),
