@@ -1096,10 +1096,239 @@ def impact(
     sys.exit(ExitCode.FINDINGS if any(s.verdict_changed for s in result.submissions) else ExitCode.OK)
 
 
+REVIEW_FORMATS = ("text", "csv", "html", "json", "markdown")
+
+
+@cli.command(
+    epilog="""\b
+Codes de sortie / exit codes:
+  0  revue produite (une revue est un rapport, pas un seuil : voir lint --fail-on, --profile)
+  2  au moins un dossier illisible (listé, les autres sont évalués), ou erreur d'utilisation
+  3  erreur interne (bogue de doctrine-lint)
+"""
+)
+@click.argument("paths", nargs=-1, metavar="CHEMIN…")
+@click.option(
+    "--from-list",
+    "from_list",
+    metavar="FICHIER",
+    help="Lire les dossiers dans ce fichier, un chemin par ligne (relatif au dossier de la liste). "
+    "/ Read the submissions from this file, one path per line.",
+)
+@config_options("review")
+@pack_options
+@selection_options
+@lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REVIEW_FORMATS),
+    default="text",
+    show_default=True,
+    help="Format de la revue. / Review format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Écrire la revue dans ce fichier. / Write the review to this file.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["referentiel", "chapter"]),
+    default="referentiel",
+    show_default=True,
+    help="Colonnes : par référentiel, ou aussi par chapitre (text, csv, html, markdown ; le JSON a tout). "
+    "/ Columns per référentiel, or per chapter too.",
+)
+@click.option(
+    "--sort",
+    "sort_name",
+    default="global",
+    show_default=True,
+    metavar="CLÉ",
+    help="Classer par global, completeness, bloquants, name, file, un référentiel (securite) ou "
+    "référentiel:chapitre. / Rank by this column.",
+)
+@click.option(
+    "--reverse", is_flag=True, help="Afficher le classement à l'envers. / Show the ranking reversed."
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="NATURE",
+    help="Ne montrer que ces natures de service (ent-1d, ent-2d, ressource…, séparées par des virgules). "
+    "/ Only these kinds of service.",
+)
+@click.option(
+    "--verdict",
+    "verdicts",
+    multiple=True,
+    metavar="STATUT",
+    help="Ne montrer que ces statuts globaux (conforme, partiellement-conforme, non-conforme, incomplet). "
+    "/ Only these overall statuses.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    help="Ne montrer que les dossiers de conformité globale au moins égale (0-100). / Minimum overall conformity.",
+)
+@click.option(
+    "--reports-dir",
+    metavar="DOSSIER",
+    help="Écrire le rapport HTML de chaque dossier montré dans ce dossier, et y renvoyer depuis la revue. "
+    "/ Write each shown submission's HTML report there and link to it.",
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False),
+    help="Appliquer un profil d'acceptation : son verdict pour chaque dossier. / Apply an acceptance profile.",
+)
+@click.option(
+    "--no-derogations",
+    is_flag=True,
+    help="Mode relecteur : ignorer les dérogations des manifestes. / Reviewer mode: ignore every waiver.",
+)
+@click.option("--no-color", is_flag=True, help="Sans couleurs. / No colours.")
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+def review(
+    paths: tuple[str, ...],
+    from_list: str | None,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+    lang: str,
+    fmt: str,
+    output: str | None,
+    level: str,
+    sort_name: str,
+    reverse: bool,
+    kinds: tuple[str, ...],
+    verdicts: tuple[str, ...],
+    min_score: float | None,
+    reports_dir: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    no_color: bool,
+    when: str | None,
+) -> None:
+    """Revue de plusieurs dossiers : matrice dossiers × référentiels (× chapitres), classement,
+    filtres ; texte, CSV, HTML, JSON, Markdown. / Review many submissions at once: a ranked matrix."""
+    from .formats.review import RENDERERS, ReviewOptions
+    from .linter import LintOptions, expand_manifests
+    from .packs import all_rules
+    from .profiles import load_profile
+    from .renames import renamed_ids
+    from .review import Columns, Filters, build, check_filters, read_list, resolve_rules, results, sort_key
+
+    if not paths and from_list is None:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "aucun dossier donné (doctrine-lint review DOSSIER/, *.yaml, ou --from-list LISTE)",
+                    "no submission given (doctrine-lint review FOLDER/, *.yaml, or --from-list LIST)",
+                )
+            )
+        )
+    today = _parse_date(when)
+    try:
+        named = [*paths, *(read_list(from_list) if from_list is not None else [])]
+        files = expand_manifests(named)
+        filters = Filters(tuple(_split(kinds)), tuple(_split(verdicts)), min_score)
+        check_filters(filters.kinds, filters.verdicts)
+        loaded = _load(packs, only_packs)
+        options = LintOptions(
+            select=tuple(_split(select)),
+            ignore=tuple(_split(ignore)),
+            min_evidence=min_evidence,
+            today=today,
+            ignore_derogations=no_derogations,
+            profile=load_profile(profile_file, all_rules(loaded), renamed_ids(loaded))
+            if profile_file
+            else None,
+            fail_on=None,
+        )
+        chosen = resolve_rules(loaded, options)
+        columns = Columns.of(loaded, chosen)
+        key = sort_key(sort_name, columns)
+        write_report = (
+            _report_writer(reports_dir, output, loaded, chosen, options, lang) if reports_dir else None
+        )
+        table = build(
+            results(files, loaded, options), columns, filters=filters, on_result=write_report
+        ).sorted(key, reverse)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    opts = ReviewOptions(
+        lang=lang,
+        level=level,
+        today=today,
+        packs=loaded,
+        profile=options.profile.id if options.profile is not None else None,
+    )
+    if output is None and fmt == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from .formats.review import present
+
+        present(table, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
+    else:
+        if fmt == "html":
+            from .formats.review_html import render_html
+
+            text = visible_lines(render_html(table, opts))
+        elif fmt == "json":
+            text = json_safe(RENDERERS[fmt](table, opts))
+        else:
+            text = visible_lines(RENDERERS[fmt](table, opts))
+        if output is not None:
+            _write(output, text)
+        else:
+            click.echo(text, nl=False)
+    for unreadable in table.unreadable:
+        for problem in unreadable.problems:
+            _say("error", problem.render(_lang()))
+    sys.exit(ExitCode.ERROR if table.unreadable else ExitCode.OK)
+
+
+def _report_writer(
+    folder: str, output: str | None, packs: Sequence[Any], rules: Sequence[Any], options: Any, lang: str
+) -> Callable[[Any], str]:
+    """`--reports-dir`: write each shown submission's HTML report into `folder` (made if missing)
+    and return its link, relative to the review's own file (or the working directory)."""
+    from .formats import RenderOptions, get_formatter
+    from .linter import Report, failures
+    from .review import report_filename
+
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DoctrineLintError.single(folder, 0, 0, cannot_write(exc)) from None
+    render = get_formatter("html")
+    base = Path(output).parent if output is not None else Path(".")
+    day = options.today
+
+    def write(result: Any) -> str:
+        report = Report(
+            [result], list(packs), list(rules), day, derogations_ignored=options.ignore_derogations
+        )
+        report.reasons = failures(result, options)
+        path = target / report_filename(result.file)
+        _write(str(path), render(report, RenderOptions(lang=lang)))
+        return Path(os.path.relpath(path, base)).as_posix()
+
+    return write
+
+
 @cli.command()
 @click.argument(
     "name",
-    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff"]),
+    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff", "review"]),
     default="manifest",
 )
 def schema(name: str) -> None:
