@@ -74,13 +74,29 @@ def _shown_value(
     the manifest schema (« avancé » for `avance`) or a value a pack gives a computed fact (its
     `labels`), a date as people write it, else the value itself. `like`: the path whose enum
     gives the labels (a value compared with a fact is labelled like that fact)."""
+    at = like or path
+    if not (derived and at[:1] == (DERIVED_ROOT,) and len(at) > 1):
+        # without a computed fact's own labels the result depends on the path and value alone,
+        # and the same few pairs recur across rules and manifests
+        try:
+            return _shown_at(at, value)
+        except TypeError:  # an unhashable value (a list or a mapping)
+            pass
+    return _shown(at, value, derived)
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: `true` and 1 are shown differently
+def _shown_at(at: PathKey, value: Any) -> str | Text:
+    return _shown(at, value, None)
+
+
+def _shown(at: PathKey, value: Any, derived: Derived | None) -> str | Text:
     if isinstance(value, float):  # a decimal comma in French: 1,5
         return Text(number(value, "fr"), number(value, "en"))
     day = value if isinstance(value, date) else parse_day(value) if isinstance(value, str) else None
     if day is not None:  # a date as people write it: « 12 mars 2025 », "12 March 2025"
         return Text(long_date(day, "fr"), long_date(day, "en"))
     text = _scalar(value)
-    at = like or path
     fact = derived.facts.get(str(at[1])) if derived and at[:1] == (DERIVED_ROOT,) and len(at) > 1 else None
     if fact is not None and label(value, "fr", fact.labels) is not None:
         return Text(label(value, "fr", fact.labels) or text, label(value, "en", fact.labels))
