@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +166,7 @@ def test_incremental_rescoring_equals_scoring_again(source: Path) -> None:
     rescore = _Rescorer(rules, PACKS, {"securite": 2.0})
     failing = [f.rule_id for f, o in rules if o in (Outcome.NON_CONFORME, Outcome.A_RENSEIGNER)]
     changes: list[dict[str, Outcome]] = [{}, *({r: Outcome.CONFORME} for r in failing)] + [
-        {a: Outcome.CONFORME, b: Outcome.CONFORME} for a, b in zip(failing, failing[1:], strict=False)
+        {a: Outcome.CONFORME, b: Outcome.CONFORME} for a, b in pairwise(failing)
     ]
     for changed in changes:
         again = [replace(f, outcome=changed.get(f.rule_id, o)) for f, o in rules]
