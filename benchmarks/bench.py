@@ -4,13 +4,21 @@ Every figure is a median over repeated runs, printed beside a baseline measured 
 (Python start-up for the CLI, the bare libyaml parse for the engine), so that machine noise
 shows up in both and the ratios stay meaningful.
 
-    python benchmarks/bench.py [--manifests 1000] [--cli-runs 15]
+    python benchmarks/bench.py [--manifests 1000] [--cli-runs 15] [--python PATH]
+
+The last section prints issue 13's targets as ratios: the CPU of one manifest (read, validated,
+linted, scored; median over the corpus) over the bare libyaml parse of the same file, and the wall
+time of the whole command on one manifest (median of --cli-runs) over `python -c "import yaml,
+click"`. `--python` runs the command with another interpreter: one where the wheel is installed
+serves the shipped packs from the bundled cache, as users get them (an editable install has none).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
+import platform
 import random
 import statistics
 import subprocess
@@ -20,6 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -93,6 +102,7 @@ def main() -> None:
     parser.add_argument("--manifests", type=int, default=1000)
     parser.add_argument("--cli-runs", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the command-line runs")
     args = parser.parse_args()
 
     example = str(REPO / "examples" / "ent-second-degre.yaml")
@@ -152,6 +162,53 @@ def main() -> None:
     print(f"  load with position index       {indexed:7.3f} ms   {indexed / parse:.2f}×")
     print(f"  manifest schema validation     {validate:7.3f} ms   {validate / parse:.2f}×")
     print(f"  rule evaluation + scores       {evaluate:7.3f} ms   {evaluate / parse:.2f}×")
+    targets(args, packs, rules)
+
+
+def _cpu_per_file(fn: Callable[[Path], object], paths: list[Path], rounds: int) -> list[float]:
+    """Per file, the median CPU time over `rounds`, in milliseconds."""
+    samples: list[list[float]] = [[] for _ in paths]
+    for _ in range(rounds):
+        for i, p in enumerate(paths):
+            start = time.process_time()
+            fn(p)
+            samples[i].append(time.process_time() - start)
+    return [1000.0 * statistics.median(s) for s in samples]
+
+
+def targets(args: argparse.Namespace, packs: list[Any], rules: list[Any]) -> None:
+    """Issue 13's two ratios, each measured against its floor in the same run."""
+    gc.freeze()  # as the command does once the packs are loaded
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), args.manifests)
+
+        def parse_only(p: Path) -> object:
+            return yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+        def whole(p: Path) -> object:
+            return lint_document(load_manifest(p), packs, rules, TODAY)
+
+        for p in paths[:20]:  # warm caches (labels, messages) as a batch would be
+            whole(p)
+        parse = statistics.median(_cpu_per_file(parse_only, paths, args.rounds))
+        full = statistics.median(_cpu_per_file(whole, paths, args.rounds))
+    example = str(REPO / "examples" / "ent-second-degre.yaml")
+    floor_cmd = [args.python, "-c", "import yaml, click"]
+    cli_cmd = [args.python, "-m", "doctrine_lint", example, "--date", TODAY.isoformat()]
+    floor, cli = [], []
+    for _ in range(args.cli_runs):  # interleaved, so that machine noise hits both alike
+        floor += _time_command(floor_cmd, 1)
+        cli += _time_command(cli_cmd, 1)
+    print(
+        f"\nTargets of issue 13 (same run; {os.cpu_count()} CPUs, {platform.python_implementation()} "
+        f"{platform.python_version()}, interpreter {args.python})"
+    )
+    print(f"  per-manifest CPU, median of {args.manifests}   {full:7.3f} ms")
+    print(f"  bare libyaml parse, median          {parse:7.3f} ms")
+    print(f"  ratio (target ≤ 3)                  {full / parse:7.2f}×")
+    print(f"  one-manifest CLI wall, median of {args.cli_runs}  {_median_ms(cli):7.1f} ms")
+    print(f"  python -c 'import yaml, click'      {_median_ms(floor):7.1f} ms")
+    print(f"  ratio (target ≤ 1.5)                {_median_ms(cli) / _median_ms(floor):7.2f}×")
 
 
 if __name__ == "__main__":

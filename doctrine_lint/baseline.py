@@ -27,7 +27,7 @@ from typing import Any
 
 from . import __version__
 from .errors import Msg, UsageError, cannot_write
-from .files import FileRefused, read_regular
+from .files import read_json
 from .model import Finding, Outcome, natural_key
 from .renames import final_id, resolve
 from .safetext import json_safe
@@ -52,12 +52,22 @@ def stable_file(file: str) -> str:
     return shown.replace(os.sep, "/")
 
 
+def occurrence_path(path: str, keyed_path: str | None) -> str:
+    """Where an occurrence is, whatever its line and its file's name: the manifest path with list
+    elements named by identity (see the module docstring). A dérogation's own finding keeps its
+    position: it names which waiver it is about. Baselines and comparisons of two versions
+    (`diff`, `impact`) identify occurrences by their rule and this path."""
+    return path if path.startswith("derogations[") else (keyed_path or path)
+
+
+def occurrence(finding: Finding) -> tuple[str, str]:
+    """The identity of one occurrence within its manifest, independent of the file's name."""
+    return finding.rule_id, occurrence_path(finding.path, finding.keyed_path)
+
+
 def fingerprint(file: str, finding: Finding) -> str:
-    """Stable identity of one occurrence: file, rule and the manifest path with list elements
-    named by identity (see the module docstring). A dérogation's own finding keeps its
-    position: it names which waiver it is about."""
-    path = finding.path if finding.path.startswith("derogations[") else (finding.keyed_path or finding.path)
-    return _digest(stable_file(file), finding.rule_id, path)
+    """Stable identity of one occurrence in one file: the file, then `occurrence`."""
+    return _digest(stable_file(file), *occurrence(finding))
 
 
 def _digest(file: str, rule_id: str, path: str) -> str:
@@ -66,8 +76,11 @@ def _digest(file: str, rule_id: str, path: str) -> str:
 
 def legacy_fingerprint(file: str, finding: Finding) -> str:
     """The format-1 fingerprint: list positions dropped (one finding per rule was assumed)."""
-    path = finding.path if finding.path.startswith("derogations[") else _INDEX.sub("[*]", finding.path)
-    return _digest(stable_file(file), finding.rule_id, path)
+    return _digest(stable_file(file), finding.rule_id, _legacy_path(finding.path))
+
+
+def _legacy_path(path: str) -> str:
+    return path if path.startswith("derogations[") else _INDEX.sub("[*]", path)
 
 
 @dataclass(slots=True)
@@ -87,9 +100,11 @@ class Baseline:
             if new is None:
                 continue
             resolve(item["rule_id"], renamed, f"baseline {item['file']} ({item['path']})")
-            path = _INDEX.sub("[*]", item["path"]) if self.legacy else item.get("keyed_path") or item["path"]
-            if item["path"].startswith("derogations["):
-                path = item["path"]
+            path = (
+                _legacy_path(item["path"])
+                if self.legacy
+                else occurrence_path(item["path"], item.get("keyed_path"))
+            )
             del self.entries[fp]
             item = {**item, "rule_id": new, "fingerprint": _digest(item["file"], new, path)}
             self.entries[item["fingerprint"]] = item
@@ -143,35 +158,9 @@ def write(path: Path, manifests: Iterable[tuple[str, Iterable[Finding]]], today:
 
 def load(path: Path) -> Baseline:
     """Read a baseline written by --write-baseline; a clear error otherwise."""
-    try:
-        data = json.loads(
-            read_regular(path, MAX_BYTES, noun=Msg("fichier JSON", "JSON file")).decode("utf-8")
-        )
-    except FileRefused as exc:
-        if exc.reason == "missing":
-            raise UsageError.single(
-                str(path), 0, 0, Msg("fichier de référence (baseline) introuvable", "baseline file not found")
-            ) from None
-        raise UsageError.single(str(path), 0, 0, exc.message) from None
-    except UnicodeDecodeError as exc:
-        raise UsageError.single(
-            str(path), 0, 0, Msg(f"lecture impossible : {exc}", f"cannot read: {exc}")
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise UsageError.single(
-            str(path), exc.lineno, exc.colno, Msg(f"JSON invalide : {exc.msg}", f"invalid JSON: {exc.msg}")
-        ) from None
-    except RecursionError:
-        raise UsageError.single(
-            str(path),
-            0,
-            0,
-            Msg("JSON invalide : imbrication trop profonde", "invalid JSON: nesting too deep"),
-        ) from None
-    except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
-        raise UsageError.single(
-            str(path), 0, 0, Msg("JSON invalide : nombre trop long", "invalid JSON: number too long")
-        ) from None
+    data = read_json(
+        path, MAX_BYTES, missing=Msg("fichier de référence (baseline) introuvable", "baseline file not found")
+    )
     version = data.get("format_version") if isinstance(data, dict) else None
     if type(version) is int and version > FORMAT_VERSION and isinstance(data.get("findings"), list):
         raise UsageError.single(

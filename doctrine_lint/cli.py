@@ -303,7 +303,13 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
             0,
             Msg("--only-packs demande au moins un --pack", "--only-packs needs at least one --pack"),
         )
-    return load_packs(packs, shipped=not only)
+    loaded = load_packs(packs, shipped=not only)
+    # The packs live until the process ends: out of the collector's sight, full collections no
+    # longer walk the thousands of objects they hold (a fifth of a one-manifest run's CPU).
+    import gc
+
+    gc.freeze()
+    return loaded
 
 
 def _report_targets(values: Iterable[str]) -> list[tuple[str, str]]:
@@ -926,9 +932,511 @@ def explain(
         click.echo(text, nl=False)
 
 
+DIFF_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  la nouvelle version n'apporte aucun nouvel échec au niveau --fail-on ou au-dessus
+  1  au moins un nouvel échec (nouveau constat non conforme ou à renseigner, ou constat qui se
+     met à échouer ou dont la sévérité monte) au niveau --fail-on ou au-dessus
+  2  erreur d'utilisation, manifeste, rapport ou pack invalide
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+def comparison_options(func: F) -> F:
+    """Options shared by `diff` and `impact`: how the manifests are linted and shown."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["text", "markdown", "json"]),
+                default="text",
+                show_default=True,
+                help="Format de sortie (markdown : pour un commentaire de merge request). / Output format.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(dir_okay=False, writable=True),
+                help="Écrire le résultat dans ce fichier. / Write the result to this file.",
+            ),
+            lang_option,
+            click.option(
+                "--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui)."
+            ),
+            click.option(
+                "--profile",
+                "profile_file",
+                type=click.Path(dir_okay=False),
+                help="Appliquer un profil d'acceptation aux manifestes (verdict du profil avant → après). "
+                "/ Apply an acceptance profile.",
+            ),
+            click.option(
+                "--no-derogations",
+                is_flag=True,
+                help="Mode relecteur : ignorer les dérogations des manifestes. / Ignore waivers.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _lint_options(
+    loaded: Callable[[], Sequence[Any]],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+    when: str | None,
+    no_derogations: bool,
+    profile_file: str | None,
+) -> Any:
+    """The `LintOptions` of a comparison (no threshold: comparisons decide their own exit)."""
+    from .linter import LintOptions
+    from .packs import all_rules
+    from .profiles import load_profile
+    from .renames import renamed_ids
+
+    profile = None
+    if profile_file:
+        packs = loaded()
+        profile = load_profile(profile_file, all_rules(packs), renamed_ids(packs))
+    return LintOptions(
+        select=tuple(_split(select)),
+        ignore=tuple(_split(ignore)),
+        min_evidence=min_evidence,
+        today=_parse_date(when),
+        ignore_derogations=no_derogations,
+        profile=profile,
+        fail_on=None,
+    )
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is not None:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command(epilog=DIFF_EXIT_HELP)
+@click.argument("old", metavar="ANCIEN")
+@click.argument("new", metavar="NOUVEAU")
+@click.option(
+    "--manifest",
+    "manifest_name",
+    metavar="NOM",
+    help="Le manifeste à comparer dans un rapport JSON qui en contient plusieurs (son chemin, ou la "
+    "fin de son chemin). / The manifest to compare in a JSON report holding several.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default="mineur",
+    show_default=True,
+    help="Sévérité minimale d'un nouvel échec qui fait échouer (code 1). / Lowest failing severity of a new failure.",
+)
+@comparison_options
+@pack_options
+@selection_options
+def diff(
+    old: str,
+    new: str,
+    manifest_name: str | None,
+    fail_on: str,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Compare deux versions d'une soumission : deux manifestes, ou deux rapports JSON
+    (--format json), quels que soient leurs noms de fichier. / Compare two versions of a
+    submission: two manifests or two JSON reports, whatever their file names.
+
+    Listés : constats nouveaux, corrigés et modifiés (reconnus par règle et chemin, éléments de
+    liste nommés par leur clé d'identité), scores et verdicts qui changent, par référentiel et
+    chapitre ; les constats présents dans les deux versions sont comptés, pas listés."""
+    from functools import cache
+
+    from .diff import compare, is_report, read_version
+    from .formats.diffreport import render
+    from .model import Severity
+
+    reports = [s for s in (old, new) if is_report(s)]
+    if profile_file and reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--profile s'applique aux manifestes ; un rapport JSON porte déjà le verdict du profil "
+                    "avec lequel il a été écrit",
+                    "--profile applies to manifests; a JSON report already carries the verdict of the "
+                    "profile it was written with",
+                )
+            )
+        )
+    if manifest_name is not None and not reports:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "--manifest choisit un manifeste dans un rapport JSON : donnez au moins un rapport",
+                    "--manifest picks a manifest in a JSON report: give at least one report",
+                )
+            )
+        )
+    loaded = cache(partial(_load, packs, only_packs))
+    try:
+        options = _lint_options(loaded, select, ignore, min_evidence, when, no_derogations, profile_file)
+        before = read_version(old, loaded, options, lang, manifest_name)
+        after = read_version(new, loaded, options, lang, manifest_name)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    result = compare(before, after)
+    threshold = None if fail_on == "aucun" else Severity.from_slug(fail_on)
+    _emit(render(result, fmt, lang, (old, new), threshold), output)
+    sys.exit(ExitCode.FINDINGS if result.regressions(threshold) else ExitCode.OK)
+
+
+IMPACT_EXIT_HELP = """\b
+Codes de sortie / exit codes:
+  0  aucune soumission ne change de verdict (statut global, verdict du profil)
+  1  au moins une soumission change de verdict
+  2  erreur d'utilisation, pack invalide, ou soumission illisible (listée ; les autres sont comparées)
+  3  erreur interne (bogue de doctrine-lint)
+"""
+
+
+@cli.command(epilog=IMPACT_EXIT_HELP)
+@click.argument("corpus", nargs=-1, metavar="SOUMISSION…")
+@click.option(
+    "--packs-old",
+    metavar="DOSSIER",
+    help="Les packs d'avant : un dossier de packs YAML, ou « shipped » (les packs livrés). / Old packs.",
+)
+@click.option(
+    "--packs-new",
+    metavar="DOSSIER",
+    help="Les packs d'après : un dossier de packs YAML, ou « shipped ». / New packs.",
+)
+@click.option(
+    "--reports",
+    nargs=2,
+    metavar="ANCIEN.json NOUVEAU.json",
+    help="Au lieu de relancer l'analyse : deux rapports JSON du même corpus (causes sans effet chiffré). "
+    "/ Two JSON reports of the same corpus instead.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100),
+    default=0.1,
+    show_default=True,
+    help="Écart minimal d'un taux, en points, pour qu'une soumission change. / Smallest rate move that counts.",
+)
+@comparison_options
+@selection_options
+def impact(
+    corpus: tuple[str, ...],
+    packs_old: str | None,
+    packs_new: str | None,
+    reports: tuple[str, str] | None,
+    threshold: float,
+    fmt: str,
+    output: str | None,
+    lang: str,
+    when: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+) -> None:
+    """Mesure l'effet d'une mise à jour des packs sur un corpus : soumissions dont le verdict ou
+    les scores changent, et règles en cause. / Measure a pack upgrade on a corpus: submissions
+    whose verdict or scores change, and the rules that cause it."""
+    from .files import StdinSource
+    from .formats.impactreport import render
+    from .impact import compare_reports, load_pack_set, measure
+    from .linter import expand_manifests
+    from .reportfile import read_report
+
+    live = bool(corpus or packs_old or packs_new)
+    if live == bool(reports) or (live and not (corpus and packs_old and packs_new)):
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "donnez soit un corpus avec --packs-old et --packs-new, soit --reports ANCIEN.json NOUVEAU.json",
+                    "give either a corpus with --packs-old and --packs-new, or --reports OLD.json NEW.json",
+                )
+            )
+        )
+    try:
+        if reports:
+            old_report, new_report = read_report(reports[0]), read_report(reports[1])
+            result = compare_reports(old_report.manifests, new_report.manifests, threshold)
+            sets = (reports[0], reports[1])
+        else:
+            assert packs_old is not None and packs_new is not None
+            old_packs, new_packs = load_pack_set(packs_old), load_pack_set(packs_new)
+            options = _lint_options(
+                lambda: new_packs, select, ignore, min_evidence, when, no_derogations, profile_file
+            )
+            files = expand_manifests(corpus, StdinSource(getattr(sys.stdin, "buffer", None)))
+            result = measure(files, old_packs, new_packs, options, lang, threshold)
+            sets = (packs_old, packs_new)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    _emit(render(result, fmt, lang, sets), output)
+    for file, _side, problems in result.unreadable:
+        for problem in problems:
+            _say(
+                "error",
+                problem.render(_lang()) if problem.file == file else f"{file}: {problem.render(_lang())}",
+            )
+    if result.unreadable:
+        sys.exit(ExitCode.ERROR)
+    sys.exit(ExitCode.FINDINGS if any(s.verdict_changed for s in result.submissions) else ExitCode.OK)
+
+
+REVIEW_FORMATS = ("text", "csv", "html", "json", "markdown")
+
+
+@cli.command(
+    epilog="""\b
+Codes de sortie / exit codes:
+  0  revue produite (une revue est un rapport, pas un seuil : voir lint --fail-on, --profile)
+  2  au moins un dossier illisible (listé, les autres sont évalués), ou erreur d'utilisation
+  3  erreur interne (bogue de doctrine-lint)
+"""
+)
+@click.argument("paths", nargs=-1, metavar="CHEMIN…")
+@click.option(
+    "--from-list",
+    "from_list",
+    metavar="FICHIER",
+    help="Lire les dossiers dans ce fichier, un chemin par ligne (relatif au dossier de la liste). "
+    "/ Read the submissions from this file, one path per line.",
+)
+@config_options("review")
+@pack_options
+@selection_options
+@lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REVIEW_FORMATS),
+    default="text",
+    show_default=True,
+    help="Format de la revue. / Review format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Écrire la revue dans ce fichier. / Write the review to this file.",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["referentiel", "chapter"]),
+    default="referentiel",
+    show_default=True,
+    help="Colonnes : par référentiel, ou aussi par chapitre (text, csv, html, markdown ; le JSON a tout). "
+    "/ Columns per référentiel, or per chapter too.",
+)
+@click.option(
+    "--sort",
+    "sort_name",
+    default="global",
+    show_default=True,
+    metavar="CLÉ",
+    help="Classer par global, completeness, bloquants, name, file, un référentiel (securite) ou "
+    "référentiel:chapitre. / Rank by this column.",
+)
+@click.option(
+    "--reverse", is_flag=True, help="Afficher le classement à l'envers. / Show the ranking reversed."
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    metavar="NATURE",
+    help="Ne montrer que ces natures de service (ent-1d, ent-2d, ressource…, séparées par des virgules). "
+    "/ Only these kinds of service.",
+)
+@click.option(
+    "--verdict",
+    "verdicts",
+    multiple=True,
+    metavar="STATUT",
+    help="Ne montrer que ces statuts globaux (conforme, partiellement-conforme, non-conforme, incomplet). "
+    "/ Only these overall statuses.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    help="Ne montrer que les dossiers de conformité globale au moins égale (0-100). / Minimum overall conformity.",
+)
+@click.option(
+    "--reports-dir",
+    metavar="DOSSIER",
+    help="Écrire le rapport HTML de chaque dossier montré dans ce dossier, et y renvoyer depuis la revue. "
+    "/ Write each shown submission's HTML report there and link to it.",
+)
+@click.option(
+    "--profile",
+    "profile_file",
+    type=click.Path(dir_okay=False),
+    help="Appliquer un profil d'acceptation : son verdict pour chaque dossier. / Apply an acceptance profile.",
+)
+@click.option(
+    "--no-derogations",
+    is_flag=True,
+    help="Mode relecteur : ignorer les dérogations des manifestes. / Reviewer mode: ignore every waiver.",
+)
+@click.option("--no-color", is_flag=True, help="Sans couleurs. / No colours.")
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+def review(
+    paths: tuple[str, ...],
+    from_list: str | None,
+    packs: tuple[str, ...],
+    only_packs: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    min_evidence: str | None,
+    lang: str,
+    fmt: str,
+    output: str | None,
+    level: str,
+    sort_name: str,
+    reverse: bool,
+    kinds: tuple[str, ...],
+    verdicts: tuple[str, ...],
+    min_score: float | None,
+    reports_dir: str | None,
+    profile_file: str | None,
+    no_derogations: bool,
+    no_color: bool,
+    when: str | None,
+) -> None:
+    """Revue de plusieurs dossiers : matrice dossiers × référentiels (× chapitres), classement,
+    filtres ; texte, CSV, HTML, JSON, Markdown. / Review many submissions at once: a ranked matrix."""
+    from .formats.review import RENDERERS, ReviewOptions
+    from .linter import LintOptions, expand_manifests
+    from .packs import all_rules
+    from .profiles import load_profile
+    from .renames import renamed_ids
+    from .review import Columns, Filters, build, check_filters, read_list, resolve_rules, results, sort_key
+
+    if not paths and from_list is None:
+        raise click.UsageError(
+            _tr(
+                Msg(
+                    "aucun dossier donné (doctrine-lint review DOSSIER/, *.yaml, ou --from-list LISTE)",
+                    "no submission given (doctrine-lint review FOLDER/, *.yaml, or --from-list LIST)",
+                )
+            )
+        )
+    today = _parse_date(when)
+    try:
+        named = [*paths, *(read_list(from_list) if from_list is not None else [])]
+        files = expand_manifests(named)
+        filters = Filters(tuple(_split(kinds)), tuple(_split(verdicts)), min_score)
+        check_filters(filters.kinds, filters.verdicts)
+        loaded = _load(packs, only_packs)
+        options = LintOptions(
+            select=tuple(_split(select)),
+            ignore=tuple(_split(ignore)),
+            min_evidence=min_evidence,
+            today=today,
+            ignore_derogations=no_derogations,
+            profile=load_profile(profile_file, all_rules(loaded), renamed_ids(loaded))
+            if profile_file
+            else None,
+            fail_on=None,
+        )
+        chosen = resolve_rules(loaded, options)
+        columns = Columns.of(loaded, chosen)
+        key = sort_key(sort_name, columns)
+        write_report = (
+            _report_writer(reports_dir, output, loaded, chosen, options, lang) if reports_dir else None
+        )
+        table = build(
+            results(files, loaded, options), columns, filters=filters, on_result=write_report
+        ).sorted(key, reverse)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    opts = ReviewOptions(
+        lang=lang,
+        level=level,
+        today=today,
+        packs=loaded,
+        profile=options.profile.id if options.profile is not None else None,
+    )
+    if output is None and fmt == "text" and sys.stdout.isatty():
+        from rich.console import Console
+
+        from .formats.review import present
+
+        present(table, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
+    else:
+        if fmt == "html":
+            from .formats.review_html import render_html
+
+            text = visible_lines(render_html(table, opts))
+        elif fmt == "json":
+            text = json_safe(RENDERERS[fmt](table, opts))
+        else:
+            text = visible_lines(RENDERERS[fmt](table, opts))
+        if output is not None:
+            _write(output, text)
+        else:
+            click.echo(text, nl=False)
+    for unreadable in table.unreadable:
+        for problem in unreadable.problems:
+            _say("error", problem.render(_lang()))
+    sys.exit(ExitCode.ERROR if table.unreadable else ExitCode.OK)
+
+
+def _report_writer(
+    folder: str, output: str | None, packs: Sequence[Any], rules: Sequence[Any], options: Any, lang: str
+) -> Callable[[Any], str]:
+    """`--reports-dir`: write each shown submission's HTML report into `folder` (made if missing)
+    and return its link, relative to the review's own file (or the working directory)."""
+    from .formats import RenderOptions, get_formatter
+    from .linter import Report, failures
+    from .review import report_filename
+
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DoctrineLintError.single(folder, 0, 0, cannot_write(exc)) from None
+    render = get_formatter("html")
+    base = Path(output).parent if output is not None else Path(".")
+    day = options.today
+
+    def write(result: Any) -> str:
+        report = Report(
+            [result], list(packs), list(rules), day, derogations_ignored=options.ignore_derogations
+        )
+        report.reasons = failures(result, options)
+        path = target / report_filename(result.file)
+        _write(str(path), render(report, RenderOptions(lang=lang)))
+        return Path(os.path.relpath(path, base)).as_posix()
+
+    return write
+
+
 @cli.command()
 @click.argument(
-    "name", type=click.Choice(["manifest", "rulepack", "report", "profile", "config"]), default="manifest"
+    "name",
+    type=click.Choice(["manifest", "rulepack", "report", "profile", "config", "diff", "review"]),
+    default="manifest",
 )
 def schema(name: str) -> None:
     """Affiche un schéma JSON (manifeste par défaut). / Print a JSON Schema."""

@@ -61,8 +61,9 @@ class Kind(Enum):
 
 
 LINT = frozenset({"lint"})
-SELECTING = frozenset({"lint", "rules"})
-LOADING = frozenset({"lint", "rules", "explain"})
+REVIEWING = frozenset({"lint", "review"})
+SELECTING = frozenset({"lint", "rules", "review"})
+LOADING = frozenset({"lint", "rules", "explain", "review"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fail-on", "fail_on"),
     Setting("fail-under", "fail_under"),
     Setting("min-completeness", "min_completeness"),
-    Setting("profile", "profile_file", Kind.PATH),
+    Setting("profile", "profile_file", Kind.PATH, REVIEWING),
     Setting("lang", "lang", commands=LOADING),
     Setting("format", "fmt"),
     Setting("reports", "reports", Kind.REPORTS),
     Setting("show-all", "show_all"),
-    Setting("no-derogations", "no_derogations"),
+    Setting("no-derogations", "no_derogations", commands=REVIEWING),
     Setting("quiet", "quiet"),
     Setting("statistics", "statistics"),
     Setting("jobs", "jobs"),

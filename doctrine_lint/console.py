@@ -85,12 +85,20 @@ def _header(m: ManifestView, out: Print, console: Console, lang: str) -> None:
         out(f"[bold]{escape(m.name)}[/bold]")
     overall = m.scores.overall
     out(f"[bold {_STATUS_STYLE.get(overall.status or '', '')}]{escape(m.verdict)}[/]")
+    # one line per référentiel; at 80 columns its rates wrap under the status, not at column 0
+    grid = Table.grid(padding=(0, 0, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for ref in m.scores.referentiels:
         row = ref.row
         colour = _STATUS_STYLE.get(row.status or "", "dim")
-        out(
-            f"  {escape(row.label)}{colon(lang)}[{colour}]{escape(row.status_label)}[/] — {escape(rates_text(row, lang))}"
+        grid.add_row(
+            RichText(f"{row.label}{colon(lang)}"),
+            RichText.from_markup(
+                f"[{colour}]{escape(row.status_label)}[/] — {escape(rates_text(row, lang))}"
+            ),
         )
+    console.print(Padding(grid, (0, 0, 0, 2)), highlight=False)
     if m.profile_verdict:
         held = all(c.ok for c in m.profile)
         out(f"[{'green' if held else 'red'}]{escape(m.profile_verdict)}[/]")

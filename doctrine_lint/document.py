@@ -176,11 +176,15 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
                         "the root of the document must be a mapping (key: value)",
                     ),
                 )
-            _check_structure(node, display, error)
-            try:
-                data = loader.construct_document(node)
-            except (ValueError, KeyError, TypeError, OverflowError) as exc:
-                raise _bad_scalar(node, loader, display, error, exc) from None
+            built = None if _ANCHOR in text or _MERGE in text else _build(node, loader)
+            if built is None:  # a problem to report, an alias or a merge key: the careful path
+                _check_structure(node, display, error)
+                try:
+                    data = loader.construct_document(node)
+                except (ValueError, KeyError, TypeError, OverflowError) as exc:
+                    raise _bad_scalar(node, loader, display, error, exc) from None
+            else:
+                data, index = built
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -202,8 +206,100 @@ def parse_document(text: str, display: str, *, error: type[DoctrineLintError] = 
     except RecursionError:
         raise error.single(display, 0, 0, Msg("structure trop profonde", "structure too deep")) from None
     doc = Document(file=display, data=data)
-    doc.index = _build_index(node, data, loader, display, error)
+    doc.index = _build_index(node, data, loader, display, error) if built is None else index
     return doc
+
+
+# Without an anchor no node is shared (no alias) and without `<<` there is no merge key: the
+# node graph is a tree, which `_build` walks once. Either text may also occur inside a scalar;
+# the careful path then runs, with the same result.
+_ANCHOR = "&"
+_MERGE = "<<"
+
+
+class _Careful(Exception):
+    """Raised inside `_build` when the careful path must decide (and word the problem)."""
+
+
+def _build(root: yaml.MappingNode, loader: Any) -> tuple[dict[str, Any], dict[PathKey, Span]] | None:
+    """Data and position index of an alias-free, merge-free tree of nodes in one walk, with the
+    safe constructors' semantics; None at the first thing the careful path handles or reports
+    (`_check_structure`, `construct_document`, `_bad_scalar`, `_build_index`): a key that is not
+    text, a duplicate key, an unsupported tag, a non-finite number, a scalar that does not
+    construct, nesting beyond MAX_DEPTH or more than MAX_NODES positions.
+
+    The index is filled in the order `_build_index` gives (every child of a collection, then the
+    last child's subtree first), so nothing that iterates it can tell the paths apart."""
+    mark = root.start_mark
+    index: dict[PathKey, Span] = {(): Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1)}
+    data: dict[str, Any] = {}
+    stack: list[tuple[yaml.Node, Any, PathKey, int]] = [(root, data, (), 1)]
+    pop, push = stack.pop, stack.append
+    try:
+        while stack:
+            node, target, path, depth = pop()
+            if depth >= MAX_DEPTH:  # its children would be too deep (scalars included)
+                return None
+            inner = depth + 1
+            if target.__class__ is dict:
+                for key_node, value_node in node.value:
+                    if key_node.tag != _STR or key_node.__class__ is not yaml.ScalarNode:
+                        return None
+                    key = key_node.value
+                    if key in target:
+                        return None
+                    child = (*path, key)
+                    km, vm = key_node.start_mark, value_node.start_mark
+                    index[child] = Span(km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+                    target[key] = _value(value_node, loader, push, child, inner)
+            else:
+                for i, item in enumerate(node.value):
+                    child = (*path, i)
+                    im = item.start_mark
+                    index[child] = Span(im.line + 1, im.column + 1, im.line + 1, im.column + 1)
+                    target.append(_value(item, loader, push, child, inner))
+    except _Careful:
+        return None
+    if len(index) > MAX_NODES:
+        return None
+    return data, index
+
+
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+
+
+def _value(node: yaml.Node, loader: Any, push: Any, path: PathKey, depth: int) -> Any:
+    """A node's value: a scalar constructed now, an empty collection filled when popped."""
+    tag = node.tag
+    cls = node.__class__
+    if cls is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        try:
+            if tag == _BOOL:
+                return _BOOLS[node.value.lower()]
+            if tag == _INT:
+                return loader.construct_yaml_int(node)
+            if tag == _FLOAT:
+                if _NOT_FINITE.fullmatch(node.value) or _overflows(node.value):
+                    raise _Careful
+                return loader.construct_yaml_float(node)
+            if tag == _TIMESTAMP:
+                return str(node.value)
+        except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError):
+            raise _Careful from None
+        raise _Careful
+    if cls is yaml.MappingNode and tag == _MAP:
+        mapping: dict[str, Any] = {}
+        push((node, mapping, path, depth))
+        return mapping
+    if cls is yaml.SequenceNode and tag == _SEQ:
+        sequence: list[Any] = []
+        push((node, sequence, path, depth))
+        return sequence
+    raise _Careful
 
 
 def _problem(display: str, node: yaml.Node, message: Msg) -> Problem:
@@ -356,6 +452,13 @@ def _check_structure(root: yaml.Node, display: str, error: type[DoctrineLintErro
 
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -485,7 +588,6 @@ def _build_index(
 _PLAIN_KEY = re.compile(r"[\w$-]+")
 
 
-@lru_cache(maxsize=8192)
 @lru_cache(maxsize=16384)
 def format_path(path: PathKey) -> str:
     """Render a path tuple as the dotted form used in packs and reports: a.b[0].c."""

@@ -23,7 +23,7 @@ from .errors import Msg, PackError
 from .i18n import long_date, number
 from .labels import label, label_at
 from .logic import FALSE, TRUE, Context, Verdict, fact_under, gaps, reached_list, walk
-from .model import Finding, Location, NaturalKey, Outcome, Text, worst_outcome
+from .model import Finding, Location, NaturalKey, Outcome, Proof, Text, finding_order, worst_outcome
 from .packs import Rule
 from .paths import ROOT
 
@@ -74,13 +74,29 @@ def _shown_value(
     the manifest schema (« avancé » for `avance`) or a value a pack gives a computed fact (its
     `labels`), a date as people write it, else the value itself. `like`: the path whose enum
     gives the labels (a value compared with a fact is labelled like that fact)."""
+    at = like or path
+    if not (derived and at[:1] == (DERIVED_ROOT,) and len(at) > 1):
+        # without a computed fact's own labels the result depends on the path and value alone,
+        # and the same few pairs recur across rules and manifests
+        try:
+            return _shown_at(at, value)
+        except TypeError:  # an unhashable value (a list or a mapping)
+            pass
+    return _shown(at, value, derived)
+
+
+@lru_cache(maxsize=8192, typed=True)  # typed: `true` and 1 are shown differently
+def _shown_at(at: PathKey, value: Any) -> str | Text:
+    return _shown(at, value, None)
+
+
+def _shown(at: PathKey, value: Any, derived: Derived | None) -> str | Text:
     if isinstance(value, float):  # a decimal comma in French: 1,5
         return Text(number(value, "fr"), number(value, "en"))
     day = value if isinstance(value, date) else parse_day(value) if isinstance(value, str) else None
     if day is not None:  # a date as people write it: « 12 mars 2025 », "12 March 2025"
         return Text(long_date(day, "fr"), long_date(day, "en"))
     text = _scalar(value)
-    at = like or path
     fact = derived.facts.get(str(at[1])) if derived and at[:1] == (DERIVED_ROOT,) and len(at) > 1 else None
     if fact is not None and label(value, "fr", fact.labels) is not None:
         return Text(label(value, "fr", fact.labels) or text, label(value, "en", fact.labels))
@@ -229,7 +245,9 @@ def evaluate(
     keys = keys or {}
     findings: list[Finding] = []
     append = findings.append
-    for rule in rules:
+    # rules in report order: each rule's findings come out sorted, and a rule's occurrences
+    # stay in manifest order (lists are walked in order), as a stable sort of them would give
+    for rule in in_report_order(rules):
         try:
             if rule.scope is None:
                 # the common case, without building occurrences: one verdict, one finding
@@ -241,12 +259,13 @@ def evaluate(
                         continue
                 verdict = _strip_root(rule.check(data, ctx))
                 state = verdict.state
+                if state == TRUE:
+                    append(_conforme(rule, doc, verdict, derived))
+                    continue
                 if state == FALSE and verdict.elements is not None and len(verdict.elements) > 1:
                     found = evaluate_rule(rule, data, ctx)[1]
                 else:
-                    outcome = (
-                        _CONFORME if state == TRUE else _NON_CONFORME if state == FALSE else _A_RENSEIGNER
-                    )
+                    outcome = _NON_CONFORME if state == FALSE else _A_RENSEIGNER
                     append(_finding(rule, doc, outcome, verdict, None, derived, keys))
                     continue
             else:
@@ -264,13 +283,75 @@ def evaluate(
             ) from exc
         for occ in found:
             append(_finding(rule, doc, occ.outcome, occ.verdict, occ.empty_scope, derived, keys))
-    # stable: a rule's occurrences stay in manifest order (lists are walked in order)
-    findings.sort(key=_sort_key)
     return findings
 
 
-def _sort_key(f: Finding) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
-    return f.sort_key
+# A batch evaluates the same chosen rules on every manifest: their report order is computed
+# once. Keyed by the rules' identities; the value keeps the rules alive so an id is not reused.
+_ORDERED: dict[tuple[int, ...], tuple[list[Rule], list[Rule]]] = {}
+_ORDERED_MAX = 16
+
+
+def in_report_order(rules: Iterable[Rule]) -> list[Rule]:
+    """`rules` sorted as findings are reported (référentiel, chapter, rule id), stable."""
+    given = list(rules)
+    ident = tuple(map(id, given))
+    found = _ORDERED.get(ident)
+    if found is not None:
+        return found[1]
+    ordered = sorted(given, key=_rule_key)
+    if len(_ORDERED) >= _ORDERED_MAX:
+        _ORDERED.clear()
+    _ORDERED[ident] = (given, ordered)
+    return ordered
+
+
+def _rule_key(rule: Rule) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
+    return finding_order(rule.referentiel, rule.chapter, rule.id)
+
+
+def _located(doc: Document, where: PathKey) -> tuple[Location, Proof | None]:
+    """Where a finding decided at `where` points: the manifest line, or the evidence file the
+    fact was read from."""
+    source = doc.sources.get(where) if doc.sources else None
+    if source is None:
+        span = doc.index.get(where)
+        if span is not None:
+            return Location(doc.file, span.line, span.column, True), None
+        line, column, exact = doc.locate(where)
+        return Location(doc.file, line, column, exact), None
+    at, proof = source  # the deciding fact was read in an evidence file: the finding points there
+    return Location(at.file, at.line, at.column, at.exact), proof
+
+
+def _conforme(rule: Rule, doc: Document, verdict: Verdict, derived: Derived) -> Finding:
+    """`_finding` for a conforme verdict of a rule without scope, the most frequent finding: the
+    message is the rule's title, no element is named (it speaks of the whole list)."""
+    decided: PathKey = verdict.path or ()
+    where = locate_derived(decided, derived) if decided and decided[0] == DERIVED_ROOT else decided
+    shown = format_path(decided)
+    location, proof = _located(doc, where)
+    value = verdict.value
+    return Finding(
+        rule.id,
+        _CONFORME,
+        rule.severity,
+        rule.weight,
+        rule.title,
+        shown,
+        location,
+        rule.chapter,
+        rule.referentiel,
+        rule.pack_id,
+        rule.references,
+        rule.provenance.evidence,
+        value=value if isinstance(value, _PLAIN) else None,
+        keyed_path=shown,
+        proof=proof,
+    )
+
+
+_PLAIN = (str, int, float, bool)
 
 
 def _finding(
@@ -349,13 +430,7 @@ def _finding(
             _name_element(message.fr, named.fr),
             _name_element(message.en, named.get("en")) if message.en else None,
         )
-    source = doc.sources.get(where) if doc.sources else None
-    if source is None:
-        line, column, exact = doc.locate(where)
-        location, proof = Location(doc.file, line, column, exact), None
-    else:  # the deciding fact was read in an evidence file: the finding points there
-        at, proof = source
-        location = Location(at.file, at.line, at.column, at.exact)
+    location, proof = _located(doc, where)
     return Finding(
         rule_id=rule.id,
         outcome=outcome,
@@ -371,7 +446,7 @@ def _finding(
         evidence=rule.provenance.evidence,
         missing=missing,
         reason=reason,
-        value=verdict.value if isinstance(verdict.value, str | int | float | bool) else None,
+        value=verdict.value if isinstance(verdict.value, _PLAIN) else None,
         element=element,
         keyed_path=keyed,
         element_label=named,

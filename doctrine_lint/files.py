@@ -1,7 +1,8 @@
 """Reading an input file that may be hostile: a regular file under a size limit, or a clear refusal.
 
-Every file the CLI reads (manifests, packs, profiles, baselines, evidence files, the manifest an
-excerpt is taken from) goes through `read_regular`; a manifest given as `-` is read from
+Every file the CLI reads (manifests, packs, profiles, baselines, JSON reports, evidence files, the
+manifest an excerpt is taken from) goes through `read_regular`; a JSON file (baseline, report)
+through `read_json`, which also bounds its nesting; a manifest given as `-` is read from
 standard input by `read_stream`, under the same size limit. The file is checked before anything is read:
 `os.stat` refuses a directory, a named pipe, a socket or a device (`/dev/zero`, `/dev/stdin`…)
 without opening it, then the file is opened without blocking (`O_NONBLOCK`: a pipe swapped in
@@ -11,13 +12,14 @@ what is read is what was checked. At most `limit + 1` bytes are ever read, even 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from .errors import Msg
+from .errors import Msg, UsageError
 
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -166,3 +168,35 @@ def read_stream(stream: BinaryIO | None, limit: int) -> bytes:
             size,
         )
     return b"".join(chunks)
+
+
+def read_json(path: Path, limit: int, *, missing: Msg) -> Any:
+    """The JSON value of file `path` (at most `limit` bytes), or a located `UsageError`: `missing`
+    when there is no such file, the refusal of `read_regular`, or where the JSON is invalid.
+    Nesting is bounded by the parser's recursion limit (refused, never a crash), and so is the
+    length of a number (Python's int→str limit)."""
+    try:
+        return json.loads(read_regular(path, limit, noun=Msg("fichier JSON", "JSON file")).decode("utf-8"))
+    except FileRefused as exc:
+        if exc.reason == "missing":
+            raise UsageError.single(str(path), 0, 0, missing) from None
+        raise UsageError.single(str(path), 0, 0, exc.message) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError.single(
+            str(path), 0, 0, Msg(f"lecture impossible : {exc}", f"cannot read: {exc}")
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise UsageError.single(
+            str(path), exc.lineno, exc.colno, Msg(f"JSON invalide : {exc.msg}", f"invalid JSON: {exc.msg}")
+        ) from None
+    except RecursionError:
+        raise UsageError.single(
+            str(path),
+            0,
+            0,
+            Msg("JSON invalide : imbrication trop profonde", "invalid JSON: nesting too deep"),
+        ) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's int→str limit)
+        raise UsageError.single(
+            str(path), 0, 0, Msg("JSON invalide : nombre trop long", "invalid JSON: number too long")
+        ) from None

@@ -35,6 +35,26 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "add": ("à ajouter", "to add"),
     "summary": ("Résumé", "Summary"),
     "manifest": ("Manifeste", "Manifest"),
+    # the review of many submissions (`review`)
+    "review_title": ("Revue des dossiers", "Review of submissions"),
+    "reviewed_on": ("évalués le", "evaluated on"),
+    "statuses": ("Statuts", "Statuses"),
+    "rank": ("Rang", "Rank"),
+    "file": ("Fichier", "File"),
+    "kind": ("Nature", "Kind"),
+    "responsible": ("Responsable", "Responsible"),
+    "bloquants": ("Bloquants", "Blocking"),
+    "bloquants_short": ("Bloq.", "Block."),
+    "profile_short": ("Profil", "Profile"),
+    "profile_met": ("tenu", "met"),
+    "profile_unmet": ("non tenu", "not met"),
+    "unreadable": ("Dossiers illisibles", "Unreadable submissions"),
+    "sorted_by": ("tri", "sorted by"),
+    "reversed": ("ordre inverse", "reversed"),
+    "filters": ("filtres", "filters"),
+    "min_score": ("conformité minimale", "minimum conformity"),
+    "submissions": ("Dossiers", "Submissions"),
+    "report": ("Rapport", "Report"),
     "rationale": ("Pourquoi", "Why"),
     "remediation": ("Comment corriger", "How to fix"),
     "references": ("Références", "References"),
@@ -137,6 +157,30 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "lifts_blocking": ("lève un échec bloquant", "lifts a blocking failure"),
     "no_gain": ("aucun point gagné", "no points gained"),
     "if_compliant": ("si le fait déclaré est conforme", "if the declared fact is compliant"),
+    # comparisons: two versions of a submission (diff), two pack sets over a corpus (impact)
+    "diff_title": ("Comparaison de deux versions", "Two versions compared"),
+    "diff_new": ("Nouveaux constats", "New findings"),
+    "diff_fixed": ("Constats corrigés", "Fixed findings"),
+    "diff_changed": ("Constats modifiés", "Changed findings"),
+    "diff_scores": ("Scores qui changent", "Scores that change"),
+    "diff_no_score_change": ("aucun score ne change", "no score changes"),
+    "unchanged": ("inchangé", "unchanged"),
+    "before": ("Avant", "Before"),
+    "after": ("Après", "After"),
+    "now": ("Maintenant", "Now"),
+    "delta": ("Écart", "Change"),
+    "what_changes": ("Ce qui change", "What changes"),
+    "absent": ("absent", "absent"),
+    "held": ("tenu", "met"),
+    "not_held": ("non tenu", "not met"),
+    "impact_title": ("Effet d'une mise à jour des packs", "Effect of a pack upgrade"),
+    "impact_submissions": ("Soumissions qui changent", "Submissions that change"),
+    "impact_rules": ("Règles en cause", "Rules that cause it"),
+    "impact_unreadable": ("Soumissions illisibles", "Unreadable submissions"),
+    "submission": ("Soumission", "Submission"),
+    "causes": ("Causes", "Causes"),
+    "submissions_count": ("Soumissions", "Submissions"),
+    "points_moved": ("Points de conformité déplacés", "Conformity points moved"),
 }
 
 _OUTCOMES: dict[Outcome, tuple[str, str]] = {
@@ -220,6 +264,18 @@ def number(value: float, lang: str, spec: str = "g") -> str:
     space), "1,234.5" in English."""
     text = format(value, "," + spec)
     return text if lang == "en" else text.translate(_FRENCH_DIGITS)
+
+
+def signed(value: float, lang: str, spec: str = ".1f") -> str:
+    """A change with its sign: "+1,2", "−2,5" (a true minus sign), "+0,0"."""
+    return f"{'−' if value < 0 else '+'}{number(abs(value), lang, spec)}"
+
+
+def points(value: float, lang: str) -> str:
+    """A change of a rate in points: "+1,2 pt", "−2,5 pts" / "+1.2 pts" (a no-break space keeps
+    the figure with its unit; French singular below 2)."""
+    singular = abs(value) < 2 if lang != "en" else abs(value) == 1
+    return f"{signed(value, lang)}{NBSP}{'pt' if singular else 'pts'}"
 
 
 def percent(value: float | None, lang: str, spec: str = ".1f") -> str:

@@ -26,7 +26,7 @@ from . import baseline as baselines
 from .baseline import Baseline
 from .conditions import Context
 from .config import AppliedConfig
-from .derived import Derived, MetricValue, compute_derived, compute_metrics
+from .derived import Derivation, Derived, Metric, MetricValue, compute_derived, compute_metrics
 from .document import Document, load_document
 from .engine import evaluate
 from .errors import DoctrineLintError, ExitCode, ManifestError, Msg, Problem, UsageError
@@ -240,15 +240,18 @@ def lint_document(
 
     With `ignore_derogations` (reviewer mode) no waiver applies; the scores they would have
     given are kept in `scores_other` to show the difference."""
-    loaded = all_rules(packs)
-    waivers = read_waivers(doc, renamed_ids(packs))
-    check_known(doc, waivers, {r.id for r in loaded})
+    known = _pack_facts(packs)
+    waivers = read_waivers(doc, known.renamed)
+    check_known(doc, waivers, known.rule_ids)
     as_written, applied = doc, None
     if _names_evidence(doc):
         doc, applied = apply_evidence(doc, read_evidence_files(doc))
-    derived = compute_derived(doc.data, all_derivations(packs), Context(today))
-    plain = evaluate(doc, rules, today, derived, all_identity_keys(packs))
-    waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
+    derived = compute_derived(doc.data, known.derivations, Context(today))
+    plain = evaluate(doc, rules, today, derived, known.identity_keys)
+    if waivers:
+        waived, statuses = apply_waivers(plain, waivers, {r.id: r for r in rules}, today)
+    else:  # nothing to apply: the findings stay as evaluated (already in report order)
+        waived, statuses = plain, []
     weights = referentiel_weights
     other: Scores | None = None
     if ignore_derogations:
@@ -262,9 +265,7 @@ def lint_document(
         scores = compute(waived, packs, waived_as_conforme=True, referentiel_weights=weights)
         if waivers:  # without dérogations the scores only differ when there are some
             other = compute(without_waivers(waived), packs, referentiel_weights=weights)
-    tags = {r.id: r.tags for r in rules}
-    expected = {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in all_metrics(packs)}
-    metrics = compute_metrics(findings, all_metrics(packs), tags, expected)
+    metrics = compute_metrics(findings, known.metrics, _tags(rules), known.expected)
     if applied is not None:
         own = evidence_findings(
             as_written, as_written.data, applied, plain, {m.name: m.value for m in metrics}, mss_tiers(plain)
@@ -275,6 +276,65 @@ def lint_document(
     result.referentiel_weights = weights
     result.evidence = applied.reports if applied is not None else []
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _PackFacts:
+    """What `lint_document` reads from the loaded packs, the same for every manifest of a batch."""
+
+    renamed: dict[str, str]
+    rule_ids: frozenset[str]
+    derivations: list[Derivation]
+    identity_keys: dict[str, tuple[str, ...]]
+    metrics: list[Metric]
+    expected: dict[str, int]  # per metric, how many loaded rules carry its tag
+
+
+_FACTS: dict[tuple[int, ...], tuple[Sequence[Pack], _PackFacts]] = {}
+_TAGS: dict[tuple[int, ...], tuple[Sequence[Rule], dict[str, tuple[str, ...]]]] = {}
+_MEMO_MAX = 16
+
+
+def _pack_facts(packs: Sequence[Pack]) -> _PackFacts:
+    """Computed once per set of packs. The key holds each pack's identity and the identity and
+    size of the lists read, so a pack changed in place (tests build packs by hand) is seen anew;
+    the entry keeps the packs alive so their ids are not reused."""
+    key = tuple(
+        n
+        for p in packs
+        for lst in (p.rules, p.derivations, p.metrics, p.identity_keys, p.renamed)
+        for n in (id(p), id(lst), len(lst))
+    )
+    found = _FACTS.get(key)
+    if found is not None:
+        return found[1]
+    loaded = all_rules(packs)
+    metrics = all_metrics(packs)
+    facts = _PackFacts(
+        renamed_ids(packs),
+        frozenset(r.id for r in loaded),
+        all_derivations(packs),
+        all_identity_keys(packs),
+        metrics,
+        {m.name: sum(1 for r in loaded if m.tag in r.tags) for m in metrics},
+    )
+    if len(_FACTS) >= _MEMO_MAX:
+        _FACTS.clear()
+    _FACTS[key] = (list(packs), facts)
+    return facts
+
+
+def _tags(rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
+    """Rule id → tags of the chosen rules, once per selection."""
+    key = tuple(map(id, rules))
+    found = _TAGS.get(key)
+    if found is not None:
+        return found[1]
+    tags = {r.id: r.tags for r in rules}
+    if len(_TAGS) >= _MEMO_MAX:
+        _TAGS.clear()
+    _TAGS[key] = (list(rules), tags)
+    return tags
 
 
 def _names_evidence(doc: Document) -> bool:

@@ -197,7 +197,7 @@ class Finding:
     @property
     def sort_key(self) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
         """Référentiels in their usual order, then chapters and rule ids naturally (2.3 < 2.10)."""
-        return _finding_order(self.referentiel, self.chapter, self.rule_id)
+        return finding_order(self.referentiel, self.chapter, self.rule_id)
 
     def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
         # a batch's workers send hundreds per manifest: by position, not as a dict of slot names
@@ -229,9 +229,8 @@ def natural_key(text: str) -> NaturalKey:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _DIGITS.split(text) if p)
 
 
-@lru_cache(maxsize=1024)
 @lru_cache(maxsize=4096)
-def _finding_order(
+def finding_order(
     referentiel: str, chapter: str, rule_id: str
 ) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
     # a few hundred rules, tens of thousands of findings per batch: computed once per rule

@@ -223,7 +223,10 @@ def _scalar_arg(call: Call, op: str) -> Any:
 
 def _make_equals(call: Call) -> Predicate:
     arg = _scalar_arg(call, "equals")
-    return lambda v, ctx: _same(v, arg)
+    if arg.__class__ is bool:  # `true` equals `true` alone, never 1
+        return lambda v, ctx: v is arg
+    # a non-bool argument never equals a bool (`_same`); dict/list never equal a scalar
+    return lambda v, ctx: v.__class__ is not bool and bool(v == arg)
 
 
 def _values_arg(call: Call, op: str) -> list[Any]:
@@ -239,14 +242,37 @@ def _values_arg(call: Call, op: str) -> list[Any]:
     return list(arg)
 
 
+def member_test(values: list[Any]) -> Callable[[Any], bool]:
+    """`any(_same(v, x) for x in values)` as one hash look-up, compiled once per test.
+
+    Bools are kept apart: `True == 1` and `hash(True) == hash(1)`, so one set would let a
+    manifest's `true` match a rule's `1`. Other scalars compare as `==` does (1 equals 1.0,
+    never "1"), which hashing preserves. An unhashable value (a list or a mapping) equals no
+    scalar. A NaN in `values` (equal to nothing, not even itself) keeps the linear scan."""
+    if any(isinstance(x, float) and x != x for x in values):
+        return lambda v: any(_same(v, x) for x in values)
+    bools = frozenset(x for x in values if x.__class__ is bool)
+    others = frozenset(x for x in values if x.__class__ is not bool)
+
+    def member(v: Any) -> bool:
+        if v.__class__ is bool:
+            return v in bools
+        try:
+            return v in others
+        except TypeError:  # unhashable: a list or a mapping is never one of the values
+            return False
+
+    return member
+
+
 def _make_in(call: Call) -> Predicate:
-    values = _values_arg(call, "in")
-    return lambda v, ctx: any(_same(v, x) for x in values)
+    member = member_test(_values_arg(call, "in"))
+    return lambda v, ctx: member(v)
 
 
 def _make_not_in(call: Call) -> Predicate:
-    values = _values_arg(call, "not_in")
-    return lambda v, ctx: not any(_same(v, x) for x in values)
+    member = member_test(_values_arg(call, "not_in"))
+    return lambda v, ctx: not member(v)
 
 
 def _make_contains(call: Call) -> Predicate:

@@ -10,7 +10,8 @@ these hold (otherwise the pack is simply read from its YAML again, and the entry
   equal (the file name alone proves nothing: an entry copied under another pack's name is
   refused), as must the version;
 - **whole**: the header also records the SHA-256 of the payload that follows it, so a truncated
-  or edited payload is refused, and the payload must still be a valid pack for the schema;
+  or edited payload is refused, and the payload of a user's entry must still be a valid pack for
+  the schema (bundled entries are not validated again: they ship with the code);
 - **private**: the folder belongs to the user and no one else can write to it (created 0700; a
   folder owned by another user, or writable by the group or others, is refused with a one-line
   warning and the run goes on without cache, as pip and ssh do), and the entry is a regular file
@@ -206,8 +207,11 @@ def get(raw: bytes, display: str) -> Document | None:
             index = {tuple(e[0]): Span(*e[1:]) for e in entries}
         except (ValueError, KeyError, TypeError):
             continue
-        # defence in depth: the payload must still be a valid pack, or the YAML is read again
-        if not _valid(data):
+        # defence in depth for the user's folder: the payload must still be a valid pack, or the
+        # YAML is read again. A bundled entry is part of the installed package, like the code
+        # that would validate it, and is bound to its pack's bytes and to its own payload above:
+        # validating it again would cost a quarter of a one-manifest run for nothing.
+        if owned and not _valid(data):
             continue
         doc = Document(display, data, index, source_sha256)
         _MEMORY[key] = doc

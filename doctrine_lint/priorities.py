@@ -21,7 +21,7 @@ never pays for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .declare import FactRequest, fact_requests
@@ -32,12 +32,13 @@ from .model import (
     Outcome,
     ScoreLine,
     Severity,
+    Text,
     natural_key,
     round_half_up,
     worst_outcome,
 )
 from .packs import Pack
-from .scoring import compute, per_rule
+from .scoring import add_to_part, compute, overall_composition, part_key, part_shares, per_rule
 from .synthetic import UNSCORED_PACKS
 
 
@@ -102,10 +103,11 @@ def priorities(result: ManifestResult, packs: Sequence[Pack]) -> list[Priority]:
     candidates += _facts(result, waived)
     # Scoring reads one finding per rule with the worst outcome of its occurrences
     # (`scoring.per_rule`): re-scoring those, with only the fixed rules' outcomes replaced, gives
-    # the scores of every finding re-scored, for a fraction of the work.
+    # the scores of every finding re-scored. Only the overall rates are read, and a fix changes
+    # only the parts (`scoring.part_key`) of the rules it fixes: those are summed again, the
+    # others reused (`_Rescorer`).
     rules = per_rule(result.scored_findings)
-    base = [f if f.outcome is outcome else replace(f, outcome=outcome) for f, outcome in rules]
-    at = {f.rule_id: i for i, f in enumerate(base)}
+    rescore = _Rescorer(rules, packs, result.referentiel_weights)
     occurrences: dict[str, list[Finding]] = {}
     for f in result.scored_findings:
         occurrences.setdefault(f.rule_id, []).append(f)
@@ -113,29 +115,72 @@ def priorities(result: ManifestResult, packs: Sequence[Pack]) -> list[Priority]:
     out = []
     for kind, ids, severity, location, fixes, request in candidates:
         fixed = {id(f) for f in fixes}
-        findings = list(base)
-        blocking = False
+        changed: dict[str, Outcome] = {}
         for rule in {f.rule_id for f in fixes}:
-            was = base[at[rule]]
-            outcome = worst_outcome(
+            changed[rule] = worst_outcome(
                 Outcome.CONFORME if id(f) in fixed else f.outcome for f in occurrences[rule]
             )
-            findings[at[rule]] = replace(was, outcome=outcome)
-            blocking = blocking or (
-                was.severity is Severity.BLOQUANT and was.outcome in _FAILING and outcome not in _FAILING
-            )
-        # counted as dérogations when they apply (as `linter.lint_document` scores); in
-        # reviewer mode the scored findings hold no dérogation, so this changes nothing there
-        scores = compute(
-            findings, packs, waived_as_conforme=True, referentiel_weights=result.referentiel_weights
-        )
-        item = Priority(
-            kind, ids, severity, location, fixes, request, before, Rates.of(scores.overall), blocking
-        )
+        after, blocking = rescore.after(changed)
+        item = Priority(kind, ids, severity, location, fixes, request, before, after, blocking)
         if blocking or severity is Severity.BLOQUANT or item.conformity_gain or item.completeness_gain:
             out.append(item)
     out.sort(key=_rank)
     return out
+
+
+class _Rescorer:
+    """The overall rates of one manifest with some rules' outcomes replaced, as
+    `scoring.compute(..., waived_as_conforme=True)` gives them, recomputing only what changes:
+    the sums of the parts holding a changed rule (in the same order, so the same floats), then
+    the référentiel and overall compositions (a handful of parts)."""
+
+    def __init__(
+        self, rules: list[tuple[Finding, Outcome]], packs: Sequence[Pack], weights: Mapping[str, float] | None
+    ) -> None:
+        self.shares = part_shares(packs)
+        self.weights = weights
+        self.rules = rules
+        self.index = {f.rule_id: i for i, (f, _) in enumerate(rules)}
+        self.members: dict[tuple[str, str], list[int]] = {}
+        for i, (f, outcome) in enumerate(rules):
+            if outcome is not Outcome.NON_APPLICABLE:
+                self.members.setdefault(part_key(f, self.shares), []).append(i)
+        self.parts = {key: self._sum(key, {}) for key in self.members}
+        self.failing_bloquants = {
+            f.rule_id for f, outcome in rules if f.severity is Severity.BLOQUANT and outcome in _FAILING
+        }
+        self.packs = packs
+
+    def _sum(self, key: tuple[str, str], changed: Mapping[str, Outcome]) -> ScoreLine:
+        part = ScoreLine(key[1], Text(key[1]))
+        for i in self.members[key]:
+            f, outcome = self.rules[i]
+            add_to_part(part, f.weight, changed.get(f.rule_id, outcome), True)
+        return part
+
+    def after(self, changed: Mapping[str, Outcome]) -> tuple[Rates, bool]:
+        """(the overall rates, whether a bloquant failure is lifted) with `changed` outcomes."""
+        was = {rule: self.rules[self.index[rule]][1] for rule in changed}
+        if any(Outcome.NON_APPLICABLE in (was[r], changed[r]) for r in changed):
+            # a part could appear or vanish: score the whole manifest again
+            findings = [replace(f, outcome=changed.get(f.rule_id, outcome)) for f, outcome in self.rules]
+            line = compute(
+                findings, self.packs, waived_as_conforme=True, referentiel_weights=self.weights
+            ).overall
+        else:
+            touched = {part_key(self.rules[self.index[r]][0], self.shares) for r in changed}
+            parts = {key: self._sum(key, changed) if key in touched else p for key, p in self.parts.items()}
+            line = ScoreLine("global", Text("Global", "Overall"))
+            line.composed = overall_composition(parts, self.shares, self.weights)
+            line.blocking_failure = any(
+                r not in changed or changed[r] in _FAILING for r in self.failing_bloquants
+            )
+        blocking = any(
+            f.severity is Severity.BLOQUANT and was[r] in _FAILING and changed[r] not in _FAILING
+            for r in changed
+            for f in (self.rules[self.index[r]][0],)
+        )
+        return Rates.of(line), blocking
 
 
 _Candidate = tuple[Outcome, tuple[str, ...], Severity, Location, tuple[Finding, ...], FactRequest | None]

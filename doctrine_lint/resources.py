@@ -25,7 +25,8 @@ def rules_dir() -> Path:
 
 
 def schema_path(name: str) -> Path:
-    """Path of a shipped schema, by short name: manifest, rulepack, report, profile, config."""
+    """Path of a shipped schema, by short name: manifest, rulepack, report, profile, config, diff,
+    review."""
     return data_root() / "schemas" / f"{name}.schema.json"
 
 

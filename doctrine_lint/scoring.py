@@ -127,6 +127,57 @@ def _compose(parts: list[tuple[str, float, ScoreLine]]) -> tuple[float | None, f
     return conformity, completeness
 
 
+def part_shares(packs: Iterable[Pack]) -> dict[str, float]:
+    """Pack id → its declared share of its référentiel (`score_share`)."""
+    return {p.id: p.score_share for p in packs if p.score_share is not None}
+
+
+def part_key(f: Finding, shares: Mapping[str, float]) -> tuple[str, str]:
+    """The part of its référentiel a rule is scored in: its catalogue pack, or the doctrine."""
+    return (f.referentiel, f.pack_id if f.pack_id in shares else DOCTRINE_PART)
+
+
+def add_to_part(part: ScoreLine, weight: float, outcome: Outcome, waived_as_conforme: bool) -> None:
+    """Add an applicable rule's weight to its part (not non applicable: parts skip those)."""
+    part.possible += weight
+    if outcome is _CONFORME or (waived_as_conforme and outcome is _DEROGATION):
+        part.earned += weight
+        part.decided += weight
+    elif outcome is _NON_CONFORME:
+        part.decided += weight
+
+
+def _weighted_parts(
+    ref_key: str, parts: Mapping[tuple[str, str], ScoreLine], shares: Mapping[str, float]
+) -> list[tuple[str, float, ScoreLine]]:
+    mine = [(name, p) for (r, name), p in parts.items() if r == ref_key]
+    catalogue = sum(shares[name] for name, _ in mine if name in shares)
+    return [(name, shares[name] if name in shares else max(0.0, 1.0 - catalogue), p) for name, p in mine]
+
+
+def _weighted_referentiels(
+    refs: Iterable[ScoreLine], referentiel_weights: Mapping[str, float] | None
+) -> list[tuple[str, float, ScoreLine]]:
+    weights = referentiel_weights or {}
+    return [(ref.key, float(weights.get(ref.key, 1.0)), ref) for ref in refs]
+
+
+def overall_composition(
+    parts: Mapping[tuple[str, str], ScoreLine],
+    shares: Mapping[str, float],
+    referentiel_weights: Mapping[str, float] | None,
+) -> tuple[float | None, float | None]:
+    """The overall (conformity, completeness) ratios composed from the parts' sums, as `compute`
+    composes them (référentiels in their usual order; a référentiel without applicable rule has
+    no part and no rate, so it weighs nothing either way)."""
+    refs = []
+    for ref_key in sorted({r for r, _ in parts}, key=referentiel_rank):
+        ref = ScoreLine(ref_key, Text(ref_key))
+        ref.composed = _compose(_weighted_parts(ref_key, parts, shares))
+        refs.append(ref)
+    return _compose(_weighted_referentiels(refs, referentiel_weights))
+
+
 def compute(
     findings: Iterable[Finding],
     packs: Iterable[Pack],
@@ -142,12 +193,10 @@ def compute(
     the weighted mean of the référentiels (`referentiel_weights`, equal by default)."""
     packs = list(packs)
     chapter_titles: dict[tuple[str, str], Text] = {}
-    shares: dict[str, float] = {}
     for pack in packs:
         for number, title in pack.chapters.items():
             chapter_titles.setdefault((pack.referentiel, number), title)
-        if pack.score_share is not None:
-            shares[pack.id] = pack.score_share
+    shares = part_shares(packs)
     overall = ScoreLine("global", Text("Global", "Overall"))
     refs: dict[str, ScoreLine] = {}
     chapters: dict[tuple[str, str], ScoreLine] = {}
@@ -161,17 +210,11 @@ def compute(
         if outcome is _NON_APPLICABLE:
             continue
         # parts only need their weights (counts and contributions live in the chapters)
-        part_key = (f.referentiel, f.pack_id if f.pack_id in shares else DOCTRINE_PART)
-        part = parts.get(part_key)
+        key = part_key(f, shares)
+        part = parts.get(key)
         if part is None:
-            part = parts[part_key] = ScoreLine(part_key[1], Text(part_key[1]))
-        waived = waived_as_conforme and outcome is _DEROGATION
-        part.possible += f.weight
-        if outcome is _CONFORME or waived:
-            part.earned += f.weight
-            part.decided += f.weight
-        elif outcome is _NON_CONFORME:
-            part.decided += f.weight
+            part = parts[key] = ScoreLine(key[1], Text(key[1]))
+        add_to_part(part, f.weight, outcome, waived_as_conforme)
     # Référentiel and overall lines sum chapter lines (counts, weights, blocking failures) and
     # compose their rates from their parts.
     for (ref_key, _), chap in chapters.items():
@@ -181,16 +224,11 @@ def compute(
         _merge(ref, chap)
         _merge(overall, chap)
     for ref_key, ref in refs.items():
-        mine = [(name, p) for (r, name), p in parts.items() if r == ref_key]
-        catalogue = sum(shares[name] for name, _ in mine if name in shares)
-        weighted = [
-            (name, shares[name] if name in shares else max(0.0, 1.0 - catalogue), p) for name, p in mine
-        ]
+        weighted = _weighted_parts(ref_key, parts, shares)
         ref.composed = _compose(weighted)
         ref.parts = [(name, w, p.ratio, p.completeness_ratio) for name, w, p in weighted]
     ref_sorted = sorted(refs.values(), key=lambda r: referentiel_rank(r.key))
-    weights = referentiel_weights or {}
-    composed = [(ref.key, float(weights.get(ref.key, 1.0)), ref) for ref in ref_sorted]
+    composed = _weighted_referentiels(ref_sorted, referentiel_weights)
     overall.composed = _compose(composed)
     overall.parts = [(key, w, ref.ratio, ref.completeness_ratio) for key, w, ref in composed]
     chap_sorted = sorted(

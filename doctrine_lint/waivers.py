@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -82,7 +83,7 @@ def read_waivers(doc: Document, renamed: Mapping[str, str] | None = None) -> lis
     return out
 
 
-def check_known(doc: Document, waivers: Sequence[Waiver], known: set[str]) -> None:
+def check_known(doc: Document, waivers: Sequence[Waiver], known: AbstractSet[str]) -> None:
     """A waiver must name a rule of the loaded packs: anything else is a typo, reported as input."""
     problems = [
         doc.problem(

@@ -423,3 +423,60 @@ def test_streamed_chunks_from_workers_are_neutralised_too(tmp_path: Path, fmt: s
     one, two = _run(*args), _run(*args, "--jobs", "2")
     assert one == two
     assert _raw(two[1]) == [] and _raw(two[2]) == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_and_impact_outputs_are_inert(tmp_path: Path, fmt: str) -> None:
+    """The comparisons quote manifests too (file names, messages, elements): the same edges."""
+    manifest = _hostile_manifest(tmp_path)
+    clean = str(EXAMPLES / "service-tiers-non-conforme.yaml")
+    for args in (
+        ["diff", clean, str(manifest)],
+        ["diff", str(manifest), clean],
+        ["impact", str(manifest), "--packs-old", "shipped", "--packs-new", "shipped"],
+    ):
+        code, out, err = _run(*args, "--date", PINNED_DATE, "--format", fmt)
+        assert code in (0, 1), err
+        assert _raw(out) == [] and _raw(err) == []
+        assert not [line for line in out.splitlines() if line.lstrip(' "<|').startswith("forged.yaml")]
+        if fmt == "json" and args[0] == "diff":
+            doc = json.loads(out)
+            assert str(manifest) in [side["file"] for side in doc["inputs"]]  # the exact data
+            occurrences = [c["occurrence"] for listed in doc["findings"].values() for c in listed]
+            assert any("\x1b[2J" in o for o in occurrences)  # element names kept exactly
+        elif fmt != "json" and args[0] == "diff":
+            unescaped = re.sub(r"\\(.)", r"\1", out) if fmt == "markdown" else out
+            assert "m\\x1b[2J\\u202e\\x9b.yaml" in unescaped  # the file name, visibly escaped
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "markdown", "html", "json"])
+def test_review_outputs_are_inert(tmp_path: Path, fmt: str) -> None:
+    """`review` (issue 13): a hostile service name and file name, next to an unreadable hostile
+    manifest, reach no output raw; HTML from a name stays text."""
+    _hostile_manifest(tmp_path)
+    (tmp_path / "bad").mkdir()
+    _hostile_manifest(tmp_path / "bad", invalid=True)
+    html_name = tmp_path / "h.yaml"
+    html_name.write_text(
+        (EXAMPLES / "vie-scolaire.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "name: Exemple Vie Scolaire & EDT", 'name: "<script>alert(1)</script><img src=x onerror=y>"', 1
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = _run(
+        "review", str(tmp_path), str(tmp_path / "bad"), "--date", PINNED_DATE, "--format", fmt
+    )
+    assert code == 2, err  # the invalid one is listed, the others reviewed
+    assert _raw(out) == [] and _raw(err) == []
+    assert not [line for line in out.splitlines() if line.lstrip(' "<;,').startswith("forged.yaml")]
+    assert not [line for line in err.splitlines() if not line.startswith("doctrine-lint: erreur: ")]
+    if fmt == "json":
+        names = {s["service"]["name"] for s in json.loads(out)["submissions"]}
+        assert f"Quiz{PAYLOAD_VALUE}" in names
+    else:
+        assert "\\x1b]52;c;" in re.sub(r"\\(.)", r"\1", out) if fmt == "markdown" else "\\x1b]52;c;" in out
+    if fmt == "html":
+        assert "<script" not in out and "<img" not in out
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out

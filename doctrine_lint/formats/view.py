@@ -20,7 +20,19 @@ from typing import Any, TypeVar, cast
 
 from ..chapters import PLACEMENT_NOTE, Chapter, chapter_label
 from ..declare import FactRequest, fact_requests
-from ..i18n import NBSP, colon, evidence, labelled, long_date, number, outcome, percent, severity, status, t
+from ..i18n import (
+    colon,
+    evidence,
+    labelled,
+    long_date,
+    number,
+    outcome,
+    percent,
+    points,
+    severity,
+    status,
+    t,
+)
 from ..labels import Labels, all_labels, label
 from ..linter import ManifestResult, Report
 from ..model import (
@@ -776,11 +788,7 @@ def more_priorities(m: ManifestView, lang: str) -> str | None:
 
 def _points(gain: float, what: str, lang: str) -> str:
     """ "+1,2 pt de conformité" / "+1.2 pts conformity"."""
-    sign = "+" if gain >= 0 else "−"
-    value = number(abs(gain), lang, ".1f")  # a no-break space keeps the figure with its unit
-    if lang == "en":
-        return f"{sign}{value}{NBSP}{'pt' if abs(gain) == 1 else 'pts'} {what}"
-    return f"{sign}{value}{NBSP}{'pt' if abs(gain) < 2 else 'pts'} de {what}"
+    return f"{points(gain, lang)} {what}" if lang == "en" else f"{points(gain, lang)} de {what}"
 
 
 def _gain_text(item: Priority, lang: str) -> str:
