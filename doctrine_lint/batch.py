@@ -62,6 +62,7 @@ class Job(Protocol):
 # the job of this process: set in the parent before forking, or by `_spawned` in a spawned worker
 _JOB: list[Job] = []
 _SHARED: list[_Shared] = []  # forked workers only: what need not be sent
+_THAWED: list[bool] = []  # this batch froze the collector's view of the heap: to undo after
 
 CHUNK_MAX = 16  # manifests per chunk: enough to amortise the round trip, small enough to balance
 IN_FLIGHT = 3  # chunks per worker submitted ahead: the workers never wait, memory stays bounded
@@ -163,7 +164,9 @@ def _executor(job: Job, jobs: int, start_method: str | None) -> ProcessPoolExecu
     if context.get_start_method() == "fork":
         _JOB[:] = [job]
         _SHARED[:] = [_Shared([job.packs, SYNTHETIC_RULES, REFERENTIEL_TITLES])]
-        gc.freeze()  # the packs stay shared with the workers: no copy on their first collection
+        if not gc.get_freeze_count():  # the command line froze them already after loading
+            _THAWED.append(True)
+            gc.freeze()  # the packs stay shared with the workers: no copy on their first collection
         return ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupt)
     from .resources import shipped_packs
 
@@ -216,4 +219,6 @@ def parallel(
         executor.shutdown(wait=True, cancel_futures=True)
         _JOB.clear()
         _SHARED.clear()
-        gc.unfreeze()
+        if _THAWED:  # as the caller had it
+            _THAWED.clear()
+            gc.unfreeze()
