@@ -16,7 +16,8 @@ Nothing is lost to a worker: a manifest it cannot read comes back as `Unreadable
 single process; an unexpected error (a bug) comes back as the exception, raised in the parent
 when that manifest's turn comes (exit code 3, as in a single process); a worker that dies
 (killed, out of memory) makes the parent lint the chunks still owed itself. Ctrl-C stops the
-parent only (the workers ignore it and are shut down), so it exits 130 without a traceback.
+parent only (the workers ignore it and are shut down with the batch), which says « Interrompu. »
+as any interrupted run does, without a traceback.
 """
 
 from __future__ import annotations

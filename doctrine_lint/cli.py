@@ -658,8 +658,7 @@ def lint(
         if streamed:
             _stream_run(report, items, options, main, opts, output, [(n, whole, t) for n, t in targets])
         else:
-            for item in items:
-                report.add(item, options)
+            _drain(items, lambda item: report.add(item, options))
             if write_baseline_file:
                 write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
@@ -671,6 +670,18 @@ def lint(
     for problem in report.errors:
         _say("error", problem.render(_lang()))
     sys.exit(report.exit_code)
+
+
+def _drain(items: Iterable[Item], each: Callable[[Item], object]) -> None:
+    """`each` item of the batch; on Ctrl-C or an error, the batch is closed at once (the workers
+    stopped, the progress bar erased) before anything is said on stderr."""
+    try:
+        for item in items:
+            each(item)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
 
 
 def _jobs(jobs: int) -> int:
@@ -741,12 +752,15 @@ def _stream_run(
         outputs = [(main, opts, main_write)]
         outputs += [(name, o, files.enter_context(_open(target)).write) for name, o, target in targets]
         streams = Streams(report, outputs)
-        for item in items:
+
+        def write(item: Item) -> None:
             report.add(item, options, keep=False)
             if isinstance(item, Prepared):
                 streams.push_pieces(item.payload)
             elif not isinstance(item, Unreadable):
                 streams.push(item)
+
+        _drain(items, write)
         streams.close()
     if held and report.exit_code != ExitCode.OK:
         sys.stdout.write("".join(held))
