@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -32,6 +32,8 @@ from .suggest import did_you_mean, unknown_rule
 
 if TYPE_CHECKING:
     from .config import AppliedConfig
+    from .formats import RenderOptions
+    from .linter import Item, LintOptions, Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -424,10 +426,23 @@ def _show_renamed_warnings() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "concise", "github", "json", "sarif", "junit", "gitlab", "markdown", "html"]),
+    type=click.Choice(
+        ["text", "concise", "github", "json", "jsonl", "sarif", "junit", "gitlab", "markdown", "html"]
+    ),
     default="text",
     show_default=True,
-    help="Format de sortie (concise : une ligne par constat ; github : annotations GitHub Actions). / Output format.",
+    help="Format de sortie (concise : une ligne par constat ; github : annotations GitHub Actions ; "
+    "jsonl : une ligne JSON par manifeste, pour les gros lots). / Output format.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Analyser dans N processus (0 : un par cœur) ; sortie identique à un seul processus. / Lint in N "
+    "worker processes (0: one per core); same output as one process.",
 )
 @click.option(
     "-q",
@@ -547,17 +562,19 @@ def lint(
     profile_file: str | None,
     no_derogations: bool,
     decided_by: str | None,
+    jobs: int,
 ) -> None:
     """Évalue un ou plusieurs manifestes (« - » : l'entrée standard). / Lint one or more manifests
     (« - »: standard input)."""
     from .baseline import load as load_baseline
     from .files import StdinSource
-    from .formats import QUIET_FORMATS, RenderOptions, get_formatter
-    from .linter import LintOptions, expand_manifests, write_baseline
-    from .linter import lint as run_lint
+    from .formats import STREAMED, RenderOptions, get_formatter, piece_makers
+    from .linter import LintOptions, expand_manifests, iter_results, start, write_baseline
     from .model import Severity
     from .packs import all_rules
     from .profiles import load_profile
+    from .progress import tracked
+    from .progress import wanted as progress_wanted
     from .renames import renamed_ids
 
     if stdin_filename is not None and not manifests:
@@ -592,6 +609,7 @@ def lint(
         )
     today = _parse_date(when)
     targets = _report_targets(reports)
+    streamed = False
     try:
         files = expand_manifests(
             manifests, StdinSource(getattr(sys.stdin, "buffer", None), stdin_filename or None)
@@ -617,39 +635,136 @@ def lint(
             from .baseline import LEGACY_WARNING
 
             _say("warning", f"{baseline_file}: {LEGACY_WARNING.get(_lang())}")
-        report = run_lint(files, loaded, options)
-        if write_baseline_file:
-            write_baseline(report, Path(write_baseline_file))
+        report = start(loaded, options)
+        opts = RenderOptions(lang=lang, show_all=show_all, quiet=quiet)
+        whole = RenderOptions(lang=lang, show_all=show_all)  # --report files are kept: --quiet is for stdout
+        main = "statistics" if statistics else fmt
+        presented = output is None and main == "text" and not quiet and sys.stdout.isatty()
+        # written as the manifests are linted, nothing kept, when every output can be
+        streamed = (
+            not presented
+            and not write_baseline_file
+            and main in STREAMED
+            and all(name in STREAMED for name, _ in targets)
+        )
+        specs = [(main, opts), *((name, whole) for name, _ in targets)] if streamed else []
+        # forked workers turn results into the outputs' pieces: the parent only writes them
+        prepare = piece_makers(report, specs) if specs else None
+        items = iter_results(files, loaded, options, _jobs(jobs), report=report, prepare=prepare)
+        # a bar on standard error, unless the report itself scrolls by on the same terminal
+        scrolls = streamed and output is None and sys.stdout.isatty()
+        if progress_wanted(len(files), quiet, sys.stderr) and not scrolls:
+            items = tracked(items, len(files), lang, sys.stderr)
+        if streamed:
+            _stream_run(report, items, options, main, opts, output, [(n, whole, t) for n, t in targets])
+        else:
+            _drain(items, lambda item: report.add(item, options))
+            if write_baseline_file:
+                write_baseline(report, Path(write_baseline_file))
     except DoctrineLintError as exc:
         _fail(exc)
-    opts = RenderOptions(lang=lang, show_all=show_all, quiet=quiet)
-    main = "statistics" if statistics else fmt
+    if not streamed:
+        _print_run(report, main, opts, output, presented, no_color)
+        for name, target in targets:
+            _write(target, get_formatter(name)(report, whole))
+    for problem in report.errors:
+        _say("error", problem.render(_lang()))
+    sys.exit(report.exit_code)
+
+
+def _drain(items: Iterable[Item], each: Callable[[Item], object]) -> None:
+    """`each` item of the batch; on Ctrl-C or an error, the batch is closed at once (the workers
+    stopped, the progress bar erased) before anything is said on stderr."""
+    try:
+        for item in items:
+            each(item)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+
+
+def _jobs(jobs: int) -> int:
+    from .batch import cores
+
+    return cores() if jobs == 0 else jobs
+
+
+def _print_run(
+    report: Report, main: str, opts: RenderOptions, output: str | None, presented: bool, no_color: bool
+) -> None:
+    """A whole run's report on standard output (or `-o`), after every manifest was linted."""
+    from .formats import QUIET_FORMATS, get_formatter
+
     if (
-        quiet
+        opts.quiet
         and output is None
         and main in (*QUIET_FORMATS, "statistics")
         and report.exit_code == ExitCode.OK
     ):
-        pass  # --quiet: a run that passes prints nothing (errors and warnings still go to stderr)
-    elif output is None and main == "text" and not quiet and sys.stdout.isatty():
+        return  # --quiet: a run that passes prints nothing (errors and warnings still go to stderr)
+    if presented:
         from rich.console import Console
 
         from .console import present
 
         # no emoji codes: ":name:" in a manifest's text stays text
         present(report, Console(no_color=no_color or None, highlight=False, emoji=False), opts)
+        return
+    text = get_formatter(main)(report, opts)
+    if output is not None:
+        _write(output, text)
     else:
-        text = get_formatter(main)(report, opts)
+        click.echo(text, nl=False)
+
+
+def _open(target: str) -> IO[str]:
+    try:
+        return open(target, "w", encoding="utf-8")
+    except OSError as exc:
+        _fail(DoctrineLintError.single(target, 0, 0, cannot_write(exc)))
+
+
+def _stream_run(
+    report: Report,
+    items: Iterable[Item],
+    options: LintOptions,
+    main: str,
+    opts: RenderOptions,
+    output: str | None,
+    targets: list[tuple[str, RenderOptions, str]],
+) -> None:
+    """Lint and write at once: each result goes to every output as it comes, then is dropped.
+
+    Under --quiet a run that passes prints nothing on standard output: what a quiet format says
+    (the findings alone) is held until the exit code is known."""
+    from .formats import QUIET_FORMATS, Streams
+    from .linter import Prepared, Unreadable
+
+    held: list[str] = []
+    hold = opts.quiet and output is None and main in QUIET_FORMATS
+    with contextlib.ExitStack() as files:
+        main_write: Callable[[str], object]
         if output is not None:
-            _write(output, text)
+            main_write = files.enter_context(_open(output)).write
         else:
-            click.echo(text, nl=False)
-    whole = RenderOptions(lang=lang, show_all=show_all)  # --report files are kept: --quiet is for stdout
-    for name, target in targets:
-        _write(target, get_formatter(name)(report, whole))
-    for problem in report.errors:
-        _say("error", problem.render(_lang()))
-    sys.exit(report.exit_code)
+            main_write = held.append if hold else sys.stdout.write
+        outputs = [(main, opts, main_write)]
+        outputs += [(name, o, files.enter_context(_open(target)).write) for name, o, target in targets]
+        streams = Streams(report, outputs)
+
+        def write(item: Item) -> None:
+            report.add(item, options, keep=False)
+            if isinstance(item, Prepared):
+                streams.push_pieces(item.payload)
+            elif not isinstance(item, Unreadable):
+                streams.push(item)
+
+        _drain(items, write)
+        streams.close()
+    if held and report.exit_code != ExitCode.OK:
+        sys.stdout.write("".join(held))
+    sys.stdout.flush()
 
 
 @cli.group(invoke_without_command=True)

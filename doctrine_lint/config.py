@@ -94,6 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("no-derogations", "no_derogations", commands=REVIEWING),
     Setting("quiet", "quiet"),
     Setting("statistics", "statistics"),
+    Setting("jobs", "jobs"),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 KEYS = ("version", *BY_KEY)

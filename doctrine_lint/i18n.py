@@ -137,6 +137,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "every requirement of the profile is met",
     ),
     "placement": ("Référentiels transverses", "Cross-cutting frameworks"),
+    "progress_label": ("Analyse", "Linting"),
     "generated_by": ("Rapport produit par", "Report produced by"),
     "requirement": ("Exigence", "Requirement"),
     "expected": ("Attendu", "Expected"),

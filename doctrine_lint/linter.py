@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import glob
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -148,6 +148,20 @@ class Report:
         if self.errors:
             return ExitCode.ERROR
         return ExitCode.FINDINGS if self.reasons else ExitCode.OK
+
+    def add(self, item: Item, options: LintOptions, *, keep: bool = True) -> None:
+        """Count one manifest's outcome in the run: its problems or why it fails; its result
+        is kept in `results` unless `keep` is False (a streamed run writes it and forgets it)."""
+        if isinstance(item, Unreadable):
+            self.errors.extend(item.problems)
+            self.reasons.append(_unreadable(item.file, item.problems))
+            return
+        if isinstance(item, Prepared):
+            self.reasons += item.reasons
+            return
+        if keep:
+            self.results.append(item)
+        self.reasons += failures(item, options)
 
 
 def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None) -> list[str | StdinSource]:
@@ -347,6 +361,151 @@ def mss_tiers(findings: Sequence[Finding]) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A manifest that could not be read or validated: its file (as shown) and its problems."""
+
+    file: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A result a worker process already turned into what the run's outputs need (`prepare`),
+    with why it fails the run: the parent only writes it."""
+
+    file: str
+    reasons: tuple[Reason, ...]
+    payload: Any
+
+
+Item = ManifestResult | Unreadable | Prepared  # what `iter_results` yields, one per manifest, in input order
+
+
+def _options(options: LintOptions | None, **shortcuts: Any) -> LintOptions:
+    opts = options or LintOptions()
+    given = {k: v for k, v in shortcuts.items() if v is not None}
+    return replace(opts, **given) if given else opts
+
+
+def start(packs: Sequence[Pack], options: LintOptions) -> Report:
+    """The report of a run before any manifest is read: the chosen rules (an unknown
+    --select/--ignore token raises UsageError here), the stamp data, no results yet.
+    Results are added to it with `Report.add`."""
+    day = options.today or date.today()
+    start_rules = list(options.rules) if options.rules is not None else all_rules(packs)
+    renamed = renamed_ids(packs)
+    chosen = at_least(
+        select_rules(start_rules, options.select, options.ignore, renamed), options.min_evidence
+    )
+    if options.baseline is not None:
+        options.baseline.rename(renamed)
+    return Report(
+        [],
+        list(packs),
+        chosen,
+        day,
+        min_evidence=options.min_evidence,
+        derogations_ignored=options.ignore_derogations,
+        config=options.config,
+    )
+
+
+def iter_results(
+    manifests: Sequence[Path | str | StdinSource],
+    packs: Sequence[Pack],
+    options: LintOptions | None = None,
+    jobs: int = 1,
+    *,
+    report: Report | None = None,
+    keep_documents: bool = False,
+    prepare: Callable[[ManifestResult], Any] | None = None,
+) -> Iterator[Item]:
+    """Lint each manifest and yield, in input order, its `ManifestResult` or, when it cannot be
+    read or validated, an `Unreadable` entry: one at a time, so that a batch of any size is
+    written as it goes. The parsed document is dropped after linting (`ManifestResult.document`
+    keeps only its file, data and digest: what the reports still read) unless `keep_documents`.
+
+    `report` is the run's `start(packs, options)` when the caller has one (its chosen rules are
+    used); `jobs` > 1 lints in that many worker processes (`batch`), the order kept. There, with
+    `prepare`, a forked worker also turns each result into what the outputs need and yields it as
+    `Prepared` (the parent then has little to do but write); else results come as they are."""
+    opts = _options(options)
+    head = report if report is not None else start(packs, opts)
+    job = _Job(list(packs), head.rules, head.today, opts, keep_documents, prepare)
+    if jobs > 1 and len(manifests) > 1 and not any(isinstance(m, StdinSource) for m in manifests):
+        from .batch import parallel
+
+        yield from parallel(job, manifests, jobs)  # standard input is read once, here: not in a worker
+        return
+    for path in manifests:
+        yield job.run(path)
+
+
+@dataclass(slots=True)
+class _Job:
+    """What linting one manifest needs besides the manifest: inherited by worker processes."""
+
+    packs: list[Pack]
+    rules: list[Rule]
+    today: date
+    options: LintOptions
+    keep_documents: bool = False
+    prepare: Callable[[ManifestResult], Any] | None = None  # run in forked workers only
+    evaluated: frozenset[str] = frozenset()
+    weights: Mapping[str, float] | None = None
+
+    def __post_init__(self) -> None:
+        self.evaluated = frozenset(r.id for r in self.rules)
+        profile = self.options.profile
+        self.weights = (profile.data.get("weights") or {}).get("referentiels") if profile else None
+
+    def bare(self) -> _Job:
+        """This job without its packs, rules and `prepare`, for a spawned worker to complete
+        (`batch`: it loads the packs again; a closure does not travel)."""
+        return _Job([], [], self.today, self.options, self.keep_documents)
+
+    def work(self, path: Path | str | StdinSource) -> Item:
+        """What a worker process gives back for one manifest: its result, `Prepared` with
+        `prepare` (then the parent only writes)."""
+        item = self.run(path)
+        if self.prepare is not None and isinstance(item, ManifestResult):
+            return Prepared(item.file, tuple(failures(item, self.options)), self.prepare(item))
+        return item
+
+    def run(self, path: Path | str | StdinSource) -> Item:
+        opts = self.options
+        try:
+            doc = load_manifest(path)
+            result = lint_document(
+                doc,
+                self.packs,
+                self.rules,
+                self.today,
+                ignore_derogations=opts.ignore_derogations,
+                referentiel_weights=self.weights,
+            )
+        except DoctrineLintError as exc:
+            shown = path.display if isinstance(path, StdinSource) else str(path)
+            return Unreadable(shown, tuple(exc.problems))
+        # the position index is the bulk of a parsed manifest; the reports read only its data
+        # (the facts to declare, the service's name) and its path (HTML excerpts re-read the file)
+        if not self.keep_documents:
+            used = result.document
+            result.document = Document(used.file, used.data, sha256=used.sha256, has_folder=used.has_folder)
+        if opts.decided_by is not None:
+            # a review of what the official tools attest (or of what rests on the manifest's word
+            # alone): the other findings are not listed, the scores still count them
+            evidenced = opts.decided_by == "preuve"
+            result.scored = result.findings
+            result.findings = [f for f in result.findings if (f.proof is not None) is evidenced]
+        if opts.baseline is not None:
+            result.fixed = baselines.apply(result.file, result.findings, opts.baseline, self.evaluated)
+        if opts.profile is not None:
+            result.profile = check_profile(opts.profile, result.scores, rule_outcomes(result.findings))
+        return result
+
+
 def lint(
     manifests: Sequence[Path | str | StdinSource],
     packs: Sequence[Pack],
@@ -355,64 +514,19 @@ def lint(
     rules: Sequence[Rule] | None = None,
     today: date | None = None,
     ignore_derogations: bool | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Lint each manifest and decide the run's exit code (see the module docstring).
+    """Lint each manifest and decide the run's exit code (see the module docstring): the whole
+    `Report`, every result kept with its whole parsed document (`iter_results` gives them one
+    at a time instead, documents dropped).
 
     `rules`, `today` and `ignore_derogations` are shortcuts for the `LintOptions` fields of the
     same name (kept for existing callers); when given they take precedence over `options`.
     An unknown --select/--ignore token raises UsageError before any manifest is read."""
-    opts = options or LintOptions()
-    if rules is not None:
-        opts = replace(opts, rules=rules)
-    if today is not None:
-        opts = replace(opts, today=today)
-    if ignore_derogations is not None:
-        opts = replace(opts, ignore_derogations=ignore_derogations)
-    day = opts.today or date.today()
-    start = list(opts.rules) if opts.rules is not None else all_rules(packs)
-    renamed = renamed_ids(packs)
-    chosen = at_least(select_rules(start, opts.select, opts.ignore, renamed), opts.min_evidence)
-    if opts.baseline is not None:
-        opts.baseline.rename(renamed)
-    report = Report(
-        [],
-        list(packs),
-        chosen,
-        day,
-        min_evidence=opts.min_evidence,
-        derogations_ignored=opts.ignore_derogations,
-        config=opts.config,
-    )
-    evaluated = {r.id for r in chosen}
-    weights = (opts.profile.data.get("weights") or {}).get("referentiels") if opts.profile else None
-    for path in manifests:
-        try:
-            doc = load_manifest(path)
-            result = lint_document(
-                doc,
-                packs,
-                chosen,
-                day,
-                ignore_derogations=opts.ignore_derogations,
-                referentiel_weights=weights,
-            )
-        except DoctrineLintError as exc:
-            report.errors.extend(exc.problems)
-            shown = path.display if isinstance(path, StdinSource) else str(path)
-            report.reasons.append(_unreadable(shown, exc.problems))
-            continue
-        if opts.decided_by is not None:
-            # a review of what the official tools attest (or of what rests on the manifest's word
-            # alone): the other findings are not listed, the scores still count them
-            evidenced = opts.decided_by == "preuve"
-            result.scored = result.findings
-            result.findings = [f for f in result.findings if (f.proof is not None) is evidenced]
-        if opts.baseline is not None:
-            result.fixed = baselines.apply(result.file, result.findings, opts.baseline, evaluated)
-        if opts.profile is not None:
-            result.profile = check_profile(opts.profile, result.scores, rule_outcomes(result.findings))
-        report.results.append(result)
-        report.reasons += failures(result, opts)
+    opts = _options(options, rules=rules, today=today, ignore_derogations=ignore_derogations)
+    report = start(packs, opts)
+    for item in iter_results(manifests, packs, opts, jobs, report=report, keep_documents=True):
+        report.add(item, opts)
     return report
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
 from functools import lru_cache
@@ -139,6 +139,10 @@ class Location:
     column: int
     exact: bool = True
 
+    def __reduce__(self) -> tuple[type[Location], tuple[str, int, int, bool]]:
+        # a batch's workers send thousands: by position, not as a dict of slot names
+        return Location, (self.file, self.line, self.column, self.exact)
+
 
 @dataclass(frozen=True, slots=True)
 class Proof:
@@ -194,6 +198,13 @@ class Finding:
     def sort_key(self) -> tuple[tuple[int, str], NaturalKey, NaturalKey]:
         """Référentiels in their usual order, then chapters and rule ids naturally (2.3 < 2.10)."""
         return finding_order(self.referentiel, self.chapter, self.rule_id)
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # a batch's workers send hundreds per manifest: by position, not as a dict of slot names
+        return Finding, tuple(getattr(self, name) for name in _FINDING_FIELDS)
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 # The order of the three référentiels wherever several are listed: scores, findings, weightings,

@@ -1,7 +1,7 @@
 """A lint result as comparisons read it (`diff`, `impact`): per manifest its findings, its scores
 per référentiel and chapter, its status and its profile checks, with the report's stamp.
 
-Two sources give the same data: a JSON report file (`read_report`, formats 3 and 4; what changed
+Two sources give the same data: a JSON report file (`read_report`, formats 3 to 5; what changed
 between versions is dispatched on `format_version` in one place, `_UPGRADES`) and a run of the
 linter (`from_result`). A report file is untrusted input: it is read through
 `files.read_json` (a regular file, at most the baselines' size limit, nesting bounded) and
@@ -136,18 +136,52 @@ def from_result(result: ManifestResult, lang: str) -> ManifestData:
 
 # --- from a JSON report ------------------------------------------------------------------------
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 5
 OLDEST_VERSION = 3
 
 
-def _same(doc: dict[str, Any]) -> dict[str, Any]:
+def _same(doc: dict[str, Any], shape: _Shape) -> dict[str, Any]:
     return doc
 
 
+def _lean(doc: dict[str, Any], shape: _Shape) -> dict[str, Any]:
+    """Format 5: the rules' texts once in `rules`, findings whole again (`json_report.expand`)
+    once every rule they refer to is there."""
+    from .formats.json_report import expand
+
+    table = shape.obj(doc.get("rules"), "rules")
+    for i, m in enumerate(doc["manifests"]):
+        at = _join("manifests", i)
+        for j, f in enumerate(shape.items(shape.obj(m, at), "findings", at)):
+            place = _join(_join(at, "findings"), j)
+            rule = shape.obj(
+                table.get(shape.text(shape.obj(f, place), "rule_id", place)), _join(place, "rule_id")
+            )
+            shape.obj(f.get("location"), _join(place, "location"))
+            for key in (
+                "title",
+                "severity",
+                "weight",
+                "referentiel",
+                "chapter",
+                "pack",
+                "evidence",
+                "references",
+            ):
+                if key not in rule:
+                    raise shape.fail(
+                        _join(_join("rules", f["rule_id"]), key), Msg("champ absent", "missing field")
+                    )
+            for key in ("outcome", "path", "element"):
+                if key not in f:
+                    raise shape.fail(_join(place, key), Msg("champ absent", "missing field"))
+    return expand(doc)
+
+
 # What turns each readable format into the shape read here (the format-4 one). Format 3 differs
-# only by the stamp's `config`, which comparisons do not read.
-# Format 5 (lean reports: rule texts listed once) is read as `formats.json_report.expand(doc)`.
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {3: _same, 4: _same}
+# only by the stamp's `config`, which comparisons do not read; format 5 lists the rules' texts
+# once and its findings refer to them.
+_UPGRADES: dict[int, Callable[[dict[str, Any], _Shape], dict[str, Any]]] = {3: _same, 4: _same, 5: _lean}
 
 
 class _Shape:
@@ -322,7 +356,7 @@ def parse_report(doc: Any, source: str) -> ReportData:
     upgrade = _UPGRADES.get(version)
     if upgrade is None:
         raise _refused(source, version)
-    doc = upgrade(doc)
+    doc = upgrade(doc, shape)
     stamp = shape.obj(doc.get("stamp"), "stamp")
     lang = shape.choice(stamp, "lang", "stamp", {"fr": "fr", "en": "en"})
     errors = []

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from doctrine_lint.cli import cli, main
+from doctrine_lint.formats.json_report import expand
 
 from .conftest import EXAMPLES, PINNED_DATE, REPO
 
@@ -151,7 +152,7 @@ def test_english_output() -> None:
 
 def test_select_by_referentiel_and_chapter() -> None:
     out = run(BAD, "--date", PINNED_DATE, "--format", "json", "--select", "securite")[1]
-    refs = {f["referentiel"] for f in json.loads(out)["manifests"][0]["findings"]}
+    refs = {f["referentiel"] for f in expand(json.loads(out))["manifests"][0]["findings"]}
     assert refs == {"securite"}
     out = run(
         BAD,
@@ -164,7 +165,7 @@ def test_select_by_referentiel_and_chapter() -> None:
         "--ignore",
         "RI-6.1-SSO",
     )[1]
-    findings = json.loads(out)["manifests"][0]["findings"]
+    findings = expand(json.loads(out))["manifests"][0]["findings"]
     assert findings and all(f["chapter"].startswith("ri-6.1") for f in findings)
     assert "RI-6.1-SSO" not in {f["rule_id"] for f in findings}
 
@@ -241,7 +242,7 @@ def test_internal_error_has_no_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(linter, "lint", boom)
+    monkeypatch.setattr(linter, "lint_document", boom)
     monkeypatch.setattr(sys, "argv", ["doctrine-lint", GOOD])
     with pytest.raises(SystemExit) as info:
         main()

@@ -663,7 +663,7 @@ def test_json_report_schema_accepts_the_stamp(repo: Path) -> None:
     jsonschema.validate(
         report, json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
     )
-    assert report["format_version"] == 4
+    assert report["format_version"] == 5
 
 
 def test_library_api_without_click(repo: Path) -> None:

@@ -278,6 +278,16 @@ def _set(path: list[Any], value: Any) -> Any:
         ),
         (_set(["stamp", "lang"], "de"), "stamp.lang : valeur attendue parmi en, fr"),
         (_set(["manifests"], []), "le rapport ne contient aucun manifeste"),
+        # format 5: the findings refer to the rules table
+        (_set(["rules"], None), "rules : objet JSON attendu"),
+        (
+            _set(["manifests", 0, "findings", 0, "rule_id"], "NOPE"),
+            "manifests[0].findings[0].rule_id : objet JSON attendu",
+        ),
+        (
+            _set(["manifests", 0, "findings", 1, "location"], 3),
+            "manifests[0].findings[1].location : objet JSON attendu",
+        ),
     ],
 )
 def test_a_bad_report_is_refused_where_it_is(tmp_path: Path, change: Any, expected: str) -> None:

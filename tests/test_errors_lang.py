@@ -343,14 +343,14 @@ def test_error_language_is_read_before_parsing(
             "fr",
             None,
             "Erreur : valeur invalide pour « --format » : 'jsn' n'est pas parmi 'text', 'concise', 'github', "
-            "'json', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
+            "'json', 'jsonl', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
         ),
         (
             ["lint", "--format", "jsn", "x.yaml"],
             "en",
             None,
             "Error: Invalid value for '--format': 'jsn' is not one of 'text', 'concise', 'github', "
-            "'json', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
+            "'json', 'jsonl', 'sarif', 'junit', 'gitlab', 'markdown', 'html'.",
         ),
         (
             ["lint", "--formt", "json", "x.yaml"],
@@ -721,7 +721,7 @@ def _complete(words: str) -> list[str]:
     [
         (
             "doctrine-lint --format ",
-            ["text", "concise", "github", "json", "sarif", "junit", "gitlab", "markdown", "html"],
+            ["text", "concise", "github", "json", "jsonl", "sarif", "junit", "gitlab", "markdown", "html"],
         ),
         ("doctrine-lint lint --lang ", ["fr", "en"]),
         ("doctrine-lint explain RI-6.1-S", ["RI-6.1-SSO", "RI-6.1-SSO-RECOMMANDEE"]),

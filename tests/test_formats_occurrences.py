@@ -13,6 +13,7 @@ import pytest
 
 from doctrine_lint.baseline import fingerprint
 from doctrine_lint.formats import RenderOptions, get_formatter
+from doctrine_lint.formats.json_report import expand
 from doctrine_lint.linter import Report, lint
 from doctrine_lint.model import Location, Outcome, Text
 from doctrine_lint.packs import all_rules, load_packs
@@ -81,8 +82,8 @@ def test_fixture_has_three_occurrences_on_distinct_lines(report: Report) -> None
 
 def test_json_lists_each_occurrence(report: Report) -> None:
     doc = json.loads(get_formatter("json")(report, RenderOptions()))
-    assert doc["format_version"] == 4
-    findings = doc["manifests"][0]["findings"]
+    assert doc["format_version"] == 5
+    findings = expand(doc)["manifests"][0]["findings"]
     assert [(f["rule_id"], f["element"], f["keyed_path"], f["location"]["line"]) for f in findings] == [
         (RULE, f"audience = {a}", f"identity.providers[audience={a}].audience", line)
         for (_, a), line in zip(FAILING, _lines(report), strict=True)

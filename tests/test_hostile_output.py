@@ -115,6 +115,11 @@ def test_no_raw_control_character_in_any_format(tmp_path: Path, fmt: str, show_a
         assert report["manifests"][0]["file"] == str(manifest)
         waivers = report["manifests"][0]["derogations"]
         assert any(PAYLOAD_VALUE in w["justification"] for w in waivers), waivers
+    elif fmt == "jsonl":  # one object per line, whatever the data: no value can break a line
+        lines = [json.loads(line) for line in out.splitlines()]
+        assert [line["type"] for line in lines] == ["run", "manifest", "end"]
+        assert lines[1]["file"] == str(manifest)
+        assert any(PAYLOAD_VALUE in w["justification"] for w in lines[1]["derogations"])
     elif fmt in ("sarif", "gitlab"):  # what viewers show people, once the JSON is decoded
         texts = list(_shown_texts(json.loads(out)))
         assert texts and [t for t in texts if _raw(t)] == []
@@ -407,6 +412,17 @@ def test_usage_errors_quote_what_was_typed_inertly(args: list[str], lang: str) -
         line for line in err.splitlines() if line.startswith(("Erreur : ", "Error: ", "doctrine-lint: "))
     ]
     assert len(error) == 1 and "\\x1b[2J" in error[0], err
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "jsonl", "sarif"])
+def test_streamed_chunks_from_workers_are_neutralised_too(tmp_path: Path, fmt: str) -> None:
+    manifest = _hostile_manifest(tmp_path)
+    twin = manifest.with_name("twin.yaml")
+    twin.write_bytes(manifest.read_bytes())
+    args = [str(manifest), str(twin), "--date", PINNED_DATE, "--format", fmt]
+    one, two = _run(*args), _run(*args, "--jobs", "2")
+    assert one == two
+    assert _raw(two[1]) == [] and _raw(two[2]) == []
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

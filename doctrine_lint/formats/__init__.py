@@ -1,12 +1,21 @@
-"""Report formatters: each format is one module exposing `render(report, options) -> str`."""
+"""Report formatters: each format is one module exposing `render(report, options) -> str`.
+
+The formats in `STREAMED` also expose `pieces(report, options)`, which gives the function turning
+one result into its piece of the report (pure: a worker process can run it), and
+`stream(report, pieces, options)`, a generator that yields a head, then one chunk per piece as it
+is pulled from `pieces`, then an end (any of them possibly empty; `render` is the join of it, so
+a streamed report is the same bytes). `Streams` writes a batch to several such outputs at once,
+result by result (or piece by piece, from workers), keeping none."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from ..linter import Report
+from ..linter import ManifestResult, Report
 from ..safetext import json_safe, visible_lines
 
 
@@ -29,6 +38,7 @@ FORMATS: tuple[str, ...] = (
     "concise",
     "github",
     "json",
+    "jsonl",
     "sarif",
     "junit",
     "gitlab",
@@ -44,7 +54,16 @@ QUIET_FORMATS = frozenset({"text", "concise", "github"})
 EXTRA_RENDERERS = ("statistics",)
 
 
-JSON_FORMATS = frozenset({"json", "sarif", "gitlab"})
+JSON_FORMATS = frozenset({"json", "jsonl", "sarif", "gitlab"})
+
+# written as the results come (`stream`); the others need the whole run first: JSON lists the
+# rules once before the manifests, JUnit's root element carries the totals, GitHub sorts its
+# annotations across manifests, Markdown and HTML open with a summary of the whole run, GitLab
+# is small (failures only) and kept whole for simplicity
+STREAMED = frozenset({"text", "concise", "jsonl", "sarif"})
+
+Stream = Callable[[Report, Iterable[Any], RenderOptions], Iterator[str]]
+Piece = Callable[[ManifestResult], Any]
 
 
 def get_formatter(name: str) -> Formatter:
@@ -57,9 +76,88 @@ def get_formatter(name: str) -> Formatter:
         raise KeyError(name)
     module = importlib.import_module(f"{__name__}.{'json_report' if name == 'json' else name}")
     render: Formatter = module.render
-    edge = json_safe if name in JSON_FORMATS else visible_lines
+    edge = _edge(name)
 
     def safe_render(report: Report, opts: RenderOptions) -> str:
         return edge(render(report, opts))
 
     return safe_render
+
+
+def _edge(name: str) -> Callable[[str], str]:
+    return json_safe if name in JSON_FORMATS else visible_lines
+
+
+class _Feed:
+    """The pieces a stream pulls, one pushed at a time."""
+
+    def __init__(self) -> None:
+        self.items: deque[Any] = deque()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        if not self.items:
+            raise StopIteration
+        return self.items.popleft()
+
+
+def _module(name: str) -> Any:
+    if name not in STREAMED:
+        raise KeyError(name)
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def piece_makers(
+    report: Report, outputs: Iterable[tuple[str, RenderOptions]]
+) -> Callable[[ManifestResult], tuple[Any, ...]]:
+    """One function turning a result into its pieces for each of `outputs` (format, options),
+    in order: what a worker process computes, so that the parent only writes."""
+    makers: list[Piece] = [_module(name).pieces(report, opts) for name, opts in outputs]
+    return lambda result: tuple(make(result) for make in makers)
+
+
+class Streams:
+    """Several streamed outputs of one run, each written by its `write` as the results are
+    pushed: `push(result)` (or `push_pieces`, from `piece_makers`) for each result, `close()`
+    once the run is over (when `report`'s errors and reasons are complete). Chunks pass through
+    the same `safetext` edge as `get_formatter`'s output."""
+
+    def __init__(
+        self, report: Report, outputs: Iterable[tuple[str, RenderOptions, Callable[[str], object]]]
+    ) -> None:
+        self._feed = _Feed()
+        self._outputs: list[tuple[Iterator[str], Callable[[str], str], Callable[[str], object]]] = []
+        specs = []
+        for name, opts, write in outputs:
+            stream: Stream = _module(name).stream
+            self._outputs.append((stream(report, self._feed, opts), _edge(name), write))
+            specs.append((name, opts))
+        self._pieces = piece_makers(report, specs)
+        self._step(None)  # the heads
+
+    def _step(self, pieces: tuple[Any, ...] | None) -> None:
+        for i, (chunks, edge, write) in enumerate(self._outputs):
+            if pieces is not None:
+                self._feed.items.append(pieces[i])  # each stream pulls it once: one chunk per piece
+            chunk = next(chunks)
+            if chunk:
+                write(edge(chunk))
+
+    def push(self, result: ManifestResult) -> None:
+        self._step(self._pieces(result))
+
+    def push_pieces(self, pieces: tuple[Any, ...]) -> None:
+        self._step(pieces)
+
+    def close(self) -> None:
+        self._step(None)  # the feed is empty: each stream leaves its loop and yields its end
+
+
+def render_stream(name: str, report: Report, opts: RenderOptions) -> str:
+    """A streamed format's whole report: its stream over the report's results."""
+    module = _module(name)
+    make: Piece = module.pieces(report, opts)
+    stream: Stream = module.stream
+    return "".join(stream(report, (make(r) for r in report.results), opts))

@@ -17,19 +17,43 @@ Every value is on one line (`safetext`): a manifest's text cannot forge a second
 
 from __future__ import annotations
 
-from ..linter import Report
-from . import RenderOptions
-from .listing import Entry, entries, summary, threshold_lines
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+
+from ..linter import ManifestResult, Report
+from ..model import Severity
+from . import RenderOptions, render_stream
+from .listing import Entry, manifest_entries, summary, threshold_lines
 
 
 def line(e: Entry) -> str:
     return f"{e.file}:{max(1, e.line)}:{max(1, e.column)}: {e.severity.slug} {e.rule_id} {e.message}"
 
 
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], tuple[str, Counter[Severity]]]:
+    """One manifest's lines, and how many entries of each severity it has (for the summary)."""
+
+    def piece(result: ManifestResult) -> tuple[str, Counter[Severity]]:
+        listed = manifest_entries(result, report, opts.lang)
+        return "".join(f"{line(e)}\n" for e in listed), Counter(e.severity for e in listed)
+
+    return piece
+
+
+def stream(
+    report: Report, pieces: Iterable[tuple[str, Counter[Severity]]], opts: RenderOptions
+) -> Iterator[str]:
+    """The lines manifest by manifest, as they come; the summary counts them on the way."""
+    counts: Counter[Severity] = Counter()
+    yield ""
+    for text, counted in pieces:
+        counts.update(counted)
+        yield text
+    out = threshold_lines(report, opts.lang)
+    if not opts.quiet and (counts or not report.errors):  # « Aucun constat » is no news when nothing was read
+        out.append(summary(counts, opts.lang))
+    yield "".join(f"{text}\n" for text in out)
+
+
 def render(report: Report, opts: RenderOptions) -> str:
-    listed = entries(report, opts.lang)
-    out = [line(e) for e in listed]
-    out += threshold_lines(report, opts.lang)
-    if not opts.quiet and (listed or not report.errors):  # « Aucun constat » is no news when nothing was read
-        out.append(summary(listed, opts.lang))
-    return "".join(f"{text}\n" for text in out)
+    return render_stream("concise", report, opts)

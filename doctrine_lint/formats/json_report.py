@@ -1,18 +1,33 @@
-"""JSON report, validated by schemas/report.schema.json, in a deterministic order with a stamp."""
+"""JSON report, validated by schemas/report.schema.json, in a deterministic order with a stamp.
+
+Since format 5 the report is lean: each rule's texts (title, severity, weight, référentiel,
+chapter, pack, evidence level, references) are listed once in `rules`, and a finding carries
+only what is its own — what it shares with its rule is left out (its message too when it is the
+rule's title), and so are its `keyed_path` when it is its `path` and its location's `file` when
+it is its manifest. `expand` gives a
+format-5 document back in the format-4 shape (every finding whole) for readers written for it;
+`lean_findings` is shared with the JSON Lines report (`formats.jsonl`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from ..chapters import chapter_label, placement_json
+from ..errors import Problem
 from ..linter import ManifestResult, Report
-from ..model import Evidence, Finding, Outcome, ScoreLine, pct
-from ..packs import Pack
+from ..model import Evidence, Finding, Outcome, ScoreLine, natural_key, pct
+from ..packs import Pack, Rule
 from ..scoring import per_rule
+from ..synthetic import synthetic_rule
 from ..waivers import as_json as waiver_json
 from . import RenderOptions
 
+# 5: lean: the rules' texts once in `rules`, findings refer to them by `rule_id` and leave out
+#    what their rule has (severity, weight, referentiel, chapter, pack, evidence, references when
+#    equal, `message` when it is the rule's title), `keyed_path` when equal to `path`,
+#    `location.file` when it is the manifest (`expand` puts them back).
 # 4: the stamp carries `config`: the configuration file in force (path, table, SHA-256) and the
 #    values that came from it, or null.
 # 3: findings decided by an official tool's export carry `proof`; manifests carry `evidence_files`
@@ -20,7 +35,8 @@ from . import RenderOptions
 # 2: findings are occurrences (several may share a rule) and carry `element` and `keyed_path`;
 #    `score` is the conformity rate, beside `completeness` and `progress` (the version-1 score).
 # Reports are kept for years: any change of shape bumps this and is described in the schema.
-REPORT_FORMAT_VERSION = 4
+REPORT_FORMAT_VERSION = 5
+V4 = 4  # the shape `expand` gives back
 
 
 def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
@@ -50,6 +66,7 @@ def _score(line: ScoreLine, lang: str) -> dict[str, Any]:
 
 
 def _finding(f: Finding, lang: str) -> dict[str, Any]:
+    """A finding whole (the format-4 shape)."""
     out: dict[str, Any] = {
         "rule_id": f.rule_id,
         "outcome": f.outcome.value,
@@ -87,6 +104,111 @@ def _finding(f: Finding, lang: str) -> dict[str, Any]:
             "sha256": f.proof.sha256,
             "where": f.proof.where.get(lang),
         }
+    return out
+
+
+# what a finding shares with its rule: listed once in the rules table, left out of the finding
+# when equal (a finding may differ from its rule: then it keeps its own value)
+RULE_FIELDS = ("severity", "weight", "referentiel", "chapter", "pack", "evidence", "references")
+
+
+def rule_entry(rule: Rule, lang: str) -> dict[str, Any]:
+    """A rule of the rules table: its title and what its findings share."""
+    return {
+        "title": rule.title.get(lang),
+        "severity": rule.severity.slug,
+        "weight": rule.weight,
+        "referentiel": rule.referentiel,
+        "chapter": rule.chapter,
+        "pack": rule.pack_id,
+        "evidence": rule.provenance.evidence.value,
+        "references": [r.as_json() for r in rule.references],
+    }
+
+
+def _entry_of(f: Finding, rules: Mapping[str, Rule], lang: str) -> dict[str, Any]:
+    rule = rules.get(f.rule_id)
+    if rule is not None:
+        return rule_entry(rule, lang)
+    whole = _finding(f, lang)  # a finding doctrine-lint gives of its own: its first occurrence
+    return {"title": synthetic_rule(f.rule_id, f.severity).title.get(lang)} | {
+        k: whole[k] for k in RULE_FIELDS
+    }
+
+
+def lean_findings(
+    findings: list[Finding],
+    file: str,
+    rules: Mapping[str, Rule],
+    table: MutableMapping[str, dict[str, Any]],
+    lang: str,
+) -> list[dict[str, Any]]:
+    """`findings` of manifest `file` in the format-5 shape; the rules they refer to are added
+    to `table` (id → entry) when not there yet."""
+    out = []
+    for f in findings:
+        entry = table.get(f.rule_id)
+        if entry is None:
+            entry = table[f.rule_id] = _entry_of(f, rules, lang)
+        whole = _finding(f, lang)
+        for key in RULE_FIELDS:
+            if whole[key] == entry[key]:
+                del whole[key]
+        if whole["message"] == entry["title"]:
+            del whole["message"]
+        if whole["keyed_path"] == whole["path"]:
+            del whole["keyed_path"]
+        if whole["location"]["file"] == file:
+            del whole["location"]["file"]
+        out.append(whole)
+    return out
+
+
+def expand_findings(
+    findings: list[dict[str, Any]], file: str, table: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Format-5 findings of manifest `file` whole again, in the format-4 key order."""
+    out = []
+    for lean in findings:
+        entry = table[lean["rule_id"]]
+        location = lean["location"]
+        whole = {
+            "rule_id": lean["rule_id"],
+            "outcome": lean["outcome"],
+            "severity": lean.get("severity", entry["severity"]),
+            "weight": lean.get("weight", entry["weight"]),
+            "message": lean.get("message", entry["title"]),
+            "path": lean["path"],
+            "element": lean["element"],
+            "keyed_path": lean.get("keyed_path", lean["path"]),
+            "location": {
+                "file": location.get("file", file),
+                **{k: location[k] for k in ("line", "column", "exact")},
+            },
+        }
+        whole |= {key: lean.get(key, entry[key]) for key in RULE_FIELDS[2:]}
+        whole |= {k: v for k, v in lean.items() if k not in whole and k not in RULE_FIELDS}
+        out.append(whole)
+    return out
+
+
+def expand(doc: dict[str, Any]) -> dict[str, Any]:
+    """A format-5 report (`as_dict`, or read from a file) in the format-4 shape: the `rules`
+    table gone, every finding whole. A format-4 document is given back as it is; another
+    version raises ValueError saying which versions are read."""
+    version = doc.get("format_version")
+    if version == V4:
+        return doc
+    if version != REPORT_FORMAT_VERSION:
+        raise ValueError(
+            f"format_version {version!r}: only reports of format {V4} and {REPORT_FORMAT_VERSION} are read"
+        )
+    table = doc["rules"]
+    out = {k: v for k, v in doc.items() if k != "rules"}
+    out["format_version"] = V4
+    out["manifests"] = [
+        m | {"findings": expand_findings(m["findings"], m["file"], table)} for m in doc["manifests"]
+    ]
     return out
 
 
@@ -156,7 +278,10 @@ def pack_stamp(pack: Pack) -> dict[str, Any]:
     }
 
 
-def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
+def manifest_dict(
+    result: ManifestResult, lang: str, rules: Mapping[str, Rule], table: MutableMapping[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One manifest of the report (format 5: its findings refer to `table`, filled as needed)."""
     s = result.scores
     return {
         "file": result.file,
@@ -204,40 +329,54 @@ def _result(result: ManifestResult, lang: str) -> dict[str, Any]:
             "overall": _score(result.scores_other.overall, lang),
             "referentiels": [_score(r, lang) for r in result.scores_other.referentiels],
         },
-        "findings": [_finding(f, lang) for f in result.findings],
+        "findings": lean_findings(result.findings, result.file, rules, table, lang),
     }
 
 
+def stamp(report: Report, lang: str) -> dict[str, Any]:
+    """The reproducibility stamp, without the evidence files read (known at the end of a run)."""
+    return {
+        "tool": "doctrine-lint",
+        "tool_version": report.tool_version,
+        "evaluation_date": report.today.isoformat(),
+        "lang": lang,
+        "packs": [pack_stamp(p) for p in report.packs],
+        "rules_evaluated": len(report.rules),
+        "min_evidence": report.min_evidence,
+        "derogations_ignored": report.derogations_ignored,
+        "rules_by_evidence": {
+            e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
+        },
+        # the options a configuration file gave (those the command line did not override)
+        "config": None if report.config is None else report.config.as_json(),
+    }
+
+
+def error_dict(p: Problem, lang: str) -> dict[str, Any]:
+    return {"file": p.file, "line": p.line, "column": p.column, "message": p.text(lang)}
+
+
 def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
+    lang = opts.lang
+    rules = {r.id: r for r in report.rules}
+    table: dict[str, dict[str, Any]] = {}
+    manifests = [manifest_dict(r, lang, rules, table) for r in report.results]
+    head = stamp(report, lang)
+    config = head.pop("config")
+    # the official exports read: a report is reproducible only with these exact files
+    head["evidence_files"] = [
+        {"manifest": r.file, "kind": e.kind, "file": e.file, "sha256": e.sha256}
+        for r in report.results
+        for e in r.evidence
+    ]
+    head["config"] = config
     return {
         "format_version": REPORT_FORMAT_VERSION,
-        "stamp": {
-            "tool": "doctrine-lint",
-            "tool_version": report.tool_version,
-            "evaluation_date": report.today.isoformat(),
-            "lang": opts.lang,
-            "packs": [pack_stamp(p) for p in report.packs],
-            "rules_evaluated": len(report.rules),
-            "min_evidence": report.min_evidence,
-            "derogations_ignored": report.derogations_ignored,
-            "rules_by_evidence": {
-                e.value: sum(1 for r in report.rules if r.provenance.evidence is e) for e in Evidence
-            },
-            # the official exports read: a report is reproducible only with these exact files
-            "evidence_files": [
-                {"manifest": r.file, "kind": e.kind, "file": e.file, "sha256": e.sha256}
-                for r in report.results
-                for e in r.evidence
-            ],
-            # the options a configuration file gave (those the command line did not override)
-            "config": None if report.config is None else report.config.as_json(),
-        },
+        "stamp": head,
         "placement": placement_json(),
-        "manifests": [_result(r, opts.lang) for r in report.results],
-        "errors": [
-            {"file": p.file, "line": p.line, "column": p.column, "message": p.text(opts.lang)}
-            for p in report.errors
-        ],
+        "rules": {rid: table[rid] for rid in sorted(table, key=natural_key)},
+        "manifests": manifests,
+        "errors": [error_dict(p, lang) for p in report.errors],
     }
 
 

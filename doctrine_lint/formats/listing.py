@@ -43,10 +43,12 @@ class Entry:
 
 def entries(report: Report, lang: str) -> list[Entry]:
     """Every entry of the run, manifest after manifest (see the module docstring)."""
-    out: list[Entry] = []
-    for result in report.results:
-        out += sorted(_entries(result, report, lang), key=lambda e: _order(e, result.file))
-    return out
+    return [e for result in report.results for e in manifest_entries(result, report, lang)]
+
+
+def manifest_entries(result: ManifestResult, report: Report, lang: str) -> list[Entry]:
+    """One manifest's entries, in order (`report` gives the rules)."""
+    return sorted(_entries(result, report, lang), key=lambda e: _order(e, result.file))
 
 
 def _order(e: Entry, manifest: str) -> tuple[bool, str, int, int, object]:
@@ -113,14 +115,15 @@ def _counted(count: int, severity: Severity, lang: str) -> str:
     return f"{number(count, lang)} {fr}{plural}"
 
 
-def summary(listed: list[Entry], lang: str) -> str:
+def summary(listed: list[Entry] | Counter[Severity], lang: str) -> str:
     """One line: « 17 constats : 3 majeurs, 14 mineurs » / "Found 17 findings: 3 major, 14
-    minor", severities from the most severe; « Aucun constat. » / "No findings." when empty."""
-    if not listed:
+    minor", severities from the most severe; « Aucun constat. » / "No findings." when empty.
+    `listed` is the entries, or how many there are of each severity (a streamed run)."""
+    counts = listed if isinstance(listed, Counter) else Counter(e.severity for e in listed)
+    if not counts:
         return Text("Aucun constat.", "No findings.").get(lang)
-    counts = Counter(e.severity for e in listed)
     parts = ", ".join(_counted(counts[s], s, lang) for s in sorted(counts, reverse=True))
-    total = len(listed)
+    total = sum(counts.values())
     if lang == "en":
         return f"Found {number(total, lang)} finding{'s' if total > 1 else ''}: {parts}"
     return f"{number(total, lang)} constat{'s' if total > 1 else ''} : {parts}"

@@ -1,8 +1,9 @@
 """SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers.
 
-One run. `tool.driver.rules` describes every rule that produced a result (plus the synthetic
-rules of dérogations and acceptance profiles), sorted by id; each result points at its rule by
-`ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
+One run, written as the manifests are linted (`stream`): its results first, then what is known
+at the end. `tool.driver.rules` describes every rule that produced a result (plus the synthetic
+rules of dérogations and acceptance profiles), in the order they first appear in the results;
+each result points at its rule by `ruleId` and `ruleIndex`. Results are the findings that need attention — *non conforme* and
 *à renseigner* — and waived findings (*dérogation*), which carry an external `suppression` with
 the waiver's justification; with `show_all`, passing and non-applicable rules are added as
 `pass` / `notApplicable` results of level `none`. A rule that walks a list gives one result per
@@ -20,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import textwrap
 import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -31,13 +35,13 @@ from ..errors import Problem
 from ..i18n import outcome as outcome_name
 from ..i18n import t
 from ..linter import ManifestResult, Report
-from ..model import Finding, Outcome, Severity, natural_key
+from ..model import Finding, Outcome, Severity
 from ..packs import Rule
 from ..profiles import ProfileCheck
 from ..safetext import prose, visible_lines
 from ..synthetic import PROFILE_RULE, SYNTHETIC_RULES, SyntheticRule, synthetic_rule
 from ..waivers import Waiver
-from . import RenderOptions
+from . import RenderOptions, render_stream
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -310,28 +314,15 @@ def _artifact(result: ManifestResult, lang: str) -> dict[str, Any]:
     }
 
 
-def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
+def _run_tail(
+    report: Report,
+    opts: RenderOptions,
+    descriptors: list[dict[str, Any]],
+    artifacts: list[dict[str, Any]],
+    known: int,
+) -> dict[str, Any]:
+    """The run's members after its results: what is known once every result is written."""
     lang = opts.lang
-    rules = {r.id: r for r in report.rules}
-    shown = [(result, reported(result, opts.show_all)) for result in report.results]
-    failed_checks = [(result, [c for c in result.profile if not c.ok]) for result in report.results]
-
-    ids = {f.rule_id: f.severity for _, findings in shown for f in findings}
-    if any(checks for _, checks in failed_checks):
-        ids[PROFILE_RULE] = SYNTHETIC_RULES[PROFILE_RULE].severity
-    descriptors = [
-        _rule_descriptor(rules[rid], lang)
-        if rid in rules
-        else _synthetic_descriptor(synthetic_rule(rid, ids[rid]), lang)
-        for rid in sorted(ids, key=natural_key)
-    ]
-    index = {d["id"]: i for i, d in enumerate(descriptors)}
-
-    results: list[dict[str, Any]] = []
-    for artifact, ((result, findings), (_, checks)) in enumerate(zip(shown, failed_checks, strict=True)):
-        results += [_finding_result(result, f, index, artifact, lang) for f in findings]
-        results += [_profile_result(result, c, index, artifact, lang) for c in checks]
-
     driver: dict[str, Any] = {
         "name": "doctrine-lint",
         "version": report.tool_version,
@@ -353,14 +344,12 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
     tool: dict[str, Any] = {"driver": driver}
     if extensions:
         tool["extensions"] = extensions
-    run: dict[str, Any] = {
+    invocation: dict[str, Any] = {"executionSuccessful": not report.errors}
+    if report.errors:
+        invocation["toolExecutionNotifications"] = [_notification(p, lang) for p in report.errors]
+    return {
         "tool": tool,
-        "invocations": [
-            {
-                "executionSuccessful": not report.errors,
-                "toolExecutionNotifications": [_notification(p, opts.lang) for p in report.errors],
-            }
-        ],
+        "invocations": [invocation],
         "originalUriBaseIds": {
             SRCROOT: {
                 "description": {
@@ -368,8 +357,7 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
                 }
             }
         },
-        "artifacts": [_artifact(result, lang) for result in report.results],
-        "results": results,
+        "artifacts": artifacts,
         "columnKind": "unicodeCodePoints",
         "language": "en-US" if lang == "en" else "fr-FR",
         "properties": {
@@ -377,13 +365,87 @@ def as_dict(report: Report, opts: RenderOptions) -> dict[str, Any]:
             "minEvidence": report.min_evidence,
             "derogationsIgnored": report.derogations_ignored,
             "rulesEvaluated": len(report.rules),
-            "baselineKnown": sum(1 for r in report.results for f in r.findings if f.known),
+            "baselineKnown": known,
         },
     }
-    if not run["invocations"][0]["toolExecutionNotifications"]:
-        del run["invocations"][0]["toolExecutionNotifications"]
-    return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _dump(value: Any, depth: int) -> str:
+    """`value` as indented JSON, as it would sit `depth` levels deep in the document."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    return textwrap.indent(text, "  " * depth)
+
+
+# Written by the pieces where the run's numbering is not known yet (a worker does not know which
+# rules came first, nor how many manifests before its own were readable), replaced by `stream`.
+# A manifest's text cannot forge them: in JSON its quotes are escaped.
+_RULE_INDEX = '"ruleIndex": -1,'
+_ARTIFACT_INDEX = '"index": -1\n'
+
+# a manifest's artifact, its findings already in the baseline, and its results: rule id,
+# severity, the result as JSON with the placeholders
+Piece = tuple[dict[str, Any], int, list[tuple[str, Severity, str]]]
+
+
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], Piece]:
+    """One manifest's results, written as JSON already (the rule and artifact indexes left to
+    `stream`)."""
+    lang = opts.lang
+    unknown: defaultdict[str, int] = defaultdict(lambda: -1)
+
+    def piece(result: ManifestResult) -> Piece:
+        items = [
+            (f.rule_id, f.severity, _dump(_finding_result(result, f, unknown, -1, lang), 4))
+            for f in reported(result, opts.show_all)
+        ]
+        severity = SYNTHETIC_RULES[PROFILE_RULE].severity
+        items += [
+            (PROFILE_RULE, severity, _dump(_profile_result(result, c, unknown, -1, lang), 4))
+            for c in result.profile
+            if not c.ok
+        ]
+        return _artifact(result, lang), sum(1 for f in result.findings if f.known), items
+
+    return piece
+
+
+def stream(report: Report, pieces: Iterable[Piece], opts: RenderOptions) -> Iterator[str]:
+    """The document with the run's results written as they come: the results first in the run,
+    then what is known at the end (the rules that produced results, in the order they first
+    appear, so that each result's `ruleIndex` is known when it is written; the artifacts; the
+    notifications of input errors)."""
+    lang = opts.lang
+    rules = {r.id: r for r in report.rules}
+    index: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    artifacts: list[dict[str, Any]] = []
+    known = 0
+    head = {"$schema": SCHEMA_URI, "version": SARIF_VERSION}
+    yield _dump(head, 0)[:-2] + ',\n  "runs": [\n    {\n      "results": ['
+    written = False
+    for artifact, in_baseline, items in pieces:
+        number = len(artifacts)
+        artifacts.append(artifact)
+        known += in_baseline
+        chunk = []
+        for rule_id, severity, text in items:
+            if rule_id not in index:
+                index[rule_id] = len(descriptors)
+                rule = rules.get(rule_id)
+                descriptors.append(
+                    _rule_descriptor(rule, lang)
+                    if rule is not None
+                    else _synthetic_descriptor(synthetic_rule(rule_id, severity), lang)
+                )
+            text = text.replace(_RULE_INDEX, f'"ruleIndex": {index[rule_id]},', 1)
+            chunk.append(
+                ("\n" if not written else ",\n") + text.replace(_ARTIFACT_INDEX, f'"index": {number}\n')
+            )
+            written = True
+        yield "".join(chunk)
+    tail = _dump(_run_tail(report, opts, descriptors, artifacts, known), 2).split("\n")[1:-1]
+    yield ("\n      ]" if written else "]") + ",\n" + "\n".join(tail) + "\n    }\n  ]\n}\n"
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    return json.dumps(as_dict(report, opts), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return render_stream("sarif", report, opts)

@@ -8,11 +8,13 @@ Markdown, HTML) and errors go to stderr, so stdout stays a clean report.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
+from ..chapters import PLACEMENT_NOTE
 from ..i18n import colon, t
-from ..linter import Report
-from . import RenderOptions
+from ..linter import ManifestResult, Report
+from ..safetext import prose
+from . import RenderOptions, render_stream
 from .listing import threshold_lines
 from .shared import bar, percent
 from .view import (
@@ -21,7 +23,7 @@ from .view import (
     FindingView,
     ManifestView,
     ScoreRow,
-    build,
+    manifest_viewer,
     more_priorities,
     rates_text,
 )
@@ -191,20 +193,43 @@ _SECTIONS: dict[str, Callable[[ManifestView, str], list[str]]] = {
 QUIET_SECTIONS = ("findings", "facts_to_declare")
 
 
-def render(report: Report, opts: RenderOptions) -> str:
-    view = build(report, opts)
-    lines: list[str] = []
-    for m in view.manifests:
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], str | None]:
+    """One manifest's block of lines (None when `--quiet` leaves it out)."""
+    lang = "en" if opts.lang == "en" else "fr"
+    view = manifest_viewer(report, opts)
+
+    def piece(result: ManifestResult) -> str | None:
+        m = view(result)
         if opts.quiet and not (m.findings or m.to_declare):
-            continue
-        if lines:
-            lines.append("")
-        if opts.quiet:
-            lines.append(f"== {m.file}")
+            return None
+        lines = [f"== {m.file}"] if opts.quiet else []
         for key in QUIET_SECTIONS if opts.quiet else SECTIONS:
-            lines += _SECTIONS[key](m, view.lang)
-    if lines and not opts.quiet:
-        lines += ["", f"{t('placement', view.lang)}{colon(view.lang)}{view.placement}"]
+            lines += _SECTIONS[key](m, lang)
+        return "".join(f"{line}\n" for line in lines)
+
+    return piece
+
+
+def stream(report: Report, pieces: Iterable[str | None], opts: RenderOptions) -> Iterator[str]:
+    """The report manifest by manifest, as they come (`report`'s reasons are read at the end,
+    when the run is over). As every stream (`formats.Streams`): a head, one chunk per piece, an
+    end — any of them possibly empty."""
+    lang = "en" if opts.lang == "en" else "fr"
+    written = False
+    yield ""
+    for block in pieces:
+        if block is None:
+            yield ""
+            continue
+        yield ("\n" if written else "") + block
+        written = True
+    end: list[str] = []
+    if written and not opts.quiet:
+        end += ["", f"{t('placement', lang)}{colon(lang)}{prose(PLACEMENT_NOTE.get(lang))}"]
     if opts.quiet:  # a missed score threshold is not a finding: say why the run fails
-        lines += threshold_lines(report, view.lang)
-    return "\n".join(lines) + "\n" if lines else ""
+        end += threshold_lines(report, lang)
+    yield "".join(f"{line}\n" for line in end)
+
+
+def render(report: Report, opts: RenderOptions) -> str:
+    return render_stream("text", report, opts)

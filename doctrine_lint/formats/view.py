@@ -13,7 +13,7 @@ presenter's syntax (Markdown, HTML, rich markup) stays the presenter's job.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import Any, TypeVar, cast
@@ -894,6 +894,16 @@ def _config(report: Report) -> str | None:
         return None
     keys = ", ".join(report.config.values)
     return report.config.describe() + (f" ({keys})" if keys else "")
+
+
+def manifest_viewer(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], ManifestView]:
+    """The view of one result at a time, made safe to show, as `build` makes it: for the
+    presenters that write a batch as it is linted (`report` gives the rules and packs)."""
+    lang = "en" if opts.lang == "en" else "fr"
+    opts = RenderOptions(lang=lang, show_all=opts.show_all)
+    titles = {r.id: r.title.get(lang) for r in report.rules}
+    parts = part_names(report.packs, lang)
+    return lambda result: shown(manifest_view(result, titles, opts, parts, report.packs))
 
 
 def build(report: Report, opts: RenderOptions) -> ReportView:
