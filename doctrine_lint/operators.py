@@ -104,22 +104,39 @@ def element_test(
         fact = format_path(keys)
 
         if all(isinstance(key, str) for key in keys):
-            # the most frequent shape of all (`security.admin_mfa`): mappings only
+            # the most frequent shape of all (`security.admin_mfa`): mappings only, walked
+            # without per-key checks; the rarer miss walks again to say where the path stops
 
-            def run_keys(data: Any, ctx: Context) -> Verdict:
-                start = ctx.root if rooted and ctx.root is not None else data
+            def miss(start: Any, data: Any) -> Verdict:
+                value, depth = start, 0
+                while isinstance(value, dict) and value.get(keys[depth]) is not None:
+                    value, depth = value[keys[depth]], depth + 1
+                gone: PathKey = keys[: depth + 1] if start is data else anchored[: depth + 2]  # type: ignore[assignment]
+                return Verdict(UNKNOWN, gone, None, [(gone, fact)])
+
+            if not rooted:
+
+                def run_keys(data: Any, ctx: Context) -> Verdict:
+                    value = data
+                    for key in keys:
+                        value = value.get(key) if isinstance(value, dict) else None
+                        if value is None:
+                            return miss(data, data)
+                    return Verdict(TRUE if predicate(value, ctx) else FALSE, keys, value)  # type: ignore[arg-type]
+
+                return run_keys
+
+            def run_rooted(data: Any, ctx: Context) -> Verdict:
+                start = ctx.root if ctx.root is not None else data
                 value = start
-                depth = 0
                 for key in keys:
-                    depth += 1
                     value = value.get(key) if isinstance(value, dict) else None
                     if value is None:
-                        gone: PathKey = keys[:depth] if start is data else anchored[: depth + 1]  # type: ignore[assignment]
-                        return Verdict(UNKNOWN, gone, None, [(gone, fact)])
+                        return miss(start, data)
                 where = keys if start is data else anchored
                 return Verdict(TRUE if predicate(value, ctx) else FALSE, where, value)  # type: ignore[arg-type]
 
-            return run_keys
+            return run_rooted
 
         def run_single(data: Any, ctx: Context) -> Verdict:
             # Fast walk for the common plain path, a miss included (no resolver needed: the
