@@ -11,6 +11,12 @@ linted, scored; median over the corpus) over the bare libyaml parse of the same 
 time of the whole command on one manifest (median of --cli-runs) over `python -c "import yaml,
 click"`. `--python` runs the command with another interpreter: one where the wheel is installed
 serves the shipped packs from the bundled cache, as users get them (an editable install has none).
+
+`--callgrind N` replaces timings, too noisy on a shared machine, by instruction counts: it runs
+valgrind's callgrind on N generated manifests three times (packs loaded only; + the bare libyaml
+parse; + the whole lint) and prints the per-manifest ratio of the two differences. A ratio of
+instruction counts is not a ratio of times, but it moves with the same code and ignores the load
+of the machine.
 """
 
 from __future__ import annotations
@@ -103,7 +109,16 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--python", default=sys.executable, help="interpreter for the command-line runs")
+    parser.add_argument("--callgrind", type=int, metavar="N", help="instruction counts on N manifests")
+    parser.add_argument("--callgrind-step", choices=["setup", "parse", "whole"], help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.callgrind_step:
+        _callgrind_step(args.callgrind_step, Path(args.corpus))
+        return
+    if args.callgrind:
+        callgrind(args.callgrind)
+        return
 
     example = str(REPO / "examples" / "ent-second-degre.yaml")
     cli = [sys.executable, "-m", "doctrine_lint", example, "--date", TODAY.isoformat()]
@@ -209,6 +224,46 @@ def targets(args: argparse.Namespace, packs: list[Any], rules: list[Any]) -> Non
     print(f"  one-manifest CLI wall, median of {args.cli_runs}  {_median_ms(cli):7.1f} ms")
     print(f"  python -c 'import yaml, click'      {_median_ms(floor):7.1f} ms")
     print(f"  ratio (target ≤ 1.5)                {_median_ms(cli) / _median_ms(floor):7.2f}×")
+
+
+def _callgrind_step(step: str, corpus: Path) -> None:
+    """One measured process: load the packs, then parse or lint every manifest of `corpus`."""
+    packs = load_packs()
+    rules = all_rules(packs)
+    gc.freeze()
+    paths = sorted(corpus.glob("*.yaml"))
+    for p in paths[:5]:  # warm caches (labels, messages) as a batch would be
+        lint_document(load_manifest(p), packs, rules, TODAY)
+    for p in paths:
+        if step == "parse":
+            yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        elif step == "whole":
+            lint_document(load_manifest(p), packs, rules, TODAY)
+
+
+def callgrind(count: int) -> None:
+    """The per-manifest target as a ratio of instruction counts (valgrind's callgrind)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        generate(corpus, count)
+        totals: dict[str, int] = {}
+        for step in ("setup", "parse", "whole"):
+            out = Path(tmp) / f"callgrind.{step}"
+            cmd = [sys.executable, __file__, "--callgrind-step", step, "--corpus", str(corpus)]
+            done = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            totals[step] = int(done.stderr.rsplit("Collected : ", 1)[1].split()[0])
+    parse = (totals["parse"] - totals["setup"]) / count
+    whole = (totals["whole"] - totals["setup"]) / count
+    print(f"Instructions per manifest, callgrind, {count} generated manifests")
+    print(f"  bare libyaml parse          {parse / 1e6:8.2f} M")
+    print(f"  whole lint (read → scores)  {whole / 1e6:8.2f} M")
+    print(f"  ratio (target ≤ 3)          {whole / parse:8.2f}×")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,41 @@ def element_test(
         # the fact a miss asks for is the whole path, whatever key is missing: named once
         fact = format_path(keys)
 
+        if all(isinstance(key, str) for key in keys):
+            # the most frequent shape of all (`security.admin_mfa`): mappings only, walked
+            # without per-key checks; the rarer miss walks again to say where the path stops
+
+            def miss(start: Any, data: Any) -> Verdict:
+                value, depth = start, 0
+                while isinstance(value, dict) and value.get(keys[depth]) is not None:
+                    value, depth = value[keys[depth]], depth + 1
+                gone: PathKey = keys[: depth + 1] if start is data else anchored[: depth + 2]  # type: ignore[assignment]
+                return Verdict(UNKNOWN, gone, None, [(gone, fact)])
+
+            if not rooted:
+
+                def run_keys(data: Any, ctx: Context) -> Verdict:
+                    value = data
+                    for key in keys:
+                        value = value.get(key) if isinstance(value, dict) else None
+                        if value is None:
+                            return miss(data, data)
+                    return Verdict(TRUE if predicate(value, ctx) else FALSE, keys, value)  # type: ignore[arg-type]
+
+                return run_keys
+
+            def run_rooted(data: Any, ctx: Context) -> Verdict:
+                start = ctx.root if ctx.root is not None else data
+                value = start
+                for key in keys:
+                    value = value.get(key) if isinstance(value, dict) else None
+                    if value is None:
+                        return miss(start, data)
+                where = keys if start is data else anchored
+                return Verdict(TRUE if predicate(value, ctx) else FALSE, where, value)  # type: ignore[arg-type]
+
+            return run_rooted
+
         def run_single(data: Any, ctx: Context) -> Verdict:
             # Fast walk for the common plain path, a miss included (no resolver needed: the
             # missing path is the prefix walked so far, the fact is the whole path).
@@ -195,12 +230,25 @@ def _build_exists(call: Call) -> Evaluator:
     if path.has_wildcard:
         return element_test(path, lambda v, ctx: True, call.quantifier, presence=wanted)
 
+    keys = path.segments
+    rooted = path.rooted
+    anchored: PathKey = ("$root", *keys)  # type: ignore[arg-type]
+    when_present, when_absent = (TRUE, FALSE) if wanted else (FALSE, TRUE)
+
     def run(data: Any, ctx: Context) -> Verdict:
-        res = walk(data, path, ctx)
-        present = bool(res.found)
-        where_ = res.found[0][0] if res.found else (res.missing[0] if res.missing else None)
-        value = res.found[0][1] if res.found else None
-        return Verdict(TRUE if present is wanted else FALSE, where_, value)
+        # `resolve` on a plain path, without its lists: found whole, or missing at the first
+        # key that holds nothing (null counts as absent)
+        start = ctx.root if rooted and ctx.root is not None else data
+        value = start
+        for i, key in enumerate(keys):
+            if isinstance(key, int):
+                value = value[key] if isinstance(value, list) and key < len(value) else None
+            else:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                gone: PathKey = keys[: i + 1] if start is data else anchored[: i + 2]  # type: ignore[assignment]
+                return Verdict(when_absent, gone, None)
+        return Verdict(when_present, keys if start is data else anchored, value)  # type: ignore[arg-type]
 
     return run
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from .document import PathKey, format_path
@@ -76,6 +77,7 @@ class FieldPath:
         return self.segments  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=4096)  # packs name the same few hundred paths many times; FieldPath is frozen
 def parse_path(text: str) -> FieldPath:
     """Parse a pack path; raise PathSyntaxError with the offending column on bad syntax."""
     if len(text) > MAX_PATH:

@@ -253,3 +253,70 @@ def test_a_text_lint_to_a_pipe_imports_neither_rich_nor_jsonschema(tmp_path: Pat
     )
     assert "HEAVY []" in run.stderr, run.stderr[-2000:]
     assert "ent-second-degre.yaml" in run.stdout
+
+
+# --- plain-path walks: `exists` and mapping-only paths, against the generic resolver ---------
+
+WALK_DATA: list[Any] = [
+    {},
+    {"a": None},
+    {"a": 1},
+    {"a": {"b": None}},
+    {"a": {"b": 0}},
+    {"a": {"b": False}},
+    {"a": {"b": {"c": ""}}},
+    {"a": {"b": [1, None]}},
+    {"a": [{"b": 1}, None]},
+    {"a": "text"},
+    {"a": [], "x": {"y": 2}},
+]
+WALK_PATHS = ["a", "a.b", "a.b.c", "a[0]", "a[1]", "a[0].b", "a.b[1]", "a.b[5]", "$root.a.b", "$root.x.y"]
+
+
+def _reference_exists(path: str, data: Any, root: Any, wanted: bool) -> tuple[int, Any, Any]:
+    """The `exists` verdict as it was computed before the fast walk: through `resolve`."""
+    from doctrine_lint.logic import FALSE, TRUE
+    from doctrine_lint.paths import parse_path, resolve
+
+    res = resolve(data, parse_path(path), root)
+    where = res.found[0][0] if res.found else (res.missing[0] if res.missing else None)
+    value = res.found[0][1] if res.found else None
+    return (TRUE if bool(res.found) is wanted else FALSE, where, value)
+
+
+def _reference_test(path: str, data: Any, root: Any) -> tuple[int, Any, Any, Any]:
+    """A plain-path operator's verdict from `resolve`: unknown at the first miss (the fact
+    being the whole path), else the predicate on the value found."""
+    from doctrine_lint.logic import FALSE, TRUE, UNKNOWN
+    from doctrine_lint.paths import parse_path, resolve
+
+    field = parse_path(path)
+    res = resolve(data, field, root)
+    if not res.found:
+        gone = res.missing[0]
+        return (UNKNOWN, gone, None, [(gone, document.format_path(field.segments))])
+    where, value = res.found[0]
+    return (TRUE if value == 1 else FALSE, where, value, [])
+
+
+@pytest.mark.parametrize("path", WALK_PATHS)
+@pytest.mark.parametrize("inside", [False, True], ids=["at-root", "in-element"])
+@pytest.mark.parametrize("wanted", [True, False])
+def test_exists_on_a_plain_path_equals_the_resolver(path: str, inside: bool, wanted: bool) -> None:
+    evaluator = compile_condition({"path": path, "exists": wanted})
+    for data in WALK_DATA:
+        # in an element, `$root.` paths read the manifest given as the context's root
+        root = {"a": {"b": 7}, "x": {"y": None}} if inside else None
+        v = evaluator(data, Context(TODAY, root))
+        assert (v.state, v.path, v.value) == _reference_exists(path, data, root, wanted), (path, data)
+        assert v.missing == []
+
+
+@pytest.mark.parametrize("path", WALK_PATHS)
+@pytest.mark.parametrize("inside", [False, True], ids=["at-root", "in-element"])
+def test_a_plain_path_operator_equals_the_resolver(path: str, inside: bool) -> None:
+    evaluator = compile_condition({"path": path, "equals": 1})
+    for data in WALK_DATA:
+        root = {"a": {"b": 1}, "x": {"y": None}} if inside else None
+        v = evaluator(data, Context(TODAY, root))
+        assert (v.state, v.path, v.value, v.missing) == _reference_test(path, data, root), (path, data)
