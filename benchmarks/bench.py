@@ -64,7 +64,16 @@ def _time_command_env(cmd: list[str], runs: int, extra: dict[str, str]) -> list[
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+        # run outside the checkout: `python -m` puts the working folder first on sys.path, which
+        # would shadow the interpreter's installed wheel (and its bundled pack cache)
+        subprocess.run(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            env=env,
+            cwd=tempfile.gettempdir(),
+        )
         out.append(time.perf_counter() - start)
     return out
 

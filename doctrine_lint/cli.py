@@ -305,10 +305,15 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
         )
     loaded = load_packs(packs, shipped=not only)
     # The packs live until the process ends: out of the collector's sight, full collections no
-    # longer walk the thousands of objects they hold (a fifth of a one-manifest run's CPU).
+    # longer walk the thousands of objects they hold (a fifth of a one-manifest run's CPU). The
+    # start-up threshold (`__main__`) then gives way to the default for the linting itself.
     import gc
 
+    from .__main__ import DEFAULT_THRESHOLD, START_THRESHOLD
+
     gc.freeze()
+    if gc.get_threshold() == START_THRESHOLD:  # not a threshold the caller chose
+        gc.set_threshold(*DEFAULT_THRESHOLD)
     return loaded
 
 
@@ -685,9 +690,11 @@ def _drain(items: Iterable[Item], each: Callable[[Item], object]) -> None:
 
 
 def _jobs(jobs: int) -> int:
+    if jobs != 0:  # the worker machinery (multiprocessing) is only imported when it runs
+        return jobs
     from .batch import cores
 
-    return cores() if jobs == 0 else jobs
+    return cores()
 
 
 def _print_run(

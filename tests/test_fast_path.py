@@ -320,3 +320,55 @@ def test_a_plain_path_operator_equals_the_resolver(path: str, inside: bool) -> N
         root = {"a": {"b": 1}, "x": {"y": None}} if inside else None
         v = evaluator(data, Context(TODAY, root))
         assert (v.state, v.path, v.value, v.missing) == _reference_test(path, data, root), (path, data)
+
+
+# --- start-up: the collector's threshold ---------------------------------------------------------
+
+
+def test_the_console_script_is_the_entry_point_that_sets_the_start_up_threshold() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["doctrine-lint"] == "doctrine_lint.__main__:run"
+
+
+def test_the_start_up_threshold_gives_way_to_the_default_once_the_packs_are_loaded(tmp_path: Path) -> None:
+    code = (
+        "import gc, sys, runpy\n"
+        "from doctrine_lint import cli\n"
+        "seen = []\n"
+        "load = cli._load\n"
+        "def spy(*a, **k):\n"
+        "    seen.append(gc.get_threshold())\n"
+        "    out = load(*a, **k)\n"
+        "    seen.append(gc.get_threshold())\n"
+        "    return out\n"
+        "cli._load = spy\n"
+        "sys.argv = ['doctrine-lint', sys.argv[1], '--date', sys.argv[2], '-q']\n"
+        "try:\n    runpy.run_module('doctrine_lint', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('SEEN', seen, gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "ent-second-degre.yaml"), PINNED_DATE],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert "SEEN [(100000, 50, 100), (700, 10, 10)] True" in run.stderr, run.stderr[-2000:]
+
+
+def test_a_threshold_the_caller_chose_is_left_alone() -> None:
+    import gc
+
+    from doctrine_lint import cli
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(1234, 5, 6)
+        cli._load([], False)
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
