@@ -209,7 +209,8 @@ def test_a_stream_is_the_rendered_report(corpus: Path, packs: list[Pack], fmt: s
         head.add(item, options, keep=False)
         if isinstance(item, ManifestResult):
             streams.push(item)
-            assert chunks  # written as it comes, not at the end
+            # written as it comes, not at the end; JUnit's suites wait for the root's totals
+            assert bool(chunks) is (fmt != "junit")
     streams.close()
     assert head.results == []  # nothing kept
     assert "".join(chunks) == get_formatter(fmt)(whole, opts)
@@ -217,7 +218,42 @@ def test_a_stream_is_the_rendered_report(corpus: Path, packs: list[Pack], fmt: s
 
 def test_a_non_streamed_format_is_refused_by_streams(packs: list[Pack]) -> None:
     with pytest.raises(KeyError):
-        Streams(start(packs, LintOptions()), [("junit", RenderOptions(), print)])
+        Streams(start(packs, LintOptions()), [("json", RenderOptions(), print)])
+
+
+def test_junit_suites_wait_on_disk_past_the_spool_size(
+    corpus: Path, packs: list[Pack], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from doctrine_lint.formats import junit
+
+    options = LintOptions(today=date(2025, 1, 1))
+    whole = get_formatter("junit")(lint(_files(corpus), packs, options), RenderOptions())
+    rolled: list[bool] = []
+    real = tempfile.SpooledTemporaryFile
+
+    class Watched(real):  # type: ignore[misc, valid-type]
+        def __exit__(self, *exc: object) -> None:
+            rolled.append(self._rolled)
+            super().__exit__(*exc)
+
+    monkeypatch.setattr(junit, "_SPOOL_BYTES", 64)
+    monkeypatch.setattr(junit, "_READ_BLOCK", 100)
+    monkeypatch.setattr(junit.tempfile, "SpooledTemporaryFile", Watched)
+    head = start(packs, options)
+    chunks: list[str] = []
+    streams = Streams(head, [("junit", RenderOptions(), chunks.append)])
+    for item in iter_results(_files(corpus), packs, options, report=head):
+        head.add(item, options, keep=False)
+        if isinstance(item, ManifestResult):
+            streams.push(item)
+    streams.close()
+    assert rolled == [True]  # the suites went to a file, not memory
+    assert len(chunks) > 3  # read back in blocks, not as one string
+    assert "".join(chunks) == whole
+    assert whole.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="doctrine-lint" tests="')
+    assert whole.endswith("</testsuites>\n")
 
 
 # --- JSON Lines ---------------------------------------------------------------------------------

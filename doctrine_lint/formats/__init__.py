@@ -3,8 +3,8 @@
 The formats in `STREAMED` also expose `pieces(report, options)`, which gives the function turning
 one result into its piece of the report (pure: a worker process can run it), and
 `stream(report, pieces, options)`, a generator that yields a head, then one chunk per piece as it
-is pulled from `pieces`, then an end (any of them possibly empty; `render` is the join of it, so
-a streamed report is the same bytes). `Streams` writes a batch to several such outputs at once,
+is pulled from `pieces`, then an end, possibly in several chunks (any of them possibly empty;
+`render` is the join of it, so a streamed report is the same bytes). `Streams` writes a batch to several such outputs at once,
 result by result (or piece by piece, from workers), keeping none."""
 
 from __future__ import annotations
@@ -56,11 +56,12 @@ EXTRA_RENDERERS = ("statistics",)
 
 JSON_FORMATS = frozenset({"json", "jsonl", "sarif", "gitlab"})
 
-# written as the results come (`stream`); the others need the whole run first: JSON lists the
-# rules once before the manifests, JUnit's root element carries the totals, GitHub sorts its
-# annotations across manifests, Markdown and HTML open with a summary of the whole run, GitLab
-# is small (failures only) and kept whole for simplicity
-STREAMED = frozenset({"text", "concise", "jsonl", "sarif"})
+# written as the results come (`stream`); JUnit renders each manifest's suites as it comes but
+# writes them after the root element, which carries the run's totals (spooled to a temporary file
+# meanwhile). The others need the whole run first: JSON lists the rules once before the
+# manifests, GitHub sorts its annotations across manifests, Markdown and HTML open with a summary
+# of the whole run, GitLab is small (failures only) and kept whole for simplicity
+STREAMED = frozenset({"text", "concise", "jsonl", "sarif", "junit"})
 
 Stream = Callable[[Report, Iterable[Any], RenderOptions], Iterator[str]]
 Piece = Callable[[ManifestResult], Any]
@@ -152,7 +153,11 @@ class Streams:
         self._step(pieces)
 
     def close(self) -> None:
-        self._step(None)  # the feed is empty: each stream leaves its loop and yields its end
+        # the feed is empty: each stream leaves its loop and yields its end, in as many chunks
+        for chunks, edge, write in self._outputs:
+            for chunk in chunks:
+                if chunk:
+                    write(edge(chunk))
 
 
 def render_stream(name: str, report: Report, opts: RenderOptions) -> str:

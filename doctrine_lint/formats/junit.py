@@ -13,7 +13,9 @@ latter with `<error>`s. Counts are exact at every level; the output is determini
 from __future__ import annotations
 
 import re
+import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 
 from ..chapters import chapter_label
@@ -25,7 +27,7 @@ from ..model import Finding, Outcome
 from ..packs import Rule
 from ..safetext import prose, visible_lines
 from ..synthetic import synthetic_rule
-from . import RenderOptions
+from . import RenderOptions, render_stream
 from .sarif import covering_waiver
 
 # characters XML 1.0 cannot carry, even escaped
@@ -44,11 +46,16 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> 
     return el
 
 
+def _root(tag: str, **attrs: str) -> ET.Element:
+    """An element of its own (a suite written as soon as it is complete), cleaned as `_el` does."""
+    return ET.Element(tag, {k: _clean(prose(v)) for k, v in attrs.items()})
+
+
 class _Suite:
     """A `<testsuite>` being filled, with its counts."""
 
-    def __init__(self, parent: ET.Element, name: str, file: str) -> None:
-        self.el = _el(parent, "testsuite", name=name)
+    def __init__(self, parent: ET.Element | None, name: str, file: str) -> None:
+        self.el = _el(parent, "testsuite", name=name) if parent is not None else _root("testsuite", name=name)
         self.file = file
         self.tests = self.failures = self.errors = self.skipped = 0
 
@@ -125,7 +132,7 @@ def _waiver_note(result: ManifestResult, f: Finding, lang: str) -> str:
     return note
 
 
-def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[_Suite]:
+def _manifest(root: ET.Element | None, result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[_Suite]:
     suites = []
     scores = result.scores
     findings = sorted(result.findings, key=lambda f: (f.sort_key, f.path))
@@ -186,7 +193,7 @@ def _manifest(root: ET.Element, result: ManifestResult, rules: dict[str, Rule], 
     return suites
 
 
-def _errors(root: ET.Element, problems: list[Problem], lang: str) -> list[_Suite]:
+def _errors(root: ET.Element | None, problems: list[Problem], lang: str) -> list[_Suite]:
     suites = []
     by_file: dict[str, list[Problem]] = {}
     for p in problems:
@@ -202,22 +209,65 @@ def _errors(root: ET.Element, problems: list[Problem], lang: str) -> list[_Suite
     return suites
 
 
-def as_element(report: Report, opts: RenderOptions) -> ET.Element:
-    rules = {r.id: r for r in report.rules}
-    root = ET.Element("testsuites", {"name": "doctrine-lint"})
-    suites: list[_Suite] = []
-    for result in report.results:
-        suites += _manifest(root, result, rules, opts.lang)
-    suites += _errors(root, report.errors, opts.lang)
+# A suite of one manifest, as XML already, and its counts (tests, failures, errors, skipped): what a
+# worker process sends, and what `stream` adds to the root's totals.
+Piece = tuple[str, tuple[int, int, int, int]]
+
+_COUNTS = ("tests", "failures", "errors", "skipped")
+_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# past this size, the suites written so far wait in a temporary file, not in memory
+_SPOOL_BYTES = 8 * 1024 * 1024
+_READ_BLOCK = 1024 * 1024
+
+
+def _written(suites: list[_Suite]) -> Piece:
+    """Suites closed and written at their place under the root (indented one level)."""
+    parts = []
+    totals = [0, 0, 0, 0]
     for suite in suites:
         suite.close()
-    for key in ("tests", "failures", "errors", "skipped"):
-        root.set(key, str(sum(getattr(s, key) for s in suites)))
-    root.set("time", "0")
-    return root
+        ET.indent(suite.el, space="  ", level=1)
+        parts.append("  " + ET.tostring(suite.el, encoding="unicode") + "\n")
+        for i, key in enumerate(_COUNTS):
+            totals[i] += getattr(suite, key)
+    return "".join(parts), (totals[0], totals[1], totals[2], totals[3])
+
+
+def pieces(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], Piece]:
+    """One manifest's suites as XML, with their counts."""
+    rules = {r.id: r for r in report.rules}
+    lang = opts.lang
+    return lambda result: _written(_manifest(None, result, rules, lang))
+
+
+def stream(report: Report, pieces: Iterable[Piece], opts: RenderOptions) -> Iterator[str]:
+    """The document, its suites rendered as the results come and the results dropped. The root
+    element carries the run's totals, known only at the end: the suites wait for it in a
+    temporary file once they pass `_SPOOL_BYTES` (memory stays flat), then follow the root's
+    opening tag in blocks. Same bytes as rendering the whole tree at once."""
+    totals = [0, 0, 0, 0]
+    with tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8", newline="") as spool:
+        yield ""
+        for text, counts in pieces:
+            spool.write(text)
+            for i, n in enumerate(counts):
+                totals[i] += n
+            yield ""
+        text, counts = _written(_errors(None, report.errors, opts.lang))
+        spool.write(text)
+        for i, n in enumerate(counts):
+            totals[i] += n
+        attrs = " ".join(f'{key}="{n}"' for key, n in zip(_COUNTS, totals, strict=True))
+        root = f'<testsuites name="doctrine-lint" {attrs} time="0"'
+        if not spool.tell():  # no suite at all: an empty element, as ElementTree writes it
+            yield f"{_HEAD}{root} />\n"
+            return
+        yield f"{_HEAD}{root}>\n"
+        spool.seek(0)
+        while block := spool.read(_READ_BLOCK):
+            yield block
+        yield "</testsuites>\n"
 
 
 def render(report: Report, opts: RenderOptions) -> str:
-    root = as_element(report, opts)
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return render_stream("junit", report, opts)
