@@ -1321,6 +1321,16 @@ Codes de sortie / exit codes:
 )
 @click.option("--no-color", is_flag=True, help="Sans couleurs. / No colours.")
 @click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Analyser dans N processus (0 : un par cœur) ; revue identique à un seul processus. / Lint in N "
+    "worker processes (0: one per core); same review as one process.",
+)
 def review(
     paths: tuple[str, ...],
     from_list: str | None,
@@ -1343,6 +1353,7 @@ def review(
     no_derogations: bool,
     no_color: bool,
     when: str | None,
+    jobs: int,
 ) -> None:
     """Revue de plusieurs dossiers : matrice dossiers × référentiels (× chapitres), classement,
     filtres ; texte, CSV, HTML, JSON, Markdown. / Review many submissions at once: a ranked matrix."""
@@ -1387,7 +1398,7 @@ def review(
             _report_writer(reports_dir, output, loaded, chosen, options, lang) if reports_dir else None
         )
         table = build(
-            results(files, loaded, options), columns, filters=filters, on_result=write_report
+            results(files, loaded, options, _jobs(jobs)), columns, filters=filters, on_result=write_report
         ).sorted(key, reverse)
     except DoctrineLintError as exc:
         _fail(exc)

@@ -2,8 +2,8 @@
 submission, its ranking, sorting and filters. No click here; the presenters are in
 `formats.review` and `formats.review_html`.
 
-A review reads results one at a time (`results`, a generator the streaming linter can replace)
-and keeps only a `ReviewRow` per submission: rates rounded as the reports show them, statuses,
+A review reads results one at a time (`results`, over the streaming linter's `iter_results`, in
+worker processes with `--jobs`) and keeps only a `ReviewRow` per submission: rates rounded as the reports show them, statuses,
 counts and a few service facts, never the `ManifestResult`, its findings or its `Document`. The
 memory of a review of 10,000 submissions is then that of 10,000 small rows.
 
@@ -18,12 +18,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from .errors import Msg, Problem, UsageError
+from .errors import Msg, UsageError
 from .files import FileRefused, StdinSource, read_regular
 from .labels import label_at
-from .linter import LintOptions, ManifestResult, lint
+from .linter import LintOptions, ManifestResult, Unreadable, iter_results
 from .model import Outcome, ScoreLine, Severity, Text, chapter_key, referentiel_rank
 from .packs import Pack, Rule, all_rules
 from .renames import renamed_ids
@@ -143,14 +143,6 @@ class ReviewRow:
         return self.name or self.file
 
 
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """A submission that could not be read or validated, with its problems (`file:line:col`)."""
-
-    file: str
-    problems: tuple[Problem, ...]
-
-
 def summarise(result: ManifestResult, columns: Columns) -> ReviewRow:
     """The row of one result: everything a review shows, nothing that holds the document."""
     data = result.document.data
@@ -199,19 +191,15 @@ def resolve_rules(packs: Sequence[Pack], options: LintOptions) -> list[Rule]:
 
 
 def results(
-    files: Iterable[str | StdinSource], packs: Sequence[Pack], options: LintOptions
+    files: Sequence[str | Path | StdinSource], packs: Sequence[Pack], options: LintOptions, jobs: int = 1
 ) -> Iterator[ManifestResult | Unreadable]:
-    """Each submission's result or its problems, in input order, one at a time: what was linted
-    is dropped before the next file is read. (The streaming linter's iterator can take its place.)"""
+    """Each submission's result or its problems (`Unreadable`), in input order, one at a time:
+    what was linted is dropped before the next file is read. `jobs` > 1 lints in that many worker
+    processes (`linter.iter_results`), the order kept."""
     rules = resolve_rules(packs, options)
     once = replace(options, rules=rules, select=(), ignore=(), min_evidence=None, baseline=None)
-    for file in files:
-        report = lint([file], packs, once)
-        if report.errors:
-            shown = file.display if isinstance(file, StdinSource) else str(file)
-            yield Unreadable(shown, tuple(report.errors))
-        else:
-            yield from report.results
+    # without `prepare`, no item comes as `Prepared`
+    return cast(Iterator[ManifestResult | Unreadable], iter_results(files, packs, once, jobs))
 
 
 # --- sorting, ranking and filters -----------------------------------------------------------------

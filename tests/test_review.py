@@ -310,6 +310,17 @@ def test_an_unreadable_submission_is_listed_and_never_stops_the_others(tmp_path:
             assert "a-ent.yaml" in out and "c-gar.yaml" in out
 
 
+@pytest.mark.parametrize("fmt", ["text", "csv", "json", "html", "markdown"])
+def test_two_workers_give_the_same_review_as_one(corpus: Path, tmp_path: Path, fmt: str) -> None:
+    folder = tmp_path / "lot"
+    shutil.copytree(corpus, folder)
+    (folder / "m0007b-broken.yaml").write_text("service:\n  name: X\n  kind: [unclosed\n", encoding="utf-8")
+    alone = _run(str(folder), "--format", fmt, "--level", "chapter")
+    assert alone[0] == 2 and "m0007b-broken.yaml:3:9: " in alone[2]
+    for jobs in ("2", "0"):
+        assert _run(str(folder), "--format", fmt, "--level", "chapter", "--jobs", jobs) == alone
+
+
 def test_missing_file_and_empty_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     code, out, err = _run("examples/vie-scolaire.yaml", "nowhere.yaml", "--format", "json")

@@ -252,7 +252,9 @@ def test_junit_suites_wait_on_disk_past_the_spool_size(
     assert rolled == [True]  # the suites went to a file, not memory
     assert len(chunks) > 3  # read back in blocks, not as one string
     assert "".join(chunks) == whole
-    assert whole.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="doctrine-lint" tests="')
+    assert whole.startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="doctrine-lint" tests="'
+    )
     assert whole.endswith("</testsuites>\n")
 
 

@@ -132,7 +132,9 @@ def _waiver_note(result: ManifestResult, f: Finding, lang: str) -> str:
     return note
 
 
-def _manifest(root: ET.Element | None, result: ManifestResult, rules: dict[str, Rule], lang: str) -> list[_Suite]:
+def _manifest(
+    root: ET.Element | None, result: ManifestResult, rules: dict[str, Rule], lang: str
+) -> list[_Suite]:
     suites = []
     scores = result.scores
     findings = sorted(result.findings, key=lambda f: (f.sort_key, f.path))
