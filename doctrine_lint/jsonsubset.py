@@ -104,24 +104,37 @@ class _Compiler:
             if key in _ANNOTATIONS:
                 continue
             checks.append(self._keyword(key, arg, schema))
-        if not checks:
-            return lambda v: True
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(c(v) for c in checks)
+        return _all_of(checks)
 
     def _keyword(self, key: str, arg: Any, schema: dict[str, Any]) -> Check:
         if key == "type":
             names = arg if isinstance(arg, list) else [arg]
             tests = [_TYPES[n] for n in names]
+            if len(tests) == 1:
+                return tests[0]
             return lambda v: any(t(v) for t in tests)
         if key == "const":
             return lambda v: _equal(v, arg)
         if key == "enum":
+            if isinstance(arg, list) and arg and all(isinstance(x, str) for x in arg):
+                # a text equals only a text (JSON equality): a set look-up
+                texts = frozenset(arg)
+                return lambda v: isinstance(v, str) and v in texts
             return lambda v: any(_equal(v, x) for x in arg)
         if key == "properties":
             props = {k: self._compile(s) for k, s in arg.items()}
-            return lambda v: not isinstance(v, dict) or all(c(v[k]) for k, c in props.items() if k in v)
+            get = props.get
+
+            def properties(v: Any) -> bool:
+                if not isinstance(v, dict):
+                    return True
+                for k, val in v.items():  # a manifest declares few of the many properties
+                    check = get(k)
+                    if check is not None and not check(val):
+                        return False
+                return True
+
+            return properties
         if key == "patternProperties":
             pats = [(re.compile(p), self._compile(s)) for p, s in arg.items()]
             return lambda v: (
@@ -131,7 +144,14 @@ class _Compiler:
         if key == "additionalProperties":
             known = set(schema.get("properties", {}))
             rxs = [re.compile(p) for p in schema.get("patternProperties", {})]
+            if arg is False and not rxs:  # the usual closed object: only its own properties
+                closed = frozenset(known)
+                return lambda v: not isinstance(v, dict) or closed.issuperset(v)
             extra = self._compile(arg)
+            if not rxs:
+                return lambda v: (
+                    not isinstance(v, dict) or all(extra(val) for k, val in v.items() if k not in known)
+                )
             return lambda v: (
                 not isinstance(v, dict)
                 or all(
@@ -161,11 +181,20 @@ class _Compiler:
         if key == "$ref":
             return self._ref(arg)
         if key == "required":
-            names = list(arg)
-            return lambda v: not isinstance(v, dict) or all(k in v for k in names)
+            names_set = frozenset(arg)
+            return lambda v: not isinstance(v, dict) or v.keys() >= names_set
         if key == "items" and isinstance(arg, dict | bool):
             item = self._compile(arg)
-            return lambda v: not isinstance(v, list) or all(item(x) for x in v)
+
+            def items(v: Any) -> bool:
+                if not isinstance(v, list):
+                    return True
+                for x in v:
+                    if not item(x):
+                        return False
+                return True
+
+            return items
         if key == "contains":
             inner = self._compile(arg)
             low = schema.get("minContains", 1)
@@ -222,6 +251,25 @@ class _Compiler:
             regex = re.compile(arg)
             return lambda v: not isinstance(v, str) or regex.search(v) is not None
         raise _Unsupported
+
+
+def _all_of(checks: list[Check]) -> Check:
+    """Every check, in order, stopping at the first that fails."""
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+
+    def every(v: Any) -> bool:
+        for check in checks:
+            if not check(v):
+                return False
+        return True
+
+    return every
 
 
 def compile_schema(schema: dict[str, Any], format_checker: FormatChecker | None = None) -> Check:

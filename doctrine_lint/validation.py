@@ -292,7 +292,26 @@ def _huge_integers(data: Any) -> Iterator[tuple[PathKey, int]]:
             yield where, value
 
 
+def _any_huge_integer(data: Any) -> bool:
+    """Whether `_huge_integers` would find one: the same walk without building paths (almost
+    every manifest has none)."""
+    stack = [data]
+    limit = sys.float_info.max
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        value = pop()
+        if isinstance(value, dict):
+            extend(value.values())
+        elif isinstance(value, list):
+            extend(value)
+        elif isinstance(value, int) and not isinstance(value, bool) and (value > limit or value < -limit):
+            return True
+    return False
+
+
 def _number_problems(doc: Document) -> list[Problem]:
+    if not _any_huge_integer(doc.data):
+        return []
     problems = []
     for where, value in _huge_integers(doc.data):
         digits = int(value.bit_length() * 0.30103) + 1  # never str(value): it may be unprintable
