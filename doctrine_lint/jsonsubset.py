@@ -189,7 +189,7 @@ class _Compiler:
             def items(v: Any) -> bool:
                 if not isinstance(v, list):
                     return True
-                for x in v:
+                for x in v:  # noqa: SIM110 - a loop, not all(<generator>): no generator per call
                     if not item(x):
                         return False
                 return True
@@ -264,7 +264,7 @@ def _all_of(checks: list[Check]) -> Check:
         return lambda v: first(v) and second(v)
 
     def every(v: Any) -> bool:
-        for check in checks:
+        for check in checks:  # noqa: SIM110 - a loop, not all(<generator>): no generator per call
             if not check(v):
                 return False
         return True
