@@ -306,10 +306,10 @@ def _load(packs: Sequence[str], only: bool) -> list[Any]:
     loaded = load_packs(packs, shipped=not only)
     # The packs live until the process ends: out of the collector's sight, full collections no
     # longer walk the thousands of objects they hold (a fifth of a one-manifest run's CPU). The
-    # start-up threshold (`__main__`) then gives way to the default for the linting itself.
+    # start-up threshold (`startup`) then gives way to the default for the linting itself.
     import gc
 
-    from .__main__ import DEFAULT_THRESHOLD, START_THRESHOLD
+    from .startup import DEFAULT_THRESHOLD, START_THRESHOLD
 
     gc.freeze()
     if gc.get_threshold() == START_THRESHOLD:  # not a threshold the caller chose
