@@ -371,7 +371,7 @@ def parse_report(doc: Any, source: str) -> ReportData:
 
 
 def read_report(path: Path | str) -> ReportData:
-    """Read a JSON report written by `doctrine-lint --format json` (formats 3 and 4); a located
+    """Read a JSON report written by `doctrine-lint --format json` (formats 3 to 5); a located
     `UsageError` for anything else."""
     doc = read_json(
         Path(path),
