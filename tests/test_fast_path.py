@@ -372,3 +372,29 @@ def test_a_threshold_the_caller_chose_is_left_alone() -> None:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+def test_quiet_text_does_not_compute_the_priorities_it_does_not_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    from doctrine_lint.formats import RenderOptions, get_formatter
+    from doctrine_lint.formats import view as view_module
+    from doctrine_lint.linter import LintOptions, lint
+
+    packs = load_packs()
+    report = lint(
+        [EXAMPLES / "service-tiers-non-conforme.yaml"],
+        packs,
+        LintOptions(today=date.fromisoformat(PINNED_DATE)),
+    )
+    quiet = get_formatter("text")(report, RenderOptions(quiet=True))
+    loud = get_formatter("text")(report, RenderOptions())
+    assert (
+        "RI-6.1-SSO" in quiet and "À corriger en priorité" in loud and "À corriger en priorité" not in quiet
+    )
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("priorities computed under --quiet")
+
+    monkeypatch.setattr(view_module, "priorities", refused)
+    assert get_formatter("text")(report, RenderOptions(quiet=True)) == quiet
+    with pytest.raises(AssertionError, match="priorities computed"):
+        get_formatter("text")(report, RenderOptions())

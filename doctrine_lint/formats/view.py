@@ -898,12 +898,14 @@ def _config(report: Report) -> str | None:
 
 def manifest_viewer(report: Report, opts: RenderOptions) -> Callable[[ManifestResult], ManifestView]:
     """The view of one result at a time, made safe to show, as `build` makes it: for the
-    presenters that write a batch as it is linted (`report` gives the rules and packs)."""
+    presenters that write a batch as it is linted (`report` gives the rules and packs). Under
+    `--quiet` nothing shows the priorities: they are not computed (each re-scores the manifest)."""
     lang = "en" if opts.lang == "en" else "fr"
+    packs = None if opts.quiet else report.packs
     opts = RenderOptions(lang=lang, show_all=opts.show_all)
     titles = {r.id: r.title.get(lang) for r in report.rules}
     parts = part_names(report.packs, lang)
-    return lambda result: shown(manifest_view(result, titles, opts, parts, report.packs))
+    return lambda result: shown(manifest_view(result, titles, opts, parts, packs))
 
 
 def build(report: Report, opts: RenderOptions) -> ReportView:
