@@ -1477,6 +1477,61 @@ def schema(name: str) -> None:
     click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
 
 
+_KINDS_OF_SERVICE = ("ent-1d", "ent-2d", "ressource", "vie-scolaire", "service-tiers", "service-collectivite")
+
+
+@cli.command()
+@click.argument("target", metavar="FICHIER", default="manifeste.yaml")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(_KINDS_OF_SERVICE),
+    help="Nature du service : les faits que lisent les règles qui s'y appliquent. / Kind of service.",
+)
+@click.option("--force", is_flag=True, help="Remplacer un fichier existant. / Overwrite an existing file.")
+@click.option(
+    "--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation des règles (défaut : aujourd'hui)."
+)
+@lang_option
+@pack_options
+def init(
+    target: str, kind: str, force: bool, when: str | None, lang: str, packs: tuple[str, ...], only_packs: bool
+) -> None:
+    """Écrit un manifeste commenté pour une nature de service (FICHIER, « - » : la sortie
+    standard), sans jamais remplacer un fichier existant sans --force. / Write a commented
+    starting manifest for a kind of service."""
+    from .template import render
+
+    today = _parse_date(when)
+    if target != "-" and Path(target).exists() and not force:
+        _fail(
+            UsageError.single(
+                target,
+                0,
+                0,
+                Msg(
+                    "le fichier existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer",
+                    "the file already exists: choose another name or add --force to overwrite it",
+                ),
+            )
+        )
+    try:
+        loaded = _load(packs, only_packs)
+    except DoctrineLintError as exc:
+        _fail(exc)
+    shown = "manifeste.yaml" if target == "-" else target
+    text = render(loaded, kind, lang, file=shown, today=today)
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    _write(target, text)
+    done = Msg(
+        f"{target} écrit : renseignez les faits en commentaire, puis lancez doctrine-lint {target}",
+        f"{target} written: fill in the commented facts, then run doctrine-lint {target} --lang en",
+    )
+    click.echo(visible(done.get(lang)), err=True)
+
+
 _EVIDENCE_KINDS = ("ara-json", "ara-csv", "mss-csv", "rgesn-xlsx", "rgesn-ods", "rgaa-grille-ods")
 
 

@@ -50,6 +50,8 @@ class Derivation:
     aggregate: WeightedRatio | None = None
     # what people read for each value of the fact ({"en-vigueur": {"fr": "en vigueur", …}})
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the pack's own text of the derivation, for `reads` (which fields it depends on)
+    raw: dict[str, Any] | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

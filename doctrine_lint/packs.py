@@ -492,6 +492,7 @@ def _compile_derivation(
                 int(agg.get("digits", 1)),
                 frozenset(str(k) for k in agg.get("always_counted", ())),
             ),
+            raw=raw,
         )
     cases = []
     problems = []
@@ -505,7 +506,7 @@ def _compile_derivation(
     if problems:
         raise PackError(problems)
     labels = {str(k): {"fr": v["fr"], "en": v["en"]} for k, v in (raw.get("labels") or {}).items()}
-    return Derivation(raw["name"], title, pack_id, tuple(cases), raw.get("default"), labels=labels)
+    return Derivation(raw["name"], title, pack_id, tuple(cases), raw.get("default"), labels=labels, raw=raw)
 
 
 def _compile_metric(raw: dict[str, Any], pack_id: str) -> Metric:

@@ -4,14 +4,10 @@ in the allowlist below with the reason no rule needs it."""
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from doctrine_lint.packs import load_packs
-from doctrine_lint.resources import shipped_packs
+from doctrine_lint.reads import Reads, identity_paths
 
 from .conftest import REPO
 
@@ -47,80 +43,19 @@ ALLOWED_UNREAD: dict[str, str] = {
 # the day a field is documented before its rule is written.
 PENDING_RULES: dict[str, str] = {}
 
-_INDEX = re.compile(r'\[(?:\*|\d+|"[^"]*")\]')
-
-
-def _norm(path: str) -> str:
-    return _INDEX.sub("", path.removeprefix("$root."))
-
-
-def _join(base: str, path: str) -> str:
-    if path == "$self":
-        return base
-    if path.startswith("$root."):
-        return _norm(path)
-    return f"{base}.{_norm(path)}" if base else _norm(path)
-
-
-def read_paths(cond: Any, base: str = "") -> Iterator[str]:
-    """Manifest paths (indexes dropped) a raw condition reads, relative paths resolved against
-    the list they are evaluated on (`count.where`, `among`)."""
-    if isinstance(cond, list):
-        for item in cond:
-            yield from read_paths(item, base)
-        return
-    if not isinstance(cond, dict):
-        return
-    here = _join(base, cond["path"]) if isinstance(cond.get("path"), str) else None
-    if here is not None:
-        yield here
-    for key, value in cond.items():
-        if key == "path":
-            continue
-        if key == "count" and isinstance(value, dict) and here is not None:
-            yield from read_paths(value.get("where"), here)
-        elif key == "among":
-            target = value if isinstance(value, str) else value.get("path")
-            target_path = _join(base, target)
-            yield target_path
-            if isinstance(value, dict):
-                yield from read_paths(value.get("where"), target_path)
-                if isinstance(value.get("field"), str):
-                    yield f"{target_path}.{value['field']}"
-        elif key in ("compare_to",) and isinstance(value, dict) and isinstance(value.get("path"), str):
-            yield _join(base, value["path"])
-        elif (
-            key == "not_older_than" and isinstance(value, dict) and isinstance(value.get("relative_to"), str)
-        ):
-            yield _join(base, value["relative_to"])
-        else:
-            yield from read_paths(value, base)
-
 
 def all_read_paths() -> set[str]:
+    packs = load_packs()
+    reads = Reads(packs)
     out: set[str] = set()
-    for pack in load_packs():
+    for pack in packs:
         for rule in pack.rules:
-            out.update(read_paths(rule.raw_applies_when))
-            if rule.raw_scope:
-                scope = _norm(rule.raw_scope["path"])
-                out.add(scope)
-                out.update(read_paths(rule.raw_scope.get("where"), scope))
-                out.update(f"{scope}.{f}" for f in rule.raw_scope.get("label") or ())
-                out.update(read_paths(rule.raw_check, scope))
-            else:
-                out.update(read_paths(rule.raw_check))
-    for pack in load_packs():
-        # identity keys name an element in messages, waivers and baselines
-        out.update(f"{_norm(lst)}.{f}" for lst, fields in pack.identity_keys.items() for f in fields)
-    for path in shipped_packs():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        out.update(read_paths(list((data.get("conditions") or {}).values())))
-        for derivation in data.get("derive") or ():
-            out.update(read_paths([c["when"] for c in derivation.get("cases") or ()]))
-            if "aggregate" in derivation:
-                out.add(_norm(derivation["aggregate"]["statuses"]))
-    return {p for p in out if not p.startswith("$")}
+            out |= reads.of_rule(rule)
+    out |= identity_paths(packs)  # identity keys name an element in messages, waivers and baselines
+    for pack in packs:  # every named condition and computed fact, used by a rule or not
+        out |= reads.expand({f"use:{name}" for name in pack.raw_conditions})
+        out |= reads.expand({f"$derived.{d.name}" for d in pack.derivations})
+    return out
 
 
 def documented_fields() -> set[str]:
