@@ -36,6 +36,7 @@ from .evidence.merge import findings_of as evidence_findings
 from .evidence.merge import read_all as read_evidence_files
 from .files import StdinSource
 from .i18n import percent
+from .markdowndoc import is_markdown, load_markdown
 from .model import Finding, Outcome, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import Profile, ProfileCheck
@@ -217,8 +218,20 @@ def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None)
 
 
 def load_manifest(path: Path | str | StdinSource, display: str | None = None) -> Document:
-    """Load and schema-validate one manifest; raise ManifestError listing every problem."""
-    doc = load_document(path, display=display)
+    """Load and schema-validate one manifest (a YAML file, or the marked YAML blocks of a
+    Markdown document: `markdowndoc`); raise ManifestError listing every problem."""
+    source = path if isinstance(path, StdinSource) else Path(path)
+    if is_markdown(source.name or ""):
+        shown = (
+            display
+            if display is not None
+            else source.display
+            if isinstance(source, StdinSource)
+            else str(path)
+        )
+        doc = load_markdown(source, shown)
+    else:
+        doc = load_document(path, display=display)
     problems = validate_document(doc, "manifest")
     if problems:
         raise ManifestError(problems)

@@ -199,3 +199,22 @@ def test_init_to_standard_output_and_its_lint(tmp_path: Path) -> None:
 def test_an_unknown_kind_is_a_usage_error() -> None:
     code, _, err = _init("-", "--kind", "ent-3d")
     assert code == 2 and "ent-3d" in err
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_linted_as_written_it_only_asks_for_facts(kind: str, tmp_path: Path) -> None:
+    import json
+
+    target = tmp_path / "m.yaml"
+    target.write_text(render(PACKS, kind, today=TODAY), encoding="utf-8")
+    run = CliRunner().invoke(
+        cli, [str(target), "--date", PINNED_DATE, "--format", "json"], catch_exceptions=False
+    )
+    assert run.exit_code == 1, run.stderr
+    findings = json.loads(run.stdout)["manifests"][0]["findings"]
+    assert {f["outcome"] for f in findings} == {"a-renseigner", "non-applicable"}
+    applicable = {r.id for r in applicable_rules(PACKS, kind, TODAY)}
+    # what the kind alone rules out is exactly what the template leaves out
+    assert {f["rule_id"] for f in findings if f["outcome"] == "non-applicable"} == {
+        f["rule_id"] for f in findings if f["rule_id"] not in applicable
+    }

@@ -1,0 +1,186 @@
+"""A manifest written inside a Markdown document (a tender's CCTP, a specification).
+
+The manifest is the union of the document's fenced code blocks marked for doctrine-lint
+(```` ```yaml doctrine-lint ````), found with markdown-it-py; every other block and all the prose
+are ignored. Each block is parsed by `document.parse_document` (same bounds, same errors), then
+its positions are moved to where the block's lines are in the `.md` file — line, and column past
+any indentation or `> ` of a list item or quote — so that findings and errors of every output
+format point into the Markdown file. Several blocks are merged mapping by mapping; a fact
+declared twice is an error located at both places, never a silent override.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .document import Document, PathKey, Span, format_path, parse_document, read_text
+from .errors import DoctrineLintError, ManifestError, Msg, Problem
+from .files import StdinSource
+
+MARK = "doctrine-lint"
+SUFFIXES = (".md", ".markdown")
+_LANGUAGES = ("yaml", "yml")
+# a specification has a few dozen blocks; each is parsed on its own, so their number is bounded
+MAX_BLOCKS = 1000
+
+
+def is_markdown(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A marked fenced block: its text and where each of its lines starts in the file."""
+
+    text: str
+    first_line: int  # 1-based line of the block's first content line in the file
+    offsets: tuple[int, ...]  # per content line, the columns before it (indent, `> `)
+
+    def position(self, line: int, column: int) -> tuple[int, int]:
+        """A 1-based (line, column) of the block's text as a position in the file."""
+        if line <= 0:  # no position: the block's first line
+            return self.first_line, 1 + (self.offsets[0] if self.offsets else 0)
+        offset = self.offsets[line - 1] if 0 < line <= len(self.offsets) else 0
+        return self.first_line + line - 1, column + offset
+
+
+def _marked(info: str) -> bool:
+    words = info.replace("{", " ").replace("}", " ").replace(".", " ").split()
+    return MARK in words and (words[0].lower() in _LANGUAGES or words[0] == MARK)
+
+
+def blocks(text: str) -> list[Block]:
+    """The marked fenced blocks of a Markdown text, in order (block structure only: no inline
+    parsing, which the manifest does not need and which would cost on a large document)."""
+    md = MarkdownIt("commonmark")
+    md.disable(["inline", "text_join"])
+    lines = text.splitlines()
+    out = []
+    for token in md.parse(text):
+        if token.type != "fence" or token.map is None or not _marked(token.info):
+            continue
+        start = token.map[0] + 1  # 0-based index of the first content line
+        content = token.content.splitlines()
+        offsets = []
+        for j, line in enumerate(content):
+            source = lines[start + j] if start + j < len(lines) else ""
+            offsets.append(len(source) - len(line) if line and source.endswith(line) else _indent(source))
+        out.append(Block(token.content, start + 1, tuple(offsets)))
+    return out
+
+
+def _indent(source: str) -> int:
+    """Columns before a blank or rewritten content line: its indentation and quote markers."""
+    i = 0
+    while i < len(source) and source[i] in " >\t":
+        i += 1
+    return i
+
+
+def _moved(problem: Problem, block: Block, display: str) -> Problem:
+    line, column = block.position(problem.line, problem.column)
+    return Problem(display, line, column, problem.message, problem.message_en)
+
+
+def _span(span: Span, block: Block) -> Span:
+    key_line, key_column = block.position(span.key_line, span.key_column)
+    line, column = block.position(span.line, span.column)
+    return Span(key_line, key_column, line, column)
+
+
+def load_markdown(
+    path: Path | StdinSource, display: str, *, error: type[DoctrineLintError] = ManifestError
+) -> Document:
+    """The manifest of a Markdown document, its positions in the `.md` file."""
+    text, raw = read_text(path, display, error=error)
+    found = blocks(text)
+    if not found:
+        raise error.single(
+            display,
+            1,
+            1,
+            Msg(
+                f"aucun bloc de manifeste dans ce document Markdown : écrivez-le dans un bloc "
+                f"« ```yaml {MARK} »",
+                f"no manifest block in this Markdown document: write it in a « ```yaml {MARK} » block",
+            ),
+        )
+    if len(found) > MAX_BLOCKS:
+        extra = found[MAX_BLOCKS]
+        raise error.single(
+            display,
+            extra.first_line - 1,
+            1,
+            Msg(
+                f"trop de blocs de manifeste (plus de {MAX_BLOCKS}) : regroupez les faits",
+                f"too many manifest blocks (more than {MAX_BLOCKS}): group the facts",
+            ),
+        )
+    data: dict[str, Any] = {}
+    index: dict[PathKey, Span] = {}
+    origin: dict[PathKey, int] = {}  # which block declared each path first
+    problems: list[Problem] = []
+    for number, block in enumerate(found, 1):
+        try:
+            doc = parse_document(block.text, display, error=error)
+        except DoctrineLintError as exc:
+            problems += [_moved(p, block, display) for p in exc.problems]
+            continue
+        spans = {path: _span(span, block) for path, span in doc.index.items()}
+        problems += _merge(data, doc.data, (), spans, index, origin, number, display)
+        for where, span in spans.items():
+            if where not in index:
+                index[where] = span
+                origin[where] = number
+    if problems:
+        raise error(sorted(problems, key=lambda p: (p.line, p.column)))
+    doc = Document(file=display, data=data, index=index)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    doc.has_folder = not isinstance(path, StdinSource) or path.name is not None
+    return doc
+
+
+def _merge(
+    into: dict[str, Any],
+    new: dict[str, Any],
+    at: PathKey,
+    spans: dict[PathKey, Span],
+    index: dict[PathKey, Span],
+    origin: dict[PathKey, int],
+    number: int,
+    display: str,
+) -> list[Problem]:
+    """Merge one block's mapping into what the earlier blocks declared; a key both declare is a
+    conflict unless both values are mappings (merged in turn)."""
+    problems = []
+    for key, value in new.items():
+        path = (*at, key)
+        if key not in into:
+            into[key] = value
+            continue
+        if isinstance(into[key], dict) and isinstance(value, dict):
+            problems += _merge(into[key], value, path, spans, index, origin, number, display)
+            continue
+        here = spans.get(path)
+        first = index.get(path)
+        line, column = (here.key_line, here.key_column) if here else (0, 0)
+        where = f"{first.key_line}:{first.key_column}" if first else "?"
+        problems.append(
+            Problem.at(
+                display,
+                line,
+                column,
+                Msg(
+                    f"{format_path(path)} : déjà déclaré dans le bloc {origin.get(path, '?')} "
+                    f"(ligne:colonne {where}) ; un fait ne se déclare qu'une fois",
+                    f"{format_path(path)}: already declared in block {origin.get(path, '?')} "
+                    f"(line:column {where}); a fact is declared once",
+                ),
+            )
+        )
+    return problems

@@ -1,0 +1,187 @@
+"""A manifest written in a Markdown document (issue 14, item 2): the marked YAML blocks are the
+manifest, and every position — findings, schema and syntax errors, conflicts — is the exact
+line and column in the `.md` file, whatever surrounds the blocks (prose, list items, quotes, CRLF)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from doctrine_lint.cli import cli
+from doctrine_lint.markdowndoc import blocks
+
+from .conftest import PINNED_DATE
+
+HEAD = """manifest_version: 1
+service:
+  name: ENT des collèges
+  editor: À désigner
+  kind: ent-2d
+"""
+PROVIDERS = """identity:
+  providers:
+    - audience: eleves
+      provider: educonnect
+      via: direct
+      protocol: autre
+"""
+
+
+def _fence(body: str, prefix: str = "", info: str = "yaml doctrine-lint") -> str:
+    lines = [f"```{info}", *body.splitlines(), "```"]
+    return "\n".join(prefix + line if line else prefix.rstrip() for line in lines) + "\n"
+
+
+def _where(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column of the first `needle` in `text` (its first character)."""
+    before = text[: text.index(needle)]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def _run(path: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(path), "--date", PINNED_DATE, *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _finding(report: str, rule: str) -> dict[str, object]:
+    findings = json.loads(report)["manifests"][0]["findings"]
+    return next(f for f in findings if f["rule_id"] == rule and f["outcome"] == "non-conforme")
+
+
+LAYOUTS = {
+    "after-prose": "# CCTP\n\nLe titulaire fournit un ENT.\n\n{head}\nDu texte entre les blocs.\n\n{providers}",
+    "in-a-list-item": "# CCTP\n\n{head}\n- Exigence d'identité :\n\n{providers_item}\n- Fin.\n",
+    "in-a-quote": "# CCTP\n\n{head}\n> Exigence :\n>\n{providers_quote}",
+    "tilde-and-other-yaml": "```yaml\nnot: [the manifest\n```\n\n{head}\n{providers}",
+}
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_finding_points_at_its_line_and_column_in_the_markdown(
+    layout: str, crlf: bool, tmp_path: Path
+) -> None:
+    text = LAYOUTS[layout].format(
+        head=_fence(HEAD),
+        providers=_fence(PROVIDERS),
+        providers_item=_fence(PROVIDERS, "  "),
+        providers_quote=_fence(PROVIDERS, "> "),
+    )
+    target = tmp_path / "cctp.md"
+    target.write_bytes((text.replace("\n", "\r\n") if crlf else text).encode("utf-8"))
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+    line, column = _where(text, "autre")
+    assert (found["location"]["line"], found["location"]["column"]) == (line, column)  # type: ignore[index]
+    assert json.loads(out)["manifests"][0]["file"] == str(target)
+    # the text report and SARIF point there too
+    _, text_out, _ = _run(target, "-q")
+    assert f"{target}:{line}:{column}:" in text_out
+    _, sarif, _ = _run(target, "--format", "sarif")
+    results = json.loads(sarif)["runs"][0]["results"]
+    place = next(r for r in results if r["ruleId"] == "RI-6.1-PROTOCOLE-FEDERATION")["locations"][0]
+    assert place["physicalLocation"]["artifactLocation"]["uri"].endswith("cctp.md")
+    assert (
+        place["physicalLocation"]["region"]["startLine"],
+        place["physicalLocation"]["region"]["startColumn"],
+    ) == (
+        line,
+        column,
+    )
+
+
+def _errors(tmp_path: Path, text: str) -> list[str]:
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, _, err = _run(target)
+    assert code == 2
+    return [line.removeprefix("doctrine-lint: erreur: ") for line in err.splitlines()]
+
+
+def test_a_syntax_error_in_a_block_is_located_in_the_markdown(tmp_path: Path) -> None:
+    broken = HEAD + "hosting:\n  location: {unclosed\n  x: ]\n"
+    text = "# T\n\nProse.\n\n" + _fence(broken, "  ")
+    errors = _errors(tmp_path, text)
+    assert len(errors) == 1 and "syntaxe YAML" in errors[0]
+    line, column = _where(text, "{unclosed")  # where libyaml sees the flow mapping left open
+    assert errors[0].startswith(f"{tmp_path / 'cctp.md'}:{line}:{column}: erreur de syntaxe YAML")
+
+
+def test_a_schema_error_is_located_at_the_value_in_the_markdown(tmp_path: Path) -> None:
+    text = "Intro.\n\n" + _fence(HEAD.replace("ent-2d", "ent-3d"), "> ")
+    errors = _errors(tmp_path, text)
+    line, column = _where(text, "ent-3d")
+    assert any(e.startswith(f"{tmp_path / 'cctp.md'}:{line}:{column}: service.kind") for e in errors), errors
+
+
+def test_a_fact_declared_in_two_blocks_is_an_error_at_both_places(tmp_path: Path) -> None:
+    text = _fence(HEAD) + "\nEnsuite :\n\n" + _fence("service:\n  kind: ressource\n  audiences: [eleves]\n")
+    errors = _errors(tmp_path, text)
+    first = _where(text, "kind: ent-2d")
+    second_line = text.count("\n", 0, text.index("kind: ressource")) + 1
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:{second_line}:3: service.kind : déjà déclaré dans le bloc 1 "
+        f"(ligne:colonne {first[0]}:{first[1]}) ; un fait ne se déclare qu'une fois"
+    ]
+
+
+def test_blocks_merge_mapping_by_mapping(tmp_path: Path) -> None:
+    text = _fence(HEAD) + "\n" + _fence("service:\n  audiences: [eleves]\n") + "\n" + _fence(PROVIDERS)
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    assert _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+
+
+def test_a_document_without_a_marked_block_says_how_to_mark_one(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, "# CCTP\n\n```yaml\nservice: {}\n```\n")
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:1:1: aucun bloc de manifeste dans ce document Markdown : écrivez-le "
+        "dans un bloc « ```yaml doctrine-lint »"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("info", "marked"),
+    [
+        ("yaml doctrine-lint", True),
+        ("yml doctrine-lint", True),
+        ("yaml {doctrine-lint}", True),
+        ("yaml {.doctrine-lint}", True),
+        ("doctrine-lint", True),
+        ("yaml", False),
+        ("python doctrine-lint", False),
+        ("yaml doctrine-linter", False),
+    ],
+)
+def test_which_blocks_are_the_manifest(info: str, marked: bool) -> None:
+    assert bool(blocks(_fence("a: 1\n", info=info))) is marked
+
+
+def test_the_number_of_blocks_is_bounded(tmp_path: Path) -> None:
+    from doctrine_lint.markdowndoc import MAX_BLOCKS
+
+    text = "".join(_fence(f"k{i}: 1\n") for i in range(MAX_BLOCKS + 5))
+    errors = _errors(tmp_path, text)
+    line = 3 * MAX_BLOCKS + 1  # the opening fence of the first block too many
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:{line}:1: trop de blocs de manifeste (plus de {MAX_BLOCKS}) : regroupez les faits"
+    ]
+
+
+def test_standard_input_named_as_markdown_is_read_as_markdown(tmp_path: Path) -> None:
+    text = "Intro.\n\n" + _fence(HEAD) + _fence(PROVIDERS, "  ")
+    result = CliRunner().invoke(
+        cli,
+        ["-", "--stdin-filename", "cctp.md", "--date", PINNED_DATE, "--format", "json"],
+        input=text.encode("utf-8"),
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1, result.stderr
+    found = _finding(result.stdout, "RI-6.1-PROTOCOLE-FEDERATION")
+    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
