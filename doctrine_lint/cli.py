@@ -1532,6 +1532,165 @@ def init(
     click.echo(visible(done.get(lang)), err=True)
 
 
+TENDER_FILES = {
+    "fr": ("annexe-cctp.md", "questionnaire-candidats.yaml", "profil-acceptation.yaml"),
+    "en": ("specification-annex.md", "bidder-questionnaire.yaml", "acceptance-profile.yaml"),
+}
+
+
+def _tender_analysis(spec: str, packs: tuple[str, ...], only_packs: bool, today: date) -> Any:
+    """The specification linted and read as a tender (exit 2 when it cannot be)."""
+    from .errors import ManifestError
+    from .linter import LintOptions, lint
+    from .tender import TenderError, analyse
+
+    try:
+        loaded = _load(packs, only_packs)
+        report = lint([spec], loaded, LintOptions(today=today, fail_on=None))
+        if report.errors:
+            raise ManifestError(report.errors)
+        return analyse(report.results[0], loaded)
+    except TenderError:
+        _fail(
+            UsageError.single(
+                spec,
+                0,
+                0,
+                Msg(
+                    "le cahier des charges doit déclarer service.kind (la nature du service attendu)",
+                    "the specification must declare service.kind (the kind of service wanted)",
+                ),
+            )
+        )
+    except DoctrineLintError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@click.argument("spec", metavar="CCTP")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    metavar="DOSSIER",
+    help="Écrire dans ce dossier l'annexe de clauses (Markdown), le questionnaire des candidats et le profil "
+    "d'acceptation. / Write the annex, the bidders' questionnaire and the acceptance profile there.",
+)
+@click.option("--force", is_flag=True, help="Remplacer des fichiers existants. / Overwrite existing files.")
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+@lang_option
+@pack_options
+def tender(
+    spec: str,
+    out_dir: str | None,
+    force: bool,
+    when: str | None,
+    lang: str,
+    packs: tuple[str, ...],
+    only_packs: bool,
+) -> None:
+    """Lit un manifeste (YAML ou CCTP en Markdown) comme le cahier des charges d'un marché :
+    complétude face à la doctrine, clauses à ajouter ou à corriger, questionnaire des candidats,
+    profil d'acceptation. / Read a manifest as a tender's specification."""
+    from .tender import annex, profile, questionnaire, summary
+
+    today = _parse_date(when)
+    analysis = _tender_analysis(spec, packs, only_packs, today)
+    click.echo(visible_lines(summary(analysis, lang)), nl=False)
+    if out_dir is None:
+        return
+    folder = Path(out_dir)
+    names = TENDER_FILES["en" if lang == "en" else "fr"]
+    targets = [folder / name for name in names]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        _fail(
+            UsageError.single(
+                str(existing[0]),
+                0,
+                0,
+                Msg(
+                    "le fichier existe déjà : choisissez un autre dossier ou ajoutez --force pour le remplacer",
+                    "the file already exists: choose another folder or add --force to overwrite it",
+                ),
+            )
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(DoctrineLintError.single(out_dir, 0, 0, cannot_write(exc)))
+    texts = (
+        annex(analysis, lang, today),
+        questionnaire(analysis, analysis.packs, lang, today),
+        profile(analysis, today),
+    )
+    for target, text in zip(targets, texts, strict=True):
+        _write(str(target), text)
+        click.echo(visible(f"{'written' if lang == 'en' else 'écrit'} : {target}"), err=True)
+
+
+@cli.command()
+@click.argument("spec", metavar="CCTP")
+@click.argument("bids", nargs=-1, required=True, metavar="OFFRE...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Format de la comparaison. / Output format.",
+)
+@click.option(
+    "-o", "--output", metavar="FICHIER", help="Écrire la comparaison dans ce fichier. / Output file."
+)
+@click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
+@lang_option
+@pack_options
+def bids(
+    spec: str,
+    bids: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    when: str | None,
+    lang: str,
+    packs: tuple[str, ...],
+    only_packs: bool,
+) -> None:
+    """Compare les offres des candidats au cahier des charges : chaque offre évaluée avec le profil
+    dérivé du CCTP, classement, exigences non tenues et faits non déclarés. / Compare bids against
+    the tender's specification."""
+    import json
+
+    from .linter import LintOptions, expand_manifests, lint
+    from .tender import compare, comparison_json, comparison_markdown, derived_profile
+
+    today = _parse_date(when)
+    analysis = _tender_analysis(spec, packs, only_packs, today)
+    try:
+        files = expand_manifests(list(bids))
+        report = lint(
+            files, analysis.packs, LintOptions(today=today, profile=derived_profile(analysis, today))
+        )
+    except DoctrineLintError as exc:
+        _fail(exc)
+    for problem in report.errors:
+        click.echo(visible(f"doctrine-lint: {_KINDS['error'].get(lang)}: {problem.render(lang)}"), err=True)
+    required, ranked = compare(analysis, report.results)
+    if fmt == "json":
+        text = (
+            json_safe(json.dumps(comparison_json(analysis, required, ranked), ensure_ascii=False, indent=2))
+            + "\n"
+        )
+    else:
+        text = visible_lines(comparison_markdown(analysis, required, ranked, lang))
+    if output:
+        _write(output, text)
+    else:
+        click.echo(text, nl=False)
+    if report.errors:
+        sys.exit(ExitCode.ERROR)
+
+
 _EVIDENCE_KINDS = ("ara-json", "ara-csv", "mss-csv", "rgesn-xlsx", "rgesn-ods", "rgaa-grille-ods")
 
 

@@ -36,7 +36,6 @@ from .evidence.merge import findings_of as evidence_findings
 from .evidence.merge import read_all as read_evidence_files
 from .files import StdinSource
 from .i18n import percent
-from .markdowndoc import is_markdown, load_markdown
 from .model import Finding, Outcome, Severity, Text, natural_key
 from .packs import Pack, Rule, all_derivations, all_identity_keys, all_metrics, all_rules
 from .profiles import Profile, ProfileCheck
@@ -217,11 +216,16 @@ def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None)
     return files
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # read as documents (`markdowndoc`)
+
+
 def load_manifest(path: Path | str | StdinSource, display: str | None = None) -> Document:
     """Load and schema-validate one manifest (a YAML file, or the marked YAML blocks of a
     Markdown document: `markdowndoc`); raise ManifestError listing every problem."""
     source = path if isinstance(path, StdinSource) else Path(path)
-    if is_markdown(source.name or ""):
+    if (source.name or "").lower().endswith(MARKDOWN_SUFFIXES):
+        from .markdowndoc import load_markdown  # markdown-it only when a Markdown file is read
+
         shown = (
             display
             if display is not None

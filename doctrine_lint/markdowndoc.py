@@ -23,14 +23,9 @@ from .errors import DoctrineLintError, ManifestError, Msg, Problem
 from .files import StdinSource
 
 MARK = "doctrine-lint"
-SUFFIXES = (".md", ".markdown")
 _LANGUAGES = ("yaml", "yml")
 # a specification has a few dozen blocks; each is parsed on its own, so their number is bounded
 MAX_BLOCKS = 1000
-
-
-def is_markdown(name: str) -> bool:
-    return name.lower().endswith(SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)

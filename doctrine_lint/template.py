@@ -192,6 +192,7 @@ class _Writer:
     facts: Mapping[str, list[Rule]]
     lang: str
     lines: list[str]
+    notes: dict[str, str]
 
     def wanted(self, path: str) -> bool:
         return any(p == path or p.startswith(path + ".") for p in self.facts)
@@ -254,6 +255,8 @@ class _Writer:
         rules = self.facts.get(path, [])
         if rules:
             self.comment(indent, _rules_comment(rules, self.lang))
+        if path in self.notes:
+            self.comment(indent, self.notes[path])
         self.lines.append(f"# {lead}{key}:")
 
 
@@ -264,8 +267,11 @@ def render(
     *,
     file: str = "manifeste.yaml",
     today: date | None = None,
+    notes: Mapping[str, str] | None = None,
+    title: str | None = None,
 ) -> str:
-    """The commented manifest for `kind` (a value of `kinds()`), in `lang`."""
+    """The commented manifest for `kind` (a value of `kinds()`), in `lang`; `notes` adds a comment
+    to the facts it names (what a tender demands of them), `title` replaces the first line."""
     if kind not in kinds():
         raise ValueError(kind)
     day = today or date.today()
@@ -289,12 +295,14 @@ def render(
         )
         for line in _t("head", lang)
     ]
+    if title is not None:
+        head[0] = title
     lines = [f"## {line}" if line else "##" for line in head]
     lines += ["", "manifest_version: 1", "", "service:"]
     lines.append(f"  name: {_t('name', lang)}")
     lines.append(f"  editor: {_t('editor', lang)}")
     lines.append(f"  kind: {kind}")
-    writer = _Writer(facts, lang, lines)
+    writer = _Writer(facts, lang, lines, dict(notes or {}))
     service = _resolve(schema["properties"]["service"])
     for key, child in service.get("properties", {}).items():
         path = f"service.{key}"

@@ -1,0 +1,236 @@
+"""Tender mode and bids (issue 14, items 3–5): a specification read against the doctrine —
+completeness as the headline, clauses to add or correct, the bidders' questionnaire, the derived
+acceptance profile — and bids compared against it. The example in `examples/marche/` is the
+golden set: its generated files are what the commands write today."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from doctrine_lint.cli import cli
+from doctrine_lint.document import parse_document
+from doctrine_lint.linter import LintOptions, lint
+from doctrine_lint.packs import all_rules, load_packs
+from doctrine_lint.profiles import load_profile
+from doctrine_lint.tender import Status, analyse
+from doctrine_lint.validation import validate_document
+
+from .conftest import PINNED_DATE, REPO
+
+MARCHE = REPO / "examples" / "marche"
+CCTP = MARCHE / "cctp-ent-colleges.md"
+PACKS = load_packs()
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [*args, "--date", PINNED_DATE], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- the example is the golden set -----------------------------------------------------------------
+
+
+def test_the_example_files_are_what_tender_writes(
+    tmp_path: Path, update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "dossier"
+    code, summary, err = _run("tender", "examples/marche/cctp-ent-colleges.md", "-o", str(out))
+    assert code == 0, err
+    assert summary.startswith("== examples/marche/cctp-ent-colleges.md\nENT des collèges 2027\n")
+    for name in ("annexe-cctp.md", "questionnaire-candidats.yaml", "profil-acceptation.yaml"):
+        written = (out / name).read_text(encoding="utf-8")
+        if update_golden:
+            (MARCHE / name).write_text(written, encoding="utf-8")
+        assert written == (MARCHE / name).read_text(encoding="utf-8"), name
+
+
+def test_the_example_comparison_is_what_bids_writes(
+    update_golden: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, err = _run(
+        "bids",
+        "examples/marche/cctp-ent-colleges.md",
+        "examples/marche/offre-b.yaml",
+        "examples/marche/offre-a.yaml",
+    )
+    assert code == 0, err
+    if update_golden:
+        (MARCHE / "comparaison-offres.md").write_text(out, encoding="utf-8")
+    assert out == (MARCHE / "comparaison-offres.md").read_text(encoding="utf-8")
+
+
+# --- what the analysis says --------------------------------------------------------------------
+
+
+def _analysis(text: str, tmp_path: Path, name: str = "cctp.md"):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    from datetime import date
+
+    report = lint([path], PACKS, LintOptions(today=date.fromisoformat(PINNED_DATE), fail_on=None))
+    assert not report.errors, report.errors
+    return analyse(report.results[0], PACKS)
+
+
+def test_statuses_follow_the_outcomes_of_the_specification() -> None:
+    from datetime import date
+
+    report = lint([CCTP], PACKS, LintOptions(today=date.fromisoformat(PINNED_DATE), fail_on=None))
+    analysis = analyse(report.results[0], PACKS)
+    by_id = {c.rule.id: c.status for c in analysis.clauses}
+    assert by_id["RI-6.1.1-IDP-EDUCONNECT"] is Status.COUVERTE  # the CCTP names ÉduConnect for pupils
+    assert by_id["SEC-6.1.4-VIOLATIONS-NOTIFICATION"] is Status.A_AJOUTER  # it says nothing of breaches
+    # catalogue packs are one clause each, never a clause per measure
+    assert {c.pack.id for c in analysis.catalogues} == {"dtne-securite-mss", "dtne-rgesn"}
+    assert not any(c.rule.pack_id in ("dtne-securite-mss", "dtne-rgesn") for c in analysis.clauses)
+    # the headline is the completeness of the specification, as the lint computes it
+    assert report.results[0].scores.overall.completeness == pytest.approx(27.7, abs=0.05)
+
+
+def test_a_requirement_contrary_to_the_doctrine_is_a_clause_to_correct_located_in_the_md(
+    tmp_path: Path,
+) -> None:
+    text = CCTP.read_text(encoding="utf-8").replace(
+        "    - audience: eleves\n      provider: educonnect",
+        "    - audience: eleves\n      provider: comptes-locaux",
+    )
+    path = tmp_path / "cctp.md"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = _run("tender", str(path))
+    assert code == 0
+    line = text[: text.index("comptes-locaux")].count("\n") + 1
+    assert f"{path}:{line}:17: RI-6.1.1-SANS-CONTOURNEMENT — " in out
+    assert "à corriger : 2" in out
+    out_dir = tmp_path / "o"
+    _run("tender", str(path), "-o", str(out_dir))
+    annex = (out_dir / "annexe-cctp.md").read_text(encoding="utf-8")
+    assert "## Clauses à corriger" in annex and f"(`{path}:{line}:17`)" in annex
+
+
+def test_every_clause_cites_its_source_and_how_sure_we_are() -> None:
+    annex = (MARCHE / "annexe-cctp.md").read_text(encoding="utf-8")
+    articles = [block for block in annex.split("\n**Article ")[1:]]
+    assert len(articles) >= 30
+    for block in articles:
+        body = block.split("\n**Article ")[0]
+        assert "*Source :* [" in body, body[:200]
+        assert any(
+            level in body
+            for level in ("lu dans la doctrine", "autre source officielle", "source secondaire", "inférence")
+        ), body[:300]
+    # an inferred rule is never presented as the doctrine's word
+    inferred = [b for b in articles if "inférence" in b.split("*Source :*")[1].split("\n")[0]]
+    assert inferred and all("à vérifier" in b.split("*Source :*")[1].split("\n")[0] for b in inferred)
+
+
+def test_the_profile_is_a_valid_profile_that_the_bids_meet_or_fail() -> None:
+    profile = load_profile(MARCHE / "profil-acceptation.yaml", all_rules(PACKS))
+    required = profile.data["required_rules"]
+    assert "RI-6.1.1-IDP-EDUCONNECT" in required  # covered by the CCTP
+    assert "SEC-6.1.1-HOMOLOGATION" in required  # bloquant: mandatory whatever the CCTP says
+    code_a, _, _ = _run(
+        str(MARCHE / "offre-a.yaml"), "--profile", str(MARCHE / "profil-acceptation.yaml"), "-q"
+    )
+    code_b, out_b, _ = _run(
+        str(MARCHE / "offre-b.yaml"), "--profile", str(MARCHE / "profil-acceptation.yaml"), "-q"
+    )
+    assert (code_a, code_b) == (0, 1)
+    assert "RI-6.1.1-IDP-EDUCONNECT" in out_b
+
+
+def test_the_questionnaire_is_init_for_the_kind_with_what_the_specification_demands() -> None:
+    text = (MARCHE / "questionnaire-candidats.yaml").read_text(encoding="utf-8")
+    assert text.startswith("## Questionnaire des candidats — ENT des collèges 2027\n")
+    doc = parse_document(text, "questionnaire.yaml")
+    assert validate_document(doc, "manifest") == []
+    assert doc.data["service"]["kind"] == "ent-2d"
+    lines = text.splitlines()
+    at = lines.index("#       provider:")
+    assert "exigé par le cahier des charges : educonnect, idp-academique" in " ".join(lines[at - 8 : at])
+
+
+# --- the commands -----------------------------------------------------------------------------------
+
+
+def test_tender_refuses_to_overwrite_and_needs_a_kind(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "annexe-cctp.md").write_text("mine\n", encoding="utf-8")
+    code, _, err = _run("tender", str(CCTP), "-o", str(out))
+    assert code == 2 and "annexe-cctp.md: le fichier existe déjà" in err
+    assert (out / "annexe-cctp.md").read_text(encoding="utf-8") == "mine\n"
+    assert _run("tender", str(CCTP), "-o", str(out), "--force")[0] == 0
+    spec = tmp_path / "sans-nature.md"
+    spec.write_text(
+        "Prose.\n\n```yaml doctrine-lint\nmanifest_version: 1\nservice:\n  name: X\n  editor: Y\n```\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run("tender", str(spec))
+    assert code == 2 and f"{spec}:5:1: service : clé obligatoire manquante : « kind »" in err
+
+
+def test_bids_rank_the_better_bid_first_whatever_the_order(tmp_path: Path) -> None:
+    for order in (("offre-a.yaml", "offre-b.yaml"), ("offre-b.yaml", "offre-a.yaml")):
+        code, out, _ = _run("bids", str(CCTP), *(str(MARCHE / o) for o in order), "--format", "json")
+        assert code == 0
+        ranked = json.loads(out)["bids"]
+        assert [Path(b["file"]).name for b in ranked] == ["offre-a.yaml", "offre-b.yaml"]
+        assert ranked[0]["profile_met"] and not ranked[1]["profile_met"]
+        assert set(ranked[1]["failed"]) == {
+            "RI-6.1.1-IDP-EDUCONNECT",
+            "RI-6.1.1-SANS-CONTOURNEMENT",
+            "SEC-H-HEBERGEMENT-UE",
+        }
+        assert "accessibility" in ranked[1]["facts_not_declared"]
+
+
+def test_an_unreadable_bid_is_reported_and_the_others_compared(tmp_path: Path) -> None:
+    broken = tmp_path / "offre-c.yaml"
+    broken.write_text("service: [\n", encoding="utf-8")
+    shutil.copy(MARCHE / "offre-a.yaml", tmp_path / "offre-a.yaml")
+    code, out, err = _run("bids", str(CCTP), str(tmp_path / "offre-a.yaml"), str(broken))
+    assert code == 2
+    assert f"{broken}:2:1:" in err
+    assert "Offre A — ENT Collèges Connectés" in out and "offre-c" not in out
+
+
+def test_english_outputs(tmp_path: Path) -> None:
+    code, out, _ = _run("tender", str(CCTP), "--lang", "en", "-o", str(tmp_path))
+    assert code == 0 and "Completeness of the specification: 27.7%" in out
+    annex = (tmp_path / "specification-annex.md").read_text(encoding="utf-8")
+    assert annex.startswith("# Annex to the specification")
+    assert "**Article I-1 (" in annex and "*Source:* [" in annex
+    profile = yaml.safe_load((tmp_path / "acceptance-profile.yaml").read_text(encoding="utf-8"))
+    assert profile["profile"]["title"]["en"].startswith("Requirements of the specification")
+
+
+def test_what_bids_and_specifications_say_stays_text_in_the_comparison(tmp_path: Path) -> None:
+    hostile = "Offre [piège](javascript:alert(1)) | <img src=x onerror=alert(1)> `x` **gras**\u2028# titre"
+    bid = tmp_path / "o|ffre.yaml"
+    bid.write_text(
+        (MARCHE / "offre-a.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "name: Offre A — ENT Collèges Connectés", f"name: {json.dumps(hostile, ensure_ascii=False)}"
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = _run("bids", str(CCTP), str(bid))
+    assert code == 0, err
+    row = next(line for line in out.splitlines() if line.startswith("| 1 |"))
+    assert row.count(" | ") == 6  # the name's pipes do not add columns
+    # rendered as Markdown, it is text: no link, no image, no HTML, no heading of its own
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(out)
+    assert "<a " not in html and "<img" not in html and "<strong>gras" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "[piège](javascript:alert(1))" in html
+    assert "\\[piège\\]\\(javascript:alert\\(1\\)\\)" in row
