@@ -1519,7 +1519,7 @@ def init(
         loaded = _load(packs, only_packs)
     except DoctrineLintError as exc:
         _fail(exc)
-    shown = "manifeste.yaml" if target == "-" else target
+    shown = ("manifest.yaml" if lang == "en" else "manifeste.yaml") if target == "-" else target
     text = render(loaded, kind, lang, file=shown, today=today)
     if target == "-":
         click.echo(text, nl=False)
