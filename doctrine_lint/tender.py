@@ -644,6 +644,31 @@ def comparison_markdown(analysis: Analysis, required: list[str], bids: list[Bid]
             f"{len(bid.failed)} | "
             f"{len(bid.undeclared)} | {percent(overall.score, lang)} | {percent(overall.completeness, lang)} |"
         )
+    refs = [line.key for line in bids[0].result.scores.referentiels] if bids else []
+    if refs:  # the review matrix's view of each bid: conformity and completeness per référentiel
+        titles_ref = {line.key: line.title.get(lang) for line in bids[0].result.scores.referentiels}
+        lines += ["", "## By référentiel" if en else "## Par référentiel", ""]
+        lines.append(
+            "| "
+            + ("Bid" if en else "Offre")
+            + " | "
+            + " | ".join(
+                f"{titles_ref[r]} ({'conformity / completeness' if en else 'conformité / complétude'})"
+                for r in refs
+            )
+            + " |"
+        )
+        lines.append("|---|" + "---:|" * len(refs))
+        for rank, bid in enumerate(bids, 1):
+            cells = []
+            for ref in refs:
+                line = bid.result.scores.referentiel(ref)
+                cells.append(
+                    f"{percent(line.score, lang)} / {percent(line.completeness, lang)}"
+                    if line is not None
+                    else "—"
+                )
+            lines.append(f"| {rank} | " + " | ".join(cells) + " |")
     lines += ["", "## Requirements" if en else "## Exigences", ""]
     lines.append(
         "| "
@@ -655,8 +680,8 @@ def comparison_markdown(analysis: Analysis, required: list[str], bids: list[Bid]
     lines.append("|---|" + "---|" * len(bids))
     for rule_id in required:
         mark = " ⚑" if rule_id in eliminatory else ""
-        cells = " | ".join(MARKS.get(bid.outcomes.get(rule_id, Outcome.NON_APPLICABLE), "—") for bid in bids)
-        lines.append(f"| {rule_id}{mark} — {_cell(titles.get(rule_id, rule_id))} | {cells} |")
+        marks = " | ".join(MARKS.get(bid.outcomes.get(rule_id, Outcome.NON_APPLICABLE), "—") for bid in bids)
+        lines.append(f"| {rule_id}{mark} — {_cell(titles.get(rule_id, rule_id))} | {marks} |")
     lines += ["", "⚑ " + ("eliminatory" if en else "éliminatoire")]
     for rank, bid in enumerate(bids, 1):
         lines += ["", f"## {rank}. {_md(bid.name)} ({_code(bid.result.file)})", ""]
@@ -708,6 +733,14 @@ def comparison_json(analysis: Analysis, required: list[str], bids: list[Bid]) ->
                 "facts_not_declared": list(bid.facts),
                 "conformity": bid.result.scores.overall.score,
                 "completeness": bid.result.scores.overall.completeness,
+                "referentiels": {
+                    line.key: {
+                        "conformity": line.score,
+                        "completeness": line.completeness,
+                        "status": line.status,
+                    }
+                    for line in bid.result.scores.referentiels
+                },
             }
             for rank, bid in enumerate(bids, 1)
         ],
