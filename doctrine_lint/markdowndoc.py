@@ -1,8 +1,9 @@
 """A manifest written inside a Markdown document (a tender's CCTP, a specification).
 
 The manifest is the union of the document's fenced code blocks marked for doctrine-lint
-(```` ```yaml doctrine-lint ````), found with markdown-it-py; every other block and all the prose
-are ignored. Each block is parsed by `document.parse_document` (same bounds, same errors), then
+(```` ```yaml doctrine-lint ````), found with markdown-it-py, and of the `doctrine-lint:` mapping of
+a YAML front matter if the document has one; every other block, the rest of the front matter and
+all the prose are ignored. Each block is parsed by `document.parse_document` (same bounds, same errors), then
 its positions are moved to where the block's lines are in the `.md` file — line, and column past
 any indentation or `> ` of a list item or quote — so that findings and errors of every output
 format point into the Markdown file. Several blocks are merged mapping by mapping; a fact
@@ -12,6 +13,7 @@ declared twice is an error located at both places, never a silent override.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ class Block:
     text: str
     first_line: int  # 1-based line of the block's first content line in the file
     offsets: tuple[int, ...]  # per content line, the columns before it (indent, `> `)
+    under: str | None = None  # a front matter: the manifest is the value of this key
 
     def position(self, line: int, column: int) -> tuple[int, int]:
         """A 1-based (line, column) of the block's text as a position in the file."""
@@ -56,6 +59,13 @@ def blocks(text: str) -> list[Block]:
     md.disable(["inline", "text_join"])
     lines = text.splitlines()
     out = []
+    front = _front_matter(lines)
+    if front is not None:
+        end, block = front
+        if block is not None:
+            out.append(block)
+        # the front matter is not Markdown: blank it (same line numbers) before the fences are found
+        text = "\n" * end + "\n".join(lines[end:])
     for token in md.parse(text):
         if token.type != "fence" or token.map is None or not _marked(token.info):
             continue
@@ -67,6 +77,25 @@ def blocks(text: str) -> list[Block]:
             offsets.append(len(source) - len(line) if line and source.endswith(line) else _indent(source))
         out.append(Block(token.content, start + 1, tuple(offsets)))
     return out
+
+
+_FRONT_KEY = re.compile(rf"^{re.escape(MARK)}[ \t]*:", re.MULTILINE)
+
+
+def _front_matter(lines: list[str]) -> tuple[int, Block | None] | None:
+    """A YAML front matter (`---` on the first line, up to a `---` or `...` line): the number of
+    lines it takes, and the block it gives when it has a `doctrine-lint:` key (the rest of a front
+    matter is the document's own metadata)."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            body = lines[1:i]
+            text = "\n".join(body) + "\n"
+            if not _FRONT_KEY.search(text):
+                return i + 1, None
+            return i + 1, Block(text, 2, (0,) * len(body), under=MARK)
+    return None
 
 
 def _indent(source: str) -> int:
@@ -127,7 +156,25 @@ def load_markdown(
             problems += [_moved(p, block, display) for p in exc.problems]
             continue
         spans = {path: _span(span, block) for path, span in doc.index.items()}
-        problems += _merge(data, doc.data, (), spans, index, origin, number, display)
+        declared = doc.data
+        if block.under is not None:  # a front matter: only its `doctrine-lint:` mapping
+            declared = doc.data.get(block.under)
+            if not isinstance(declared, dict):
+                line, column = spans[(block.under,)].line, spans[(block.under,)].column
+                problems.append(
+                    Problem.at(
+                        display,
+                        line,
+                        column,
+                        Msg(
+                            f"{block.under} : un dictionnaire (clé: valeur) du manifeste est attendu",
+                            f"{block.under}: a mapping (key: value) of the manifest is expected",
+                        ),
+                    )
+                )
+                continue
+            spans = {path[1:]: span for path, span in spans.items() if path[:1] == (block.under,)}
+        problems += _merge(data, declared, (), spans, index, origin, number, display)
         for where, span in spans.items():
             if where not in index:
                 index[where] = span

@@ -185,3 +185,53 @@ def test_standard_input_named_as_markdown_is_read_as_markdown(tmp_path: Path) ->
     assert result.exit_code == 1, result.stderr
     found = _finding(result.stdout, "RI-6.1-PROTOCOLE-FEDERATION")
     assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+
+
+FRONT = """---
+title: CCTP ENT des collèges
+auteur: Département d'Exemple
+doctrine-lint:
+  manifest_version: 1
+  service:
+    name: ENT des collèges
+    editor: À désigner
+    kind: ent-2d
+---
+"""
+
+
+def test_a_front_matter_with_a_doctrine_lint_key_is_a_block(tmp_path: Path) -> None:
+    text = FRONT + "\n# CCTP\n\nProse.\n\n" + _fence(PROVIDERS, "  ")
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+    bad = text.replace("kind: ent-2d", "kind: ent-3d")
+    errors = _errors(tmp_path, bad)
+    line, column = _where(bad, "ent-3d")
+    assert any(e.startswith(f"{tmp_path / 'cctp.md'}:{line}:{column}: service.kind") for e in errors), errors
+
+
+def test_a_front_matter_without_the_key_is_the_document_s_own(tmp_path: Path) -> None:
+    text = "---\ntitle: CCTP\n```yaml doctrine-lint\nnot: [a block\n```\n---\n\n" + _fence(HEAD)
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, _, err = _run(target, "-q")
+    assert code == 1, err  # read: the fence inside the front matter is not a block
+
+
+def test_a_front_matter_key_that_is_not_a_mapping_and_a_conflict_with_a_block(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, "---\ndoctrine-lint: oui\n---\n\n" + _fence(HEAD))
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:2:16: doctrine-lint : un dictionnaire (clé: valeur) du manifeste est attendu"
+    ]
+    text = FRONT + "\n" + _fence("service:\n  kind: ressource\n")
+    errors = _errors(tmp_path, text)
+    second = text.count("\n", 0, text.index("kind: ressource")) + 1
+    first = _where(text, "kind: ent-2d")
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:{second}:3: service.kind : déjà déclaré dans le bloc 1 "
+        f"(ligne:colonne {first[0]}:{first[1]}) ; un fait ne se déclare qu'une fois"
+    ]
