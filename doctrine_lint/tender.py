@@ -574,8 +574,13 @@ class Bid:
         return str(service.get("name") or self.result.file)
 
     @property
-    def meets(self) -> bool:
-        return all(c.ok for c in self.result.profile)
+    def kind(self) -> str | None:
+        service = self.result.document.data.get("service") or {}
+        return str(service["kind"]) if isinstance(service, dict) and "kind" in service else None
+
+    def meets(self, wanted_kind: str) -> bool:
+        """The profile met, by a service of the kind the tender asks for."""
+        return self.kind == wanted_kind and all(c.ok for c in self.result.profile)
 
 
 def compare(analysis: Analysis, bids: Iterable[ManifestResult]) -> tuple[list[str], list[Bid]]:
@@ -596,7 +601,7 @@ def compare(analysis: Analysis, bids: Iterable[ManifestResult]) -> tuple[list[st
     def key(bid: Bid) -> tuple[Any, ...]:
         overall = bid.result.scores.overall
         return (
-            not bid.meets,
+            not bid.meets(analysis.kind),
             len(bid.failed),
             len(bid.undeclared),
             -(overall.ratio or 0.0),
@@ -638,7 +643,7 @@ def comparison_markdown(analysis: Analysis, required: list[str], bids: list[Bid]
     ]
     for rank, bid in enumerate(bids, 1):
         overall = bid.result.scores.overall
-        verdict = ("met" if en else "tenu") if bid.meets else ("not met" if en else "non tenu")
+        verdict = ("met" if en else "tenu") if bid.meets(analysis.kind) else ("not met" if en else "non tenu")
         lines.append(
             f"| {rank} | {_md(bid.name)} ({_md(bid.result.file)}) | {verdict} | "
             f"{len(bid.failed)} | "
@@ -707,7 +712,17 @@ def comparison_markdown(analysis: Analysis, required: list[str], bids: list[Bid]
                 f" (+{len(bid.facts) - 12})" if len(bid.facts) > 12 else ""
             )
             lines.append(f"**{'Facts left undeclared' if en else 'Faits non déclarés'}{colon}** {shown}")
-        if not (bid.failed or bid.undeclared or bid.facts):
+        if bid.kind != analysis.kind:
+            lines.append(
+                f"**{'Kind of service' if en else 'Nature du service'}{colon}** {_md(bid.kind or '—')} "
+                + (
+                    f"(the specification asks for {analysis.kind}): the profile cannot be met."
+                    if en
+                    else f"(le cahier des charges demande {analysis.kind}) : le profil ne peut être tenu."
+                )
+            )
+            lines.append("")
+        if not (bid.failed or bid.undeclared or bid.facts) and bid.kind == analysis.kind:
             lines.append(
                 "Every requirement is met and every fact declared."
                 if en
@@ -726,7 +741,8 @@ def comparison_json(analysis: Analysis, required: list[str], bids: list[Bid]) ->
                 "rank": rank,
                 "file": bid.result.file,
                 "name": bid.name,
-                "profile_met": bid.meets,
+                "profile_met": bid.meets(analysis.kind),
+                "kind": bid.kind,
                 "failed": list(bid.failed),
                 "not_declared": list(bid.undeclared),
                 "outcomes": {r: o.value for r, o in bid.outcomes.items()},

@@ -234,3 +234,18 @@ def test_what_bids_and_specifications_say_stays_text_in_the_comparison(tmp_path:
     assert "<a " not in html and "<img" not in html and "<strong>gras" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "[piège](javascript:alert(1))" in html
     assert "\\[piège\\]\\(javascript:alert\\(1\\)\\)" in row
+
+
+def test_a_bid_of_another_kind_cannot_meet_the_profile(tmp_path: Path) -> None:
+    other = tmp_path / "offre-ressource.yaml"
+    other.write_text(
+        (MARCHE / "offre-a.yaml").read_text(encoding="utf-8").replace("  kind: ent-2d", "  kind: ressource"),
+        encoding="utf-8",
+    )
+    code, out, _ = _run("bids", str(CCTP), str(other), str(MARCHE / "offre-b.yaml"), "--format", "json")
+    assert code == 0
+    ranked = {Path(b["file"]).name: b for b in json.loads(out)["bids"]}
+    assert ranked["offre-ressource.yaml"]["kind"] == "ressource"
+    assert not ranked["offre-ressource.yaml"]["profile_met"]
+    _, text, _ = _run("bids", str(CCTP), str(other))
+    assert "**Nature du service :** ressource (le cahier des charges demande ent-2d) : le profil ne peut être tenu." in text
