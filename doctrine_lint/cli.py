@@ -1500,10 +1500,10 @@ def init(
     """Écrit un manifeste commenté pour une nature de service (FICHIER, « - » : la sortie
     standard), sans jamais remplacer un fichier existant sans --force. / Write a commented
     starting manifest for a kind of service."""
-    from .template import render
+    from .template import as_markdown, render
 
     today = _parse_date(when)
-    if target != "-" and Path(target).exists() and not force:
+    if target != "-" and os.path.lexists(target) and not force:  # a dangling link counts too
         _fail(
             UsageError.single(
                 target,
@@ -1521,10 +1521,31 @@ def init(
         _fail(exc)
     shown = ("manifest.yaml" if lang == "en" else "manifeste.yaml") if target == "-" else target
     text = render(loaded, kind, lang, file=shown, today=today)
+    if target.lower().endswith((".md", ".markdown")):  # a document: the manifest in a marked block
+        text = as_markdown(text, kind, lang)
     if target == "-":
         click.echo(text, nl=False)
         return
-    _write(target, text)
+    if force:
+        _write(target, text)
+    else:
+        try:  # created, never opened over a file (or a link) that appeared meanwhile
+            with open(target, "x", encoding="utf-8") as out:
+                out.write(text)
+        except FileExistsError:
+            _fail(
+                UsageError.single(
+                    target,
+                    0,
+                    0,
+                    Msg(
+                        "le fichier existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer",
+                        "the file already exists: choose another name or add --force to overwrite it",
+                    ),
+                )
+            )
+        except OSError as exc:
+            _fail(DoctrineLintError.single(target, 0, 0, cannot_write(exc)))
     done = Msg(
         f"{target} écrit : renseignez les faits en commentaire, puis lancez doctrine-lint {target}",
         f"{target} written: fill in the commented facts, then run doctrine-lint {target} --lang en",
@@ -1546,7 +1567,8 @@ def _tender_analysis(spec: str, packs: tuple[str, ...], only_packs: bool, today:
 
     try:
         loaded = _load(packs, only_packs)
-        report = lint([spec], loaded, LintOptions(today=today, fail_on=None))
+        # read without its dérogations: a specification that waives a requirement does not make it
+        report = lint([spec], loaded, LintOptions(today=today, fail_on=None, ignore_derogations=True))
         if report.errors:
             raise ManifestError(report.errors)
         return analyse(report.results[0], loaded)
@@ -1602,7 +1624,20 @@ def tender(
     folder = Path(out_dir)
     names = TENDER_FILES["en" if lang == "en" else "fr"]
     targets = [folder / name for name in names]
-    existing = [t for t in targets if t.exists()]
+    existing = [t for t in targets if os.path.lexists(t)]  # a dangling link counts: never written through
+    folders = [t for t in targets if t.is_dir()]
+    if folders:  # found before anything is written: the three files go together
+        _fail(
+            UsageError.single(
+                str(folders[0]),
+                0,
+                0,
+                Msg(
+                    "un dossier porte ce nom : le fichier ne peut y être écrit",
+                    "a folder has this name: the file cannot be written",
+                ),
+            )
+        )
     if existing and not force:
         _fail(
             UsageError.single(
@@ -1622,11 +1657,22 @@ def tender(
     texts = (
         annex(analysis, lang, today),
         questionnaire(analysis, analysis.packs, lang, today),
-        profile(analysis, today),
+        profile(analysis, today, lang),
     )
-    for target, text in zip(targets, texts, strict=True):
-        _write(str(target), text)
-        click.echo(visible(f"{'written' if lang == 'en' else 'écrit'} : {target}"), err=True)
+    # all three or none: each is written beside its target, then the three are moved in place
+    staged = [target.with_name(f".{target.name}.tmp") for target in targets]
+    try:
+        for temp, text in zip(staged, texts, strict=True):
+            temp.write_text(text, encoding="utf-8")
+        for temp, target in zip(staged, targets, strict=True):
+            os.replace(temp, target)
+    except OSError as exc:
+        for temp in staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        _fail(DoctrineLintError.single(str(exc.filename or out_dir), 0, 0, cannot_write(exc)))
+    for target in targets:
+        click.echo(visible(f"{'written:' if lang == 'en' else 'écrit :'} {target}"), err=True)
 
 
 @cli.command()
@@ -1666,15 +1712,28 @@ def bids(
 
     today = _parse_date(when)
     analysis = _tender_analysis(spec, packs, only_packs, today)
-    try:
-        files = expand_manifests(list(bids))
-        report = lint(
-            files, analysis.packs, LintOptions(today=today, profile=derived_profile(analysis, today))
-        )
-    except DoctrineLintError as exc:
-        _fail(exc)
-    for problem in report.errors:
+    files: list[Any] = []  # paths, as expand_manifests gives them
+    problems = []
+    for bid in bids:  # a bid that cannot be found is reported; the others are still compared
+        try:
+            files += expand_manifests([bid])
+        except DoctrineLintError as exc:
+            problems += exc.problems
+    # reviewer mode: a bidder's own dérogations are not the buyer's
+    options = LintOptions(today=today, profile=derived_profile(analysis), ignore_derogations=True)
+    report = lint(files, analysis.packs, options)
+    problems += report.errors
+    for problem in problems:
         click.echo(visible(f"doctrine-lint: {_KINDS['error'].get(lang)}: {problem.render(lang)}"), err=True)
+    if not report.results:
+        _fail(
+            UsageError.single(
+                spec,
+                0,
+                0,
+                Msg("aucune offre lisible : rien à comparer", "no readable bid: nothing to compare"),
+            )
+        )
     required, ranked = compare(analysis, report.results)
     if fmt == "json":
         text = (
@@ -1687,7 +1746,7 @@ def bids(
         _write(output, text)
     else:
         click.echo(text, nl=False)
-    if report.errors:
+    if problems:
         sys.exit(ExitCode.ERROR)
 
 
@@ -1725,6 +1784,20 @@ def import_evidence(kind: str, evidence_file: str, manifest: str | None, write: 
     from .evidence import read_evidence
     from .evidence.importer import fragment, write_into
 
+    if manifest is not None and manifest.lower().endswith((".md", ".markdown")):
+        _fail(
+            UsageError.single(
+                manifest,
+                0,
+                0,
+                Msg(
+                    "import écrit dans un manifeste YAML, pas dans un document Markdown : lancez-le sans -m "
+                    "et collez le fragment affiché dans un bloc « ```yaml doctrine-lint »",
+                    "import writes into a YAML manifest, not into a Markdown document: run it without -m "
+                    "and paste the fragment it prints into a « ```yaml doctrine-lint » block",
+                ),
+            )
+        )
     try:
         report = read_evidence(kind, Path(evidence_file), evidence_file)
         if manifest is None:

@@ -165,8 +165,10 @@ class Report:
 
 
 def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None) -> list[str | StdinSource]:
-    """Files to lint: a file as given, every *.yaml / *.yml of a directory (sorted), or the
-    matches of a glob pattern (for shells that do not expand it). An argument that matches
+    """Files to lint: a file as given, every *.yaml / *.yml of a directory (sorted: a folder's
+    Markdown files are its documentation as often as manifests, so they are named one by one or
+    by a pattern), or the matches of a glob pattern, Markdown documents included (for shells that
+    do not expand it). An argument that matches
     nothing is kept, so it is reported as a missing file; no manifest at all is an error.
 
     With `stdin`, the argument `-` stands for it (once at most: standard input is read once),
@@ -204,7 +206,7 @@ def expand_manifests(arguments: Sequence[str], stdin: StdinSource | None = None)
             found = sorted(
                 p
                 for p in glob.glob(arg, recursive=True)
-                if Path(p).is_file() and p.endswith((".yaml", ".yml"))
+                if Path(p).is_file() and p.lower().endswith((".yaml", ".yml", *MARKDOWN_SUFFIXES))
             )
             if not found:
                 raise UsageError.single(

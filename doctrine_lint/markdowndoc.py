@@ -20,7 +20,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from .document import Document, PathKey, Span, format_path, parse_document, read_text
+from .document import MAX_NODES, Document, PathKey, Span, format_path, parse_document, read_text
 from .errors import DoctrineLintError, ManifestError, Msg, Problem
 from .files import StdinSource
 
@@ -52,43 +52,92 @@ def _marked(info: str) -> bool:
     return MARK in words and (words[0].lower() in _LANGUAGES or words[0] == MARK)
 
 
+# markdown-it reads `\r\n` and `\r` as line ends, nothing else (not U+2028, NEL or form feed):
+# the lines positions are counted on must be the same
+_LINE_END = re.compile(r"\r\n|\r|\n")
+# what opens a marked fence, wherever it sits (list item, quote): a line like this that is not the
+# start of a block markdown-it found was left unread, which is said rather than ignored
+_MARKED_OPENING = re.compile(
+    rf"^[ \t>]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t>]+)*(?:`{{3,}}|~{{3,}})[^`\n]*{re.escape(MARK)}"
+)
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A line that opens a marked block markdown-it did not read as one (indented code, or
+    nested beyond its limit)."""
+
+    line: int
+
+
 def blocks(text: str) -> list[Block]:
     """The marked fenced blocks of a Markdown text, in order (block structure only: no inline
     parsing, which the manifest does not need and which would cost on a large document)."""
+    return _scan(text)[0]
+
+
+def _scan(text: str) -> tuple[list[Block], list[Unread]]:
     md = MarkdownIt("commonmark")
     md.disable(["inline", "text_join"])
-    lines = text.splitlines()
+    lines = _LINE_END.split(text)
     out = []
+    covered: list[tuple[int, int]] = []  # 0-based line ranges of every fence and the front matter
     front = _front_matter(lines)
     if front is not None:
         end, block = front
         if block is not None:
             out.append(block)
+        covered.append((0, end))
         # the front matter is not Markdown: blank it (same line numbers) before the fences are found
         text = "\n" * end + "\n".join(lines[end:])
     for token in md.parse(text):
-        if token.type != "fence" or token.map is None or not _marked(token.info):
+        if token.type != "fence" or token.map is None:
+            continue
+        covered.append((token.map[0], token.map[1]))
+        if not _marked(token.info):
             continue
         start = token.map[0] + 1  # 0-based index of the first content line
-        content = token.content.splitlines()
+        content = token.content.split("\n")[:-1] if token.content else []
         offsets = []
         for j, line in enumerate(content):
             source = lines[start + j] if start + j < len(lines) else ""
-            offsets.append(len(source) - len(line) if line and source.endswith(line) else _indent(source))
+            offsets.append(_offset(source, line))
         out.append(Block(token.content, start + 1, tuple(offsets)))
-    return out
+    unread = [
+        Unread(i + 1)
+        for i, line in enumerate(lines)
+        if _MARKED_OPENING.match(line) and not any(a <= i < b for a, b in covered)
+    ]
+    return out, unread
+
+
+def _offset(source: str, line: str) -> int:
+    """Columns of the file before a content line of a block: its indentation and quote markers.
+    markdown-it gives the line without them, with a tab among them turned into spaces."""
+    if line and source.endswith(line):
+        return len(source) - len(line)
+    stripped = line.lstrip(" ")
+    if stripped:
+        found = source.rfind(stripped)
+        if found >= 0:
+            return max(found - (len(line) - len(stripped)), 0)
+    return _indent(source)
 
 
 _FRONT_KEY = re.compile(rf"^{re.escape(MARK)}[ \t]*:", re.MULTILINE)
 
 
 def _front_matter(lines: list[str]) -> tuple[int, Block | None] | None:
-    """A YAML front matter (`---` on the first line, up to a `---` or `...` line): the number of
-    lines it takes, and the block it gives when it has a `doctrine-lint:` key (the rest of a front
-    matter is the document's own metadata)."""
+    """A YAML front matter (`---` on the first line, up to a `---` or `...` line, with no fence
+    in it: otherwise the `---` is a Markdown rule): the number of lines it takes, and the block it
+    gives when it has a `doctrine-lint:` key (the rest of a front matter is the document's own
+    metadata)."""
     if not lines or lines[0].rstrip() != "---":
         return None
     for i in range(1, len(lines)):
+        if _FENCE_LINE.match(lines[i]):
+            return None
         if lines[i].rstrip() in ("---", "..."):
             body = lines[1:i]
             text = "\n".join(body) + "\n"
@@ -106,9 +155,24 @@ def _indent(source: str) -> int:
     return i
 
 
+_LINE_IN_MESSAGE = re.compile(r"\b(ligne|line) (\d+)\b")
+
+
 def _moved(problem: Problem, block: Block, display: str) -> Problem:
+    """A problem of a block's YAML at its place in the file, the lines its message names too
+    (« déjà définie ligne 2 » is the block's second line)."""
     line, column = block.position(problem.line, problem.column)
-    return Problem(display, line, column, problem.message, problem.message_en)
+
+    def shift(match: re.Match[str]) -> str:
+        return f"{match.group(1)} {block.first_line + int(match.group(2)) - 1}"
+
+    return Problem(
+        display,
+        line,
+        column,
+        _LINE_IN_MESSAGE.sub(shift, problem.message),
+        _LINE_IN_MESSAGE.sub(shift, problem.message_en),
+    )
 
 
 def _span(span: Span, block: Block) -> Span:
@@ -122,7 +186,26 @@ def load_markdown(
 ) -> Document:
     """The manifest of a Markdown document, its positions in the `.md` file."""
     text, raw = read_text(path, display, error=error)
-    found = blocks(text)
+    found, unread = _scan(text)
+    if unread:
+        raise error(
+            [
+                Problem.at(
+                    display,
+                    u.line,
+                    1,
+                    Msg(
+                        "bloc de manifeste non lu : Markdown n'y voit pas un bloc délimité (indenté de "
+                        "4 espaces ou plus, ou listes et citations trop imbriquées) ; ramenez-le en début "
+                        "de ligne",
+                        "manifest block not read: Markdown does not see a fenced block here (indented by "
+                        "4 spaces or more, or lists and quotes nested too deeply); move it to the start "
+                        "of the line",
+                    ),
+                )
+                for u in unread[:MAX_BLOCKS]
+            ]
+        )
     if not found:
         raise error.single(
             display,
@@ -149,16 +232,44 @@ def load_markdown(
     index: dict[PathKey, Span] = {}
     origin: dict[PathKey, int] = {}  # which block declared each path first
     problems: list[Problem] = []
+    nodes = 0
     for number, block in enumerate(found, 1):
+        if not block.text.strip():
+            line, column = block.position(0, 0)
+            problems.append(
+                Problem.at(
+                    display,
+                    line - 1,
+                    1,
+                    Msg("bloc de manifeste vide", "empty manifest block"),
+                )
+            )
+            continue
         try:
             doc = parse_document(block.text, display, error=error)
         except DoctrineLintError as exc:
+            if block.under is not None:  # a front matter that is not YAML is the document's own
+                continue
             problems += [_moved(p, block, display) for p in exc.problems]
             continue
+        nodes += len(doc.index)
+        if nodes > MAX_NODES:  # the bound of one YAML file holds for the blocks together
+            line, column = block.position(0, 0)
+            raise error.single(
+                display,
+                line,
+                column,
+                Msg(
+                    f"manifeste trop volumineux (plus de {MAX_NODES} nœuds dans l'ensemble des blocs)",
+                    f"manifest too large (more than {MAX_NODES} nodes across the blocks)",
+                ),
+            )
         spans = {path: _span(span, block) for path, span in doc.index.items()}
         declared = doc.data
         if block.under is not None:  # a front matter: only its `doctrine-lint:` mapping
-            declared = doc.data.get(block.under)
+            if block.under not in doc.data:  # the key was only text inside a value
+                continue
+            declared = doc.data[block.under]
             if not isinstance(declared, dict):
                 line, column = spans[(block.under,)].line, spans[(block.under,)].column
                 problems.append(

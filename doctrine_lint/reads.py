@@ -51,7 +51,11 @@ def condition_paths(cond: Any, base: str = "") -> Iterator[str]:
         elif key == "count" and isinstance(value, dict) and here is not None:
             yield from condition_paths(value.get("where"), here)
         elif key == "among":
-            target = value if isinstance(value, str) else value.get("path")
+            target = (
+                value if isinstance(value, str) else value.get("path") if isinstance(value, dict) else None
+            )
+            if not isinstance(target, str):  # a malformed `among` reads nothing (the schema refuses it)
+                continue
             target_path = _join(base, target)
             yield target_path
             if isinstance(value, dict):
@@ -94,15 +98,25 @@ class Reads:
     followed (each once: a cycle cannot loop)."""
 
     def __init__(self, packs: Sequence[Pack]) -> None:
-        self._named: dict[str, Any] = {}
+        # a named condition belongs to its pack (and the packs it extends): two packs may use one name
+        self._named: dict[str, dict[str, Any]] = {}
         self._derived: dict[str, set[str]] = {}
         for pack in packs:
+            named: dict[str, Any] = {}
             for p in reversed(pack.lineage()):
-                self._named.update(p.raw_conditions)
+                named.update(p.raw_conditions)
                 for d in p.derivations:
                     self._derived[d.name] = derivation_paths(d)
+            self._named[pack.id] = named
 
-    def expand(self, paths: set[str]) -> set[str]:
+    def expand(self, paths: set[str], pack_id: str | None = None) -> set[str]:
+        """The manifest fields behind `paths`; `use:` names are those of `pack_id` (of any pack
+        when None)."""
+        named: dict[str, Any] = (
+            self._named.get(pack_id, {})
+            if pack_id is not None
+            else {k: v for conditions in self._named.values() for k, v in conditions.items()}
+        )
         out: set[str] = set()
         seen: set[str] = set()
         todo = list(paths)
@@ -112,7 +126,7 @@ class Reads:
                 continue
             seen.add(path)
             if path.startswith("use:"):
-                todo.extend(condition_paths(self._named.get(path[4:])))
+                todo.extend(condition_paths(named.get(path[4:])))
             elif path.startswith(_DERIVED):
                 todo.extend(self._derived.get(path[len(_DERIVED) :].split(".", 1)[0], ()))
             elif not path.startswith("$"):
@@ -120,7 +134,7 @@ class Reads:
         return out
 
     def of_rule(self, rule: Rule) -> set[str]:
-        return self.expand(rule_paths(rule))
+        return self.expand(rule_paths(rule), rule.pack_id)
 
 
 def identity_paths(packs: Sequence[Pack]) -> set[str]:

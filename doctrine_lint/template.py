@@ -333,3 +333,26 @@ def uncommented(text: str) -> str:
         for line in text.splitlines()
     ]
     return "\n".join(out) + "\n"
+
+
+def as_markdown(text: str, kind: str, lang: str = "fr") -> str:
+    """The template as a Markdown document (`init cctp.md`): a title, a word on how it is read,
+    and the manifest in a block marked for doctrine-lint (`markdowndoc`), to write prose around."""
+    node = _resolve(load_schema("manifest")["properties"]["service"]["properties"]["kind"])
+    entry = (node.get("x-labels") or {}).get(kind, {})
+    label = entry.get("en" if lang == "en" else "fr", kind)
+    if lang == "en":
+        head = [
+            f"# Specification — {label}",
+            "",
+            "doctrine-lint reads the blocks marked `yaml doctrine-lint` of this document as its manifest;",
+            "write the prose of the specification around them, and split the block where it helps.",
+        ]
+    else:
+        head = [
+            f"# Cahier des charges — {label}",
+            "",
+            "doctrine-lint lit comme manifeste les blocs marqués `yaml doctrine-lint` de ce document ;",
+            "écrivez la prose du cahier des charges autour, et coupez le bloc là où c'est utile.",
+        ]
+    return "\n".join([*head, "", "```yaml doctrine-lint", text.rstrip("\n"), "```", ""])

@@ -40,7 +40,8 @@ from .linter import ManifestResult
 from .model import Evidence, Finding, Outcome, Severity, Text, finding_order
 from .packs import Pack, Rule, all_rules
 from .profiles import Profile
-from .reads import condition_paths
+from .reads import condition_paths, normalise
+from .safetext import prose
 from .scoring import rule_outcomes
 from .template import kinds, render
 
@@ -54,7 +55,9 @@ class Status(StrEnum):
 
 _FROM_OUTCOME = {
     Outcome.CONFORME: Status.COUVERTE,
-    Outcome.DEROGATION: Status.COUVERTE,
+    # the specification waives a doctrine requirement: it does not make it (read without its
+    # dérogations, `analyse` sees the failure itself; this is the safety net)
+    Outcome.DEROGATION: Status.CONTRAIRE,
     Outcome.NON_CONFORME: Status.CONTRAIRE,
     Outcome.A_RENSEIGNER: Status.A_AJOUTER,
     Outcome.NON_APPLICABLE: Status.HORS_CHAMP,
@@ -214,9 +217,9 @@ def _source(rule: Rule, lang: str) -> str:
 
 def _md(text: str) -> str:
     """Text from the specification (a name, a value) inside Markdown prose: no markup, no HTML,
-    no line break."""
-    text = " ".join(str(text).split())
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", text)
+    no entity, no line break, no control character."""
+    text = prose(" ".join(str(text).split()))
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~&])", r"\\\1", text)
 
 
 def _cell(text: str) -> str:
@@ -230,7 +233,8 @@ def _prose(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
+    """Untrusted text as inline code: one line, printable, no backtick to close the span."""
+    return "`" + prose(" ".join(str(text).split())).replace("`", "'") + "`"
 
 
 def _headline(analysis: Analysis, lang: str) -> list[str]:
@@ -415,37 +419,101 @@ def _slug(text: str) -> str:
     return slug if slug and slug[0].isalpha() else f"cctp-{slug}".strip("-")
 
 
-def profile(analysis: Analysis, today: date | None = None) -> str:
-    """The acceptance profile derived from the specification (profile format of
-    `schemas/profile.schema.json`): the rules it covers, and every applicable bloquant rule."""
-    day = today or date.today()
-    name = analysis.name
-    required: list[tuple[str, str]] = []
+AUTHORITY_TAG = "autorite"  # a rule whose act belongs to the public authority, not to a supplier
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileData:
+    """What the derived acceptance profile holds, before it is written."""
+
+    id: str
+    title: Text
+    required: list[tuple[Rule, str]]  # rule, why (covered / eliminatory)
+    left_to_buyer: list[Rule]  # applicable bloquant rules whose act is the authority's
+
+
+def profile_data(analysis: Analysis) -> ProfileData:
+    """The rules the specification covers, and every applicable bloquant rule a supplier can
+    meet; those whose act is the public authority's (tag `autorite`: the homologation) are not
+    asked of the bids."""
+    required: list[tuple[Rule, str]] = []
+    buyer: list[Rule] = []
     for clause in analysis.clauses:
         rule = clause.rule
-        if clause.status is Status.COUVERTE:
-            required.append((rule.id, f"demandée par le CCTP : {rule.title.fr}"))
-        elif clause.status is not Status.HORS_CHAMP and rule.severity is Severity.BLOQUANT:
-            required.append((rule.id, f"éliminatoire (règle bloquante) : {rule.title.fr}"))
-    lines = [
-        f"# Profil d'acceptation dérivé du cahier des charges « {_one_line(name)} »",
-        f"# ({analysis.result.file}) par doctrine-lint {__version__} le {day.isoformat()}.",
-        "# Une offre le tient quand chaque règle ci-dessous est conforme (ou non applicable).",
-        "# Ajoutez-y vos seuils (min_scores, min_completeness) : doctrine-lint n'en invente pas.",
+        if clause.status is Status.HORS_CHAMP:
+            continue
+        if AUTHORITY_TAG in rule.tags:
+            if clause.status is Status.COUVERTE or rule.severity is Severity.BLOQUANT:
+                buyer.append(rule)
+        elif clause.status is Status.COUVERTE:
+            required.append((rule, "covered"))
+        elif rule.severity is Severity.BLOQUANT:
+            required.append((rule, "eliminatory"))
+    name = _one_line(analysis.name)
+    return ProfileData(
+        _slug("cctp-" + analysis.name),
+        Text(f"Exigences du cahier des charges « {name} »", f"Requirements of the specification « {name} »"),
+        required,
+        buyer,
+    )
+
+
+_WHY = {
+    "covered": Text("demandée par le cahier des charges", "asked by the specification"),
+    "eliminatory": Text("éliminatoire (règle bloquante)", "eliminatory (bloquant rule)"),
+}
+
+
+def profile(analysis: Analysis, today: date | None = None, lang: str = "fr") -> str:
+    """The acceptance profile derived from the specification (profile format of
+    `schemas/profile.schema.json`), its comments in `lang`."""
+    day = today or date.today()
+    data = profile_data(analysis)
+    en = lang == "en"
+    name = _one_line(analysis.name)
+    file = _one_line(analysis.result.file)
+    colon = ":" if en else " :"
+    lines = (
+        [
+            f"# Acceptance profile derived from the specification « {name} »",
+            f"# ({file}) by doctrine-lint {__version__} on {day.isoformat()}.",
+            "# A bid meets it when every rule below is compliant (or not applicable).",
+            "# Add your own thresholds (min_scores, min_completeness): doctrine-lint invents none.",
+        ]
+        if en
+        else [
+            f"# Profil d'acceptation dérivé du cahier des charges « {name} »",
+            f"# ({file}) par doctrine-lint {__version__} le {day.isoformat()}.",
+            "# Une offre le tient quand chaque règle ci-dessous est conforme (ou non applicable).",
+            "# Ajoutez-y vos seuils (min_scores, min_completeness) : doctrine-lint n'en invente pas.",
+        ]
+    )
+    left = (
+        "an act of the public authority, not of a bidder: not asked of the bids"
+        if en
+        else "acte de l'autorité publique, pas d'un candidat : non exigé des offres"
+    )
+    lines += [f"# {rule.id}{colon} {left}" for rule in data.left_to_buyer]
+    lines += [
         "profile:",
-        f"  id: {_slug('cctp-' + name)}",
+        f"  id: {data.id}",
         "  title:",
-        f"    fr: {json.dumps('Exigences du cahier des charges « ' + _one_line(name) + ' »', ensure_ascii=False)}",
-        f"    en: {json.dumps('Requirements of the specification « ' + _one_line(name) + ' »', ensure_ascii=False)}",
+        f"    fr: {json.dumps(data.title.fr, ensure_ascii=False)}",
+        f"    en: {json.dumps(data.title.get('en'), ensure_ascii=False)}",
     ]
-    if required:
+    if data.required:
         lines.append("required_rules:")
-        lines += [f"  - {rule_id}  # {_one_line(why)}" for rule_id, why in required]
+        lines += [
+            f"  - {rule.id}  # {_one_line(_WHY[why].get(lang))}{colon} {_one_line(rule.title.get(lang))}"
+            for rule, why in data.required
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split()).replace("#", "＃")
+    """Untrusted text (a name, a file name, a value) for a YAML comment or scalar: one line, its
+    control characters escaped visibly (`safetext.prose`), no `#` to start a comment."""
+    return prose(" ".join(str(text).split())).replace("#", "＃")
 
 
 # --- the questionnaire for bidders ---------------------------------------------------------------
@@ -458,11 +526,24 @@ def questionnaire(
     with what it demands: what every bidder fills and returns."""
     notes: dict[str, list[str]] = {}
     _walk(analysis.result.document.data, "", notes)
+    contrary = {
+        normalise(f.path): c.rule.id for c in analysis.of(Status.CONTRAIRE) for f in c.findings if f.path
+    }
+    flagged: dict[str, str] = {}
+    for path, rule_id in contrary.items():  # never asked of the bidders as if it were right
+        if path in notes:
+            values = ", ".join(notes.pop(path))
+            flagged[path] = (
+                f"the specification asks « {values} », contrary to the doctrine ({rule_id}): to correct"
+                if lang == "en"
+                else f"le cahier des charges demande « {values} », contraire à la doctrine ({rule_id}) : à corriger"
+            )
     demanded = "demanded by the specification" if lang == "en" else "exigé par le cahier des charges"
     shown = {
         path: f"{demanded}{':' if lang == 'en' else ' :'} {', '.join(values)}"
         for path, values in notes.items()
     }
+    shown.update(flagged)
     return render(
         packs,
         analysis.kind,
@@ -538,15 +619,17 @@ def summary(analysis: Analysis, lang: str = "fr") -> str:
 # --- bids against the tender ---------------------------------------------------------------------
 
 
-def derived_profile(analysis: Analysis, today: date | None = None) -> Profile:
-    """The acceptance profile of `profile()`, as the linter takes it."""
-    import yaml
-
-    data = yaml.safe_load(profile(analysis, today))
-    title = data["profile"]["title"]
-    return Profile(
-        data["profile"]["id"], Text(title["fr"], title["en"]), data, f"{analysis.result.file} (profil)"
-    )
+def derived_profile(analysis: Analysis) -> Profile:
+    """The acceptance profile of `profile()`, as the linter takes it (built from the same data,
+    not read back from the text)."""
+    data = profile_data(analysis)
+    required = [rule.id for rule, _ in data.required]
+    body: dict[str, Any] = {
+        "profile": {"id": data.id, "title": {"fr": data.title.fr, "en": data.title.get("en")}}
+    }
+    if required:
+        body["required_rules"] = required
+    return Profile(data.id, data.title, body, f"{analysis.result.file} (profil)")
 
 
 MARKS = {
@@ -579,21 +662,27 @@ class Bid:
         return str(service["kind"]) if isinstance(service, dict) and "kind" in service else None
 
     def meets(self, wanted_kind: str) -> bool:
-        """The profile met, by a service of the kind the tender asks for."""
-        return self.kind == wanted_kind and all(c.ok for c in self.result.profile)
+        """The profile met, by a service of the kind the tender asks for, with no requirement
+        waived by the bid's own dérogation."""
+        return self.kind == wanted_kind and not self.failed and all(c.ok for c in self.result.profile)
 
 
 def compare(analysis: Analysis, bids: Iterable[ManifestResult]) -> tuple[list[str], list[Bid]]:
     """The required rules of the tender's profile and the bids, best first: the profile met, then
-    the fewest requirements failed, then left undeclared, then conformity, completeness, file."""
+    a bid of the kind asked for, then the fewest eliminatory requirements failed, then the fewest
+    requirements failed, then left undeclared, then conformity, completeness, file.
+
+    A bid waiving a requirement by its own dérogation fails it: a buyer does not take a bidder's
+    word for an exemption (the bids are also linted without their dérogations)."""
     from .declare import fact_requests
 
-    required = [str(r) for r in derived_profile(analysis).data.get("required_rules") or []]
+    required = [rule.id for rule, _ in profile_data(analysis).required]
+    eliminatory = {c.rule.id for c in analysis.clauses if c.rule.severity is Severity.BLOQUANT}
     out = []
     for result in bids:
         outcomes = rule_outcomes(result.findings)
         mine = {r: outcomes[r] for r in required if r in outcomes}
-        failed = tuple(r for r in required if mine.get(r) is Outcome.NON_CONFORME)
+        failed = tuple(r for r in required if mine.get(r) in (Outcome.NON_CONFORME, Outcome.DEROGATION))
         undeclared = tuple(r for r in required if mine.get(r) is Outcome.A_RENSEIGNER)
         facts = tuple(request.path for request in fact_requests(result.findings, result.document.data))
         out.append(Bid(result, mine, failed, undeclared, facts))
@@ -602,6 +691,8 @@ def compare(analysis: Analysis, bids: Iterable[ManifestResult]) -> tuple[list[st
         overall = bid.result.scores.overall
         return (
             not bid.meets(analysis.kind),
+            bid.kind != analysis.kind,
+            sum(1 for r in bid.failed if r in eliminatory),
             len(bid.failed),
             len(bid.undeclared),
             -(overall.ratio or 0.0),

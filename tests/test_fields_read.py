@@ -121,3 +121,16 @@ def test_the_allowlist_names_documented_unread_fields_only() -> None:
     for field in ALLOWED_UNREAD.keys() | PENDING_RULES.keys():
         assert field in fields, f"{field}: not a documented field"
         assert not _covered(field, read), f"{field} is read by a rule: take it off the allowlist"
+
+
+def test_reads_follow_each_pack_s_own_named_conditions_and_survive_a_malformed_among() -> None:
+    from doctrine_lint.reads import condition_paths
+
+    assert list(condition_paths({"among": {"where": {"path": "x", "exists": True}}})) == []
+    assert list(condition_paths({"among": 3})) == []
+    packs = load_packs()
+    reads = Reads(packs)
+    # `responsable-public` exists in two packs; each rule reads its own pack's definition
+    rule = next(r for p in packs for r in p.rules if r.id == "NR-6.1.2-RGAA-DECLARATION")
+    assert "service.responsible" in reads.of_rule(rule)
+    assert reads.expand({"use:no-such-condition"}, rule.pack_id) == set()

@@ -218,3 +218,22 @@ def test_linted_as_written_it_only_asks_for_facts(kind: str, tmp_path: Path) -> 
     assert {f["rule_id"] for f in findings if f["outcome"] == "non-applicable"} == {
         f["rule_id"] for f in findings if f["rule_id"] not in applicable
     }
+
+
+def test_init_into_a_markdown_file_writes_a_document_that_lints(tmp_path: Path) -> None:
+    target = tmp_path / "cctp.md"
+    code, _, err = _init(str(target), "--kind", "ressource")
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Cahier des charges — ressource numérique pédagogique\n")
+    assert "```yaml doctrine-lint\n## Manifeste doctrine-lint" in text
+    lint = CliRunner().invoke(cli, [str(target), "--date", PINNED_DATE, "-q"], catch_exceptions=False)
+    assert lint.exit_code == 1, lint.stderr  # facts to declare, not an input error
+
+
+def test_init_never_writes_through_a_dangling_link(tmp_path: Path) -> None:
+    link = tmp_path / "manifeste.yaml"
+    link.symlink_to(tmp_path / "ailleurs.yaml")
+    code, _, err = _init(str(link), "--kind", "ressource")
+    assert code == 2 and "le fichier existe déjà" in err
+    assert not (tmp_path / "ailleurs.yaml").exists()

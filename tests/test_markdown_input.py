@@ -215,11 +215,82 @@ def test_a_front_matter_with_a_doctrine_lint_key_is_a_block(tmp_path: Path) -> N
 
 
 def test_a_front_matter_without_the_key_is_the_document_s_own(tmp_path: Path) -> None:
-    text = "---\ntitle: CCTP\n```yaml doctrine-lint\nnot: [a block\n```\n---\n\n" + _fence(HEAD)
+    text = '---\ntitle: CCTP\ndescription: "doctrine-lint: pas une clé"\n---\n\n' + _fence(HEAD)
     target = tmp_path / "cctp.md"
     target.write_text(text, encoding="utf-8")
     code, _, err = _run(target, "-q")
-    assert code == 1, err  # read: the fence inside the front matter is not a block
+    assert code == 1, err  # read from its block; the front matter (and a key-like text in it) ignored
+
+
+def test_a_leading_rule_with_blocks_before_the_next_is_markdown_not_a_front_matter(tmp_path: Path) -> None:
+    text = "---\n\n" + _fence(HEAD) + "\n" + _fence(PROVIDERS) + "\n---\n\nFin.\n"
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("nesting", "prefix"),
+    [("quotes", "> " * 25), ("lists", "".join("  " * i + "- x\n" for i in range(30)) + "  " * 30)],
+)
+def test_a_marked_block_markdown_cannot_read_is_an_error_not_a_silence(
+    nesting: str, prefix: str, tmp_path: Path
+) -> None:
+    if nesting == "quotes":
+        text = _fence(HEAD) + "\n" + _fence("identity:\n  sso_propagation: true\n", prefix)
+    else:
+        text = (
+            _fence(HEAD)
+            + "\n"
+            + prefix
+            + "```yaml doctrine-lint\n"
+            + "  " * 30
+            + "identity: {}\n"
+            + "  " * 30
+            + "```\n"
+        )
+    errors = _errors(tmp_path, text)
+    line = text.count("\n", 0, text.rindex("```yaml doctrine-lint")) + 1
+    assert errors[0].startswith(f"{tmp_path / 'cctp.md'}:{line}:1: bloc de manifeste non lu :"), errors
+
+
+def test_positions_count_only_the_line_ends_markdown_counts(tmp_path: Path) -> None:
+    # a form feed, a line separator and a NEL in the prose are not line ends for Markdown
+    text = "Intro\f suite\u2028 et\x85 fin.\n\n" + _fence(HEAD) + _fence(PROVIDERS, ">\t")
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+    line = text[: text.index("autre")].count("\n") + 1
+    column = len(text[: text.index("autre")].rsplit("\n", 1)[1]) + 1
+    assert (found["location"]["line"], found["location"]["column"]) == (line, column)  # type: ignore[index]
+
+
+def test_lines_named_in_messages_are_lines_of_the_file(tmp_path: Path) -> None:
+    text = "Intro.\n\n" + _fence(HEAD + "manifest_version: 1\n")
+    errors = _errors(tmp_path, text)
+    first = text[: text.index("manifest_version")].count("\n") + 1
+    assert any(f"ligne {first}" in e for e in errors), errors
+
+
+def test_an_empty_block_and_the_node_budget_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    errors = _errors(tmp_path, _fence(HEAD) + "\n```yaml doctrine-lint\n```\n")
+    assert errors == [f"{tmp_path / 'cctp.md'}:9:1: bloc de manifeste vide"]  # its opening line
+    from doctrine_lint import markdowndoc
+
+    monkeypatch.setattr(markdowndoc, "MAX_NODES", 10)
+    text = _fence(HEAD) + "\n" + _fence(PROVIDERS) + "\n" + _fence("hosting:\n  countries: [FR]\n")
+    errors = _errors(tmp_path, text)
+    assert errors == [
+        f"{tmp_path / 'cctp.md'}:{text.count(chr(10), 0, text.index('identity:')) + 1}:1: manifeste trop volumineux "
+        "(plus de 10 nœuds dans l'ensemble des blocs)"
+    ]
 
 
 def test_a_front_matter_key_that_is_not_a_mapping_and_a_conflict_with_a_block(tmp_path: Path) -> None:
@@ -235,3 +306,24 @@ def test_a_front_matter_key_that_is_not_a_mapping_and_a_conflict_with_a_block(tm
         f"{tmp_path / 'cctp.md'}:{second}:3: service.kind : déjà déclaré dans le bloc 1 "
         f"(ligne:colonne {first[0]}:{first[1]}) ; un fait ne se déclare qu'une fois"
     ]
+
+
+def test_a_pattern_matches_markdown_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cctp.md").write_text(_fence(HEAD) + _fence(PROVIDERS), encoding="utf-8")
+    (tmp_path / "README.txt").write_text("pas un manifeste\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["*.md", "--date", PINNED_DATE, "-q"], catch_exceptions=False)
+    assert result.exit_code == 1 and "cctp.md:" in result.stdout
+
+
+def test_import_refuses_to_write_into_a_markdown_document(tmp_path: Path) -> None:
+    doc = tmp_path / "cctp.md"
+    doc.write_text(_fence(HEAD), encoding="utf-8")
+    evidence = tmp_path / "ara.json"
+    evidence.write_text("{}", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["import", "ara-json", str(evidence), "-m", str(doc)], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert f"{doc}: import écrit dans un manifeste YAML, pas dans un document Markdown" in result.stderr
+    assert doc.read_text(encoding="utf-8") == _fence(HEAD)

@@ -135,7 +135,12 @@ def test_the_profile_is_a_valid_profile_that_the_bids_meet_or_fail() -> None:
     profile = load_profile(MARCHE / "profil-acceptation.yaml", all_rules(PACKS))
     required = profile.data["required_rules"]
     assert "RI-6.1.1-IDP-EDUCONNECT" in required  # covered by the CCTP
-    assert "SEC-6.1.1-HOMOLOGATION" in required  # bloquant: mandatory whatever the CCTP says
+    assert "SEC-6.1.4-ART28" in required  # bloquant: mandatory whatever the CCTP says
+    # the homologation is the authority's act, not a bidder's (tag `autorite`): never asked of bids
+    assert "SEC-6.1.1-HOMOLOGATION" not in required
+    assert "# SEC-6.1.1-HOMOLOGATION : acte de l'autorité publique" in (
+        MARCHE / "profil-acceptation.yaml"
+    ).read_text(encoding="utf-8")
     code_a, _, _ = _run(
         str(MARCHE / "offre-a.yaml"), "--profile", str(MARCHE / "profil-acceptation.yaml"), "-q"
     )
@@ -248,4 +253,139 @@ def test_a_bid_of_another_kind_cannot_meet_the_profile(tmp_path: Path) -> None:
     assert ranked["offre-ressource.yaml"]["kind"] == "ressource"
     assert not ranked["offre-ressource.yaml"]["profile_met"]
     _, text, _ = _run("bids", str(CCTP), str(other))
-    assert "**Nature du service :** ressource (le cahier des charges demande ent-2d) : le profil ne peut être tenu." in text
+    assert (
+        "**Nature du service :** ressource (le cahier des charges demande ent-2d) : le profil ne peut être tenu."
+        in text
+    )
+
+
+# --- what the review of issue 14 found ---------------------------------------------------------
+
+
+def _cctp_with(tmp_path: Path, old: str, new: str, extra: str = "") -> Path:
+    text = CCTP.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "cctp.md"
+    path.write_text(text.replace(old, new) + extra, encoding="utf-8")
+    return path
+
+
+WAIVER = """
+```yaml doctrine-lint
+derogations:
+  - rule: RI-6.1-SSO
+    justification: Le Département renonce à la propagation d'identité.
+    expires: 2027-06-30
+```
+"""
+
+
+def test_a_requirement_the_specification_waives_is_to_correct_not_covered(tmp_path: Path) -> None:
+    spec = _cctp_with(tmp_path, "  sso_propagation: true", "  sso_propagation: false", WAIVER)
+    code, out, _ = _run("tender", str(spec), "-o", str(tmp_path / "o"))
+    assert code == 0 and "à corriger : 1" in out
+    annex = (tmp_path / "o" / "annexe-cctp.md").read_text(encoding="utf-8")
+    assert "### RI-6.1-SSO — " in annex.split("## Clauses à ajouter")[0]
+    assert "| RI-6.1-SSO |" not in annex
+    profile = (tmp_path / "o" / "profil-acceptation.yaml").read_text(encoding="utf-8")
+    assert "RI-6.1-SSO  # éliminatoire" in profile  # still asked of the bids: the doctrine's, not the CCTP's
+
+
+def test_the_questionnaire_never_asks_bidders_for_what_the_doctrine_rules_out(tmp_path: Path) -> None:
+    spec = _cctp_with(tmp_path, "  advertising: false", "  advertising: true")
+    _run("tender", str(spec), "-o", str(tmp_path / "o"))
+    text = (tmp_path / "o" / "questionnaire-candidats.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = lines.index("#   advertising:")
+    about = " ".join(" ".join(lines[at - 6 : at]).replace("#   #", " ").split())
+    assert (
+        "le cahier des charges demande « true », contraire à la doctrine (SEC-6.1.4-PAS-DE-PUBLICITE) : à corriger"
+        in about
+    )
+    assert "exigé par le cahier des charges : true" not in about
+
+
+def _bid(tmp_path: Path, name: str, *changes: tuple[str, str], extra: str = "") -> Path:
+    text = (MARCHE / "offre-a.yaml").read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text + extra, encoding="utf-8")
+    return path
+
+
+def test_a_bid_waiving_a_requirement_fails_it(tmp_path: Path) -> None:
+    waiver = "\nderogations:\n  - rule: RI-6.1-SSO\n    justification: Pas de SSO.\n    expires: 2027-06-30\n"
+    bid = _bid(
+        tmp_path, "offre-f.yaml", ("  sso_propagation: true", "  sso_propagation: false"), extra=waiver
+    )
+    code, out, _ = _run("bids", str(CCTP), str(bid), "--format", "json")
+    assert code == 0
+    (ranked,) = json.loads(out)["bids"]
+    assert ranked["failed"] == ["RI-6.1-SSO"] and not ranked["profile_met"]
+
+
+def test_failing_an_eliminatory_requirement_ranks_after_majeur_failures(tmp_path: Path) -> None:
+    no_sso = _bid(tmp_path, "a-sans-sso.yaml", ("  sso_propagation: true", "  sso_propagation: false"))
+    two_majeurs = _bid(
+        tmp_path,
+        "b-deux-majeurs.yaml",
+        (
+            "      provider: educonnect\n      via: direct\n      protocol: saml2",
+            "      provider: educonnect\n      via: direct\n      protocol: autre",
+        ),
+        ("  frequency: quotidienne", "  frequency: hebdomadaire"),
+    )
+    code, out, _ = _run("bids", str(CCTP), str(no_sso), str(two_majeurs), "--format", "json")
+    assert code == 0
+    ranked = json.loads(out)["bids"]
+    assert [Path(b["file"]).name for b in ranked] == ["b-deux-majeurs.yaml", "a-sans-sso.yaml"]
+    assert ranked[1]["failed"] == ["RI-6.1-SSO"] and len(ranked[0]["failed"]) == 2
+
+
+@pytest.mark.parametrize("name", ["c\nmin_scores: {overall: 100}\n#.md", "evil\x80\u2028#x.md"])
+def test_file_names_and_names_stay_inside_comments_and_text(tmp_path: Path, name: str) -> None:
+    text = CCTP.read_text(encoding="utf-8").replace(
+        "name: ENT des collèges 2027", 'name: "Evil\\x80 # min_scores"'
+    )
+    spec = tmp_path / name
+    spec.write_text(text, encoding="utf-8")
+    code, _, err = _run("tender", str(spec), "-o", str(tmp_path / "o"))
+    assert code == 0, err
+    profile = yaml.safe_load((tmp_path / "o" / "profil-acceptation.yaml").read_text(encoding="utf-8"))
+    assert set(profile) == {"profile", "required_rules"}  # nothing injected
+    load_profile(tmp_path / "o" / "profil-acceptation.yaml", all_rules(PACKS))
+    parse_document((tmp_path / "o" / "questionnaire-candidats.yaml").read_text(encoding="utf-8"), "q.yaml")
+    annex = (tmp_path / "o" / "annexe-cctp.md").read_text(encoding="utf-8")
+    assert "\nmin_scores" not in annex and "\x80" not in annex
+    assert _run("bids", str(spec), str(MARCHE / "offre-a.yaml"))[0] == 0
+
+
+def test_bids_that_cannot_be_read_are_reported_and_none_readable_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "dossier.md"
+    folder.mkdir()
+    code, out, err = _run("bids", str(CCTP), str(folder), str(MARCHE / "offre-a.yaml"))
+    assert code == 2 and "Offre A" in out and str(folder) in err
+    code, out, err = _run("bids", str(CCTP), str(tmp_path / "absente.yaml"))
+    assert code == 2 and out == ""
+    assert f"{CCTP}: aucune offre lisible : rien à comparer" in err
+
+
+def test_english_profile_and_stderr(tmp_path: Path) -> None:
+    code, _, err = _run("tender", str(CCTP), "--lang", "en", "-o", str(tmp_path))
+    assert code == 0 and "written: " in err and "written :" not in err
+    text = (tmp_path / "acceptance-profile.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Acceptance profile derived from the specification")
+    assert "RI-6.1.1-IDP-EDUCONNECT  # asked by the specification: Authenticate" in text
+    assert "demandée" not in text and "éliminatoire" not in text
+
+
+def test_tender_writes_all_three_files_or_none(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "profil-acceptation.yaml").mkdir()  # the third cannot be written (a folder there)
+    code, _, err = _run("tender", str(CCTP), "-o", str(out), "--force")
+    assert code == 2 and "profil-acceptation.yaml: un dossier porte ce nom" in err
+    assert not (out / "annexe-cctp.md").exists() and not (out / "questionnaire-candidats.yaml").exists()
+    assert not list(out.glob(".*.tmp"))
