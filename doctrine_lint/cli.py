@@ -1477,6 +1477,18 @@ def schema(name: str) -> None:
     click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
 
 
+def _exists(target: str) -> DoctrineLintError:
+    return UsageError.single(
+        target,
+        0,
+        0,
+        Msg(
+            "le fichier existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer",
+            "the file already exists: choose another name or add --force to overwrite it",
+        ),
+    )
+
+
 _KINDS_OF_SERVICE = ("ent-1d", "ent-2d", "ressource", "vie-scolaire", "service-tiers", "service-collectivite")
 
 
@@ -1504,17 +1516,7 @@ def init(
 
     today = _parse_date(when)
     if target != "-" and os.path.lexists(target) and not force:  # a dangling link counts too
-        _fail(
-            UsageError.single(
-                target,
-                0,
-                0,
-                Msg(
-                    "le fichier existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer",
-                    "the file already exists: choose another name or add --force to overwrite it",
-                ),
-            )
-        )
+        _fail(_exists(target))
     try:
         loaded = _load(packs, only_packs)
     except DoctrineLintError as exc:
@@ -1533,17 +1535,7 @@ def init(
             with open(target, "x", encoding="utf-8") as out:
                 out.write(text)
         except FileExistsError:
-            _fail(
-                UsageError.single(
-                    target,
-                    0,
-                    0,
-                    Msg(
-                        "le fichier existe déjà : choisissez un autre nom ou ajoutez --force pour le remplacer",
-                        "the file already exists: choose another name or add --force to overwrite it",
-                    ),
-                )
-            )
+            _fail(_exists(target))
         except OSError as exc:
             _fail(DoctrineLintError.single(target, 0, 0, cannot_write(exc)))
     done = Msg(

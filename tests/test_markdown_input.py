@@ -214,16 +214,17 @@ def test_a_front_matter_with_a_doctrine_lint_key_is_a_block(tmp_path: Path) -> N
     assert any(e.startswith(f"{tmp_path / 'cctp.md'}:{line}:{column}: service.kind") for e in errors), errors
 
 
-def test_a_front_matter_without_the_key_is_the_document_s_own(tmp_path: Path) -> None:
-    text = '---\ntitle: CCTP\ndescription: "doctrine-lint: pas une clé"\n---\n\n' + _fence(HEAD)
-    target = tmp_path / "cctp.md"
-    target.write_text(text, encoding="utf-8")
-    code, _, err = _run(target, "-q")
-    assert code == 1, err  # read from its block; the front matter (and a key-like text in it) ignored
-
-
-def test_a_leading_rule_with_blocks_before_the_next_is_markdown_not_a_front_matter(tmp_path: Path) -> None:
-    text = "---\n\n" + _fence(HEAD) + "\n" + _fence(PROVIDERS) + "\n---\n\nFin.\n"
+@pytest.mark.parametrize(
+    "front",
+    [
+        "---\ntitle: CCTP\nauteur: Département\n---\n",  # the document's own metadata
+        '---\ntitle: "foo\ndoctrine-lint: bar"\n---\n',  # a key-like line inside a quoted value
+        "---\n\n",  # a leading rule: Markdown, the blocks after it are read
+    ],
+    ids=["metadata", "key-inside-a-value", "leading-rule"],
+)
+def test_what_is_not_a_manifest_front_matter_leaves_the_blocks_alone(front: str, tmp_path: Path) -> None:
+    text = front + "\n" + _fence(HEAD) + "\n" + _fence(PROVIDERS) + "\n---\n\nFin.\n"
     target = tmp_path / "cctp.md"
     target.write_text(text, encoding="utf-8")
     code, out, err = _run(target, "--format", "json")
