@@ -25,6 +25,8 @@ from .conftest import PINNED_DATE, REPO
 
 MARCHE = REPO / "examples" / "marche"
 CCTP = MARCHE / "cctp-ent-colleges.md"
+OFFRES = MARCHE / "offres"
+DOSSIER = MARCHE / "dossier-marche"
 PACKS = load_packs()
 
 
@@ -42,13 +44,14 @@ def test_the_example_files_are_what_tender_writes(
     monkeypatch.chdir(REPO)
     out = tmp_path / "dossier"
     code, summary, err = _run("tender", "examples/marche/cctp-ent-colleges.md", "-o", str(out))
+    # the README's walkthrough writes them there
     assert code == 0, err
     assert summary.startswith("== examples/marche/cctp-ent-colleges.md\nENT des collèges 2027\n")
     for name in ("annexe-cctp.md", "questionnaire-candidats.yaml", "profil-acceptation.yaml"):
         written = (out / name).read_text(encoding="utf-8")
         if update_golden:
-            (MARCHE / name).write_text(written, encoding="utf-8")
-        assert written == (MARCHE / name).read_text(encoding="utf-8"), name
+            (DOSSIER / name).write_text(written, encoding="utf-8")
+        assert written == (DOSSIER / name).read_text(encoding="utf-8"), name
 
 
 def test_the_example_comparison_is_what_bids_writes(
@@ -58,8 +61,8 @@ def test_the_example_comparison_is_what_bids_writes(
     code, out, err = _run(
         "bids",
         "examples/marche/cctp-ent-colleges.md",
-        "examples/marche/offre-b.yaml",
-        "examples/marche/offre-a.yaml",
+        "examples/marche/offres/offre-b.yaml",
+        "examples/marche/offres/offre-a.yaml",
     )
     assert code == 0, err
     if update_golden:
@@ -116,7 +119,7 @@ def test_a_requirement_contrary_to_the_doctrine_is_a_clause_to_correct_located_i
 
 
 def test_every_clause_cites_its_source_and_how_sure_we_are() -> None:
-    annex = (MARCHE / "annexe-cctp.md").read_text(encoding="utf-8")
+    annex = (DOSSIER / "annexe-cctp.md").read_text(encoding="utf-8")
     articles = [block for block in annex.split("\n**Article ")[1:]]
     assert len(articles) >= 30
     for block in articles:
@@ -132,27 +135,27 @@ def test_every_clause_cites_its_source_and_how_sure_we_are() -> None:
 
 
 def test_the_profile_is_a_valid_profile_that_the_bids_meet_or_fail() -> None:
-    profile = load_profile(MARCHE / "profil-acceptation.yaml", all_rules(PACKS))
+    profile = load_profile(DOSSIER / "profil-acceptation.yaml", all_rules(PACKS))
     required = profile.data["required_rules"]
     assert "RI-6.1.1-IDP-EDUCONNECT" in required  # covered by the CCTP
     assert "SEC-6.1.4-ART28" in required  # bloquant: mandatory whatever the CCTP says
     # the homologation is the authority's act, not a bidder's (tag `autorite`): never asked of bids
     assert "SEC-6.1.1-HOMOLOGATION" not in required
     assert "# SEC-6.1.1-HOMOLOGATION : acte de l'autorité publique" in (
-        MARCHE / "profil-acceptation.yaml"
+        DOSSIER / "profil-acceptation.yaml"
     ).read_text(encoding="utf-8")
     code_a, _, _ = _run(
-        str(MARCHE / "offre-a.yaml"), "--profile", str(MARCHE / "profil-acceptation.yaml"), "-q"
+        str(OFFRES / "offre-a.yaml"), "--profile", str(DOSSIER / "profil-acceptation.yaml"), "-q"
     )
     code_b, out_b, _ = _run(
-        str(MARCHE / "offre-b.yaml"), "--profile", str(MARCHE / "profil-acceptation.yaml"), "-q"
+        str(OFFRES / "offre-b.yaml"), "--profile", str(DOSSIER / "profil-acceptation.yaml"), "-q"
     )
     assert (code_a, code_b) == (0, 1)
     assert "RI-6.1.1-IDP-EDUCONNECT" in out_b
 
 
 def test_the_questionnaire_is_init_for_the_kind_with_what_the_specification_demands() -> None:
-    text = (MARCHE / "questionnaire-candidats.yaml").read_text(encoding="utf-8")
+    text = (DOSSIER / "questionnaire-candidats.yaml").read_text(encoding="utf-8")
     assert text.startswith("## Questionnaire des candidats — ENT des collèges 2027\n")
     doc = parse_document(text, "questionnaire.yaml")
     assert validate_document(doc, "manifest") == []
@@ -184,7 +187,7 @@ def test_tender_refuses_to_overwrite_and_needs_a_kind(tmp_path: Path) -> None:
 
 def test_bids_rank_the_better_bid_first_whatever_the_order(tmp_path: Path) -> None:
     for order in (("offre-a.yaml", "offre-b.yaml"), ("offre-b.yaml", "offre-a.yaml")):
-        code, out, _ = _run("bids", str(CCTP), *(str(MARCHE / o) for o in order), "--format", "json")
+        code, out, _ = _run("bids", str(CCTP), *(str(OFFRES / o) for o in order), "--format", "json")
         assert code == 0
         ranked = json.loads(out)["bids"]
         assert [Path(b["file"]).name for b in ranked] == ["offre-a.yaml", "offre-b.yaml"]
@@ -200,7 +203,7 @@ def test_bids_rank_the_better_bid_first_whatever_the_order(tmp_path: Path) -> No
 def test_an_unreadable_bid_is_reported_and_the_others_compared(tmp_path: Path) -> None:
     broken = tmp_path / "offre-c.yaml"
     broken.write_text("service: [\n", encoding="utf-8")
-    shutil.copy(MARCHE / "offre-a.yaml", tmp_path / "offre-a.yaml")
+    shutil.copy(OFFRES / "offre-a.yaml", tmp_path / "offre-a.yaml")
     code, out, err = _run("bids", str(CCTP), str(tmp_path / "offre-a.yaml"), str(broken))
     assert code == 2
     assert f"{broken}:2:1:" in err
@@ -221,7 +224,7 @@ def test_what_bids_and_specifications_say_stays_text_in_the_comparison(tmp_path:
     hostile = "Offre [piège](javascript:alert(1)) | <img src=x onerror=alert(1)> `x` **gras**\u2028# titre"
     bid = tmp_path / "o|ffre.yaml"
     bid.write_text(
-        (MARCHE / "offre-a.yaml")
+        (OFFRES / "offre-a.yaml")
         .read_text(encoding="utf-8")
         .replace(
             "name: Offre A — ENT Collèges Connectés", f"name: {json.dumps(hostile, ensure_ascii=False)}"
@@ -244,10 +247,10 @@ def test_what_bids_and_specifications_say_stays_text_in_the_comparison(tmp_path:
 def test_a_bid_of_another_kind_cannot_meet_the_profile(tmp_path: Path) -> None:
     other = tmp_path / "offre-ressource.yaml"
     other.write_text(
-        (MARCHE / "offre-a.yaml").read_text(encoding="utf-8").replace("  kind: ent-2d", "  kind: ressource"),
+        (OFFRES / "offre-a.yaml").read_text(encoding="utf-8").replace("  kind: ent-2d", "  kind: ressource"),
         encoding="utf-8",
     )
-    code, out, _ = _run("bids", str(CCTP), str(other), str(MARCHE / "offre-b.yaml"), "--format", "json")
+    code, out, _ = _run("bids", str(CCTP), str(other), str(OFFRES / "offre-b.yaml"), "--format", "json")
     assert code == 0
     ranked = {Path(b["file"]).name: b for b in json.loads(out)["bids"]}
     assert ranked["offre-ressource.yaml"]["kind"] == "ressource"
@@ -306,7 +309,7 @@ def test_the_questionnaire_never_asks_bidders_for_what_the_doctrine_rules_out(tm
 
 
 def _bid(tmp_path: Path, name: str, *changes: tuple[str, str], extra: str = "") -> Path:
-    text = (MARCHE / "offre-a.yaml").read_text(encoding="utf-8")
+    text = (OFFRES / "offre-a.yaml").read_text(encoding="utf-8")
     for old, new in changes:
         assert old in text, old
         text = text.replace(old, new)
@@ -359,13 +362,13 @@ def test_file_names_and_names_stay_inside_comments_and_text(tmp_path: Path, name
     parse_document((tmp_path / "o" / "questionnaire-candidats.yaml").read_text(encoding="utf-8"), "q.yaml")
     annex = (tmp_path / "o" / "annexe-cctp.md").read_text(encoding="utf-8")
     assert "\nmin_scores" not in annex and "\x80" not in annex
-    assert _run("bids", str(spec), str(MARCHE / "offre-a.yaml"))[0] == 0
+    assert _run("bids", str(spec), str(OFFRES / "offre-a.yaml"))[0] == 0
 
 
 def test_bids_that_cannot_be_read_are_reported_and_none_readable_is_an_error(tmp_path: Path) -> None:
     folder = tmp_path / "dossier.md"
     folder.mkdir()
-    code, out, err = _run("bids", str(CCTP), str(folder), str(MARCHE / "offre-a.yaml"))
+    code, out, err = _run("bids", str(CCTP), str(folder), str(OFFRES / "offre-a.yaml"))
     assert code == 2 and "Offre A" in out and str(folder) in err
     code, out, err = _run("bids", str(CCTP), str(tmp_path / "absente.yaml"))
     assert code == 2 and out == ""
