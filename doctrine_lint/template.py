@@ -28,7 +28,7 @@ from .reads import Reads
 from .validation import load_schema
 
 KIND_PATH = ("service", "kind")
-WIDTH = 100
+WIDTH = 80  # a terminal (`init -` prints it) as much as an editor
 RULES_NAMED = 3  # rules named after a fact; the others are counted
 
 
@@ -89,28 +89,29 @@ def _documented(path: str) -> bool:
 # --- writing -------------------------------------------------------------------------------------
 
 _TEXTS: dict[str, dict[str, Any]] = {
+    # paragraphs of the header, each folded to 80 columns ("" is a blank comment line)
     "head": {
         "fr": [
             "Manifeste doctrine-lint : {kind_label}",
-            "Écrit par `doctrine-lint init --kind {kind}` (doctrine-lint {version}) à partir du",
-            "schéma du manifeste et des packs : seuls les faits que lisent les règles applicables",
-            "à ce type de service y figurent ({count} faits, {rules} règles).",
+            "Écrit par `doctrine-lint init --kind {kind}` (doctrine-lint {version}) à partir du schéma "
+            "du manifeste et des packs : seuls les faits que lisent les règles applicables à ce type de "
+            "service y figurent ({count} faits, {rules} règles).",
             "",
-            "Chaque fait est une ligne en commentaire : retirez le « # » de la ligne et de ses blocs",
-            "parents (« Basculer le commentaire » de l'éditeur sur le bloc), puis donnez la valeur.",
-            "Un fait laissé en commentaire est « à renseigner » dans le rapport, jamais supposé.",
+            "Chaque fait est une ligne en commentaire : retirez le « # » de la ligne et de ses blocs "
+            "parents (« Basculer le commentaire » de l'éditeur sur le bloc), puis donnez la valeur. Un "
+            "fait laissé en commentaire est « à renseigner » dans le rapport, jamais supposé.",
             "Vérifier : doctrine-lint {file}",
         ],
         "en": [
             "doctrine-lint manifest: {kind_label}",
-            "Written by `doctrine-lint init --kind {kind} --lang en` (doctrine-lint {version}) from",
-            "the manifest schema and the packs: only the facts read by the rules that apply to",
-            "this kind of service ({count} facts, {rules} rules).",
+            "Written by `doctrine-lint init --kind {kind} --lang en` (doctrine-lint {version}) from the "
+            "manifest schema and the packs: only the facts read by the rules that apply to this kind of "
+            "service ({count} facts, {rules} rules).",
             "",
-            "Each fact is a commented line: remove the « # » of the line and of its parent blocks",
-            "(your editor's « toggle comment » on the block), then give the value. A fact left",
-            "commented is « to declare » in the report, never assumed. Field titles and",
-            "descriptions are those of the schema, in French.",
+            "Each fact is a commented line: remove the « # » of the line and of its parent blocks (your "
+            "editor's « toggle comment » on the block), then give the value. A fact left commented is "
+            "« to declare » in the report, never assumed. Field titles and descriptions are those of the "
+            "schema, in French.",
             "Check: doctrine-lint {file} --lang en",
         ],
     },
@@ -297,7 +298,11 @@ def render(
     ]
     if title is not None:
         head[0] = title
-    lines = [f"## {line}" if line else "##" for line in head]
+    lines: list[str] = []
+    for paragraph in head:  # folded to the width of a terminal (`init -` prints it)
+        lines += textwrap.wrap(
+            paragraph, 80, initial_indent="## ", subsequent_indent="## ", break_long_words=False
+        ) or ["##"]
     lines += ["", "manifest_version: 1", "", "service:"]
     lines.append(f"  name: {_t('name', lang)}")
     lines.append(f"  editor: {_t('editor', lang)}")
@@ -315,7 +320,7 @@ def render(
         node = _resolve(child)
         lines.append("")
         title = _plain(node.get("title", key))
-        lines.append(f"# ## {title} " + "#" * max(3, 92 - len(title)))
+        lines.append(f"# ## {title} " + "#" * max(3, WIDTH - 8 - len(title)))
         description = _plain(node.get("description", ""))
         if description:
             writer.comment("", description)

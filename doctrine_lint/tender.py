@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -587,11 +588,11 @@ def summary(analysis: Analysis, lang: str = "fr") -> str:
         analysis.name,
         "",
         (
-            f"Completeness of the specification: {percent(scores.overall.completeness, lang)} of the doctrine's "
+            f"Completeness of the specification: {percent(scores.overall.completeness, lang)} of the "
             "applicable requirements"
             if en
             else f"Complétude du cahier des charges : {percent(scores.overall.completeness, lang)} des exigences "
-            "applicables de la doctrine"
+            "applicables"
         ),
     ]
     colon = ":" if en else " :"
@@ -606,14 +607,23 @@ def summary(analysis: Analysis, lang: str = "fr") -> str:
         f"{'out of scope' if en else 'hors champ'}{':' if en else ' :'} {counts[Status.HORS_CHAMP]}",
         *(f"  {_catalogue_line(c, lang)}" for c in analysis.catalogues),
     ]
+    # a terminal of 80 columns: every line folded under its own indentation; a located line stays
+    # whole, as compilers print them (`file:line:col: …` is what editors and greps read)
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(
+            line, WIDTH, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False
+        ) or [""]
     for clause in analysis.of(Status.CONTRAIRE):
         for f in clause.findings:
             if f.outcome is Outcome.NON_CONFORME:
                 loc = f.location
-                lines.append(
-                    f"  {loc.file}:{loc.line}:{loc.column}: {clause.rule.id} — {f.message.get(lang)}"
-                )
-    return "\n".join(lines) + "\n"
+                out.append(f"  {loc.file}:{loc.line}:{loc.column}: {clause.rule.id} — {f.message.get(lang)}")
+    return "\n".join(out) + "\n"
+
+
+WIDTH = 80
 
 
 # --- bids against the tender ---------------------------------------------------------------------

@@ -110,7 +110,7 @@ def test_a_requirement_contrary_to_the_doctrine_is_a_clause_to_correct_located_i
     code, out, _ = _run("tender", str(path))
     assert code == 0
     line = text[: text.index("comptes-locaux")].count("\n") + 1
-    assert f"{path}:{line}:17: RI-6.1.1-SANS-CONTOURNEMENT — " in out
+    assert f"{path}:{line}:17: RI-6.1.1-SANS-CONTOURNEMENT" in out
     assert "à corriger : 2" in out
     out_dir = tmp_path / "o"
     _run("tender", str(path), "-o", str(out_dir))
@@ -392,3 +392,15 @@ def test_tender_writes_all_three_files_or_none(tmp_path: Path) -> None:
     assert code == 2 and "profil-acceptation.yaml: un dossier porte ce nom" in err
     assert not (out / "annexe-cctp.md").exists() and not (out / "questionnaire-candidats.yaml").exists()
     assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_tender_summary_fits_80_columns(lang: str, tmp_path: Path) -> None:
+    spec = _cctp_with(tmp_path, "  advertising: false", "  advertising: true")  # one clause to correct too
+    code, out, _ = _run("tender", str(spec), "--lang", lang)
+    assert code == 0
+    # every line fits, but for one that opens on a location (a long temporary path here)
+    assert [
+        line for line in out.splitlines() if len(line) > 80 and not line.lstrip().startswith(str(spec))
+    ] == []
+    assert "SEC-6.1.4-PAS-DE-PUBLICITE" in out
