@@ -189,6 +189,7 @@ def parallel(
 ) -> Iterator[Any]:
     """Lint `manifests` in `jobs` worker processes; yield the results in input order."""
     paths = [str(m) for m in manifests if not isinstance(m, StdinSource)]
+    jobs = max(1, min(jobs, len(paths)))  # never more workers than manifests (`-j 1500` on two files)
     chunks = deque(_chunks(paths, jobs))
     pending: deque[tuple[list[str], Future[bytes | list[Any]]]] = deque()
     executor = _executor(job, jobs, start_method)

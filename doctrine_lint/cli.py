@@ -118,6 +118,37 @@ def _fail(exc: DoctrineLintError) -> NoReturn:
     sys.exit(ExitCode.ERROR)
 
 
+def _staged(target: Path, text: str) -> Path:
+    """`text` in a new file of a fresh name beside `target` (created, never opened over a file or
+    a link someone put there), for `os.replace` to move into place: the link itself is then
+    replaced, never written through."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+class _Percent(click.FloatRange):
+    """A rate between 0 and 100: `nan` is refused (FloatRange lets it through, and a NaN threshold
+    hides every change and fails every run)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:  # NaN, the only value not equal to itself
+            self.fail(_tr(Msg("« nan » n'est pas un nombre", "'nan' is not a number")), param, ctx)
+        return number
+
+
+PERCENT = _Percent(0, 100)
+
+
 def _write(target: str, text: str) -> None:
     """Write a report file, or stop with exit code 2 and a one-line reason."""
     try:
@@ -484,12 +515,12 @@ def _show_renamed_warnings() -> None:
 )
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 100),
+    type=PERCENT,
     help="Taux de conformité global minimal (0-100, sur ce qui est décidé). / Minimum overall conformity rate.",
 )
 @click.option(
     "--min-completeness",
-    type=click.FloatRange(0, 100),
+    type=PERCENT,
     help="Taux de complétude global minimal (0-100, part décidée). / Minimum overall completeness rate.",
 )
 @lang_option
@@ -1154,7 +1185,7 @@ Codes de sortie / exit codes:
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(0, 100),
+    type=PERCENT,
     default=0.1,
     show_default=True,
     help="Écart minimal d'un taux, en points, pour qu'une soumission change. / Smallest rate move that counts.",
@@ -1299,7 +1330,7 @@ Codes de sortie / exit codes:
 )
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 100),
+    type=PERCENT,
     help="Ne montrer que les dossiers de conformité globale au moins égale (0-100). / Minimum overall conformity.",
 )
 @click.option(
@@ -1458,7 +1489,10 @@ def _report_writer(
         )
         report.reasons = failures(result, options)
         path = target / report_filename(result.file)
-        _write(str(path), render(report, RenderOptions(lang=lang)))
+        try:  # a generated name: replaced whole, a link planted there is not followed
+            os.replace(_staged(path, render(report, RenderOptions(lang=lang))), path)
+        except OSError as exc:
+            raise DoctrineLintError.single(str(path), 0, 0, cannot_write(exc)) from None
         return Path(os.path.relpath(path, base)).as_posix()
 
     return write
@@ -1652,10 +1686,10 @@ def tender(
         profile(analysis, today, lang),
     )
     # all three or none: each is written beside its target, then the three are moved in place
-    staged = [target.with_name(f".{target.name}.tmp") for target in targets]
+    staged: list[Path] = []
     try:
-        for temp, text in zip(staged, texts, strict=True):
-            temp.write_text(text, encoding="utf-8")
+        for target, text in zip(targets, texts, strict=True):
+            staged.append(_staged(target, text))
         for temp, target in zip(staged, targets, strict=True):
             os.replace(temp, target)
     except OSError as exc:

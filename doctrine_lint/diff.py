@@ -15,6 +15,7 @@ message. Works on `reportfile.ManifestData`, whether it comes from a run or a JS
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class Change:
         pairs = (
             ("outcome", self.before.outcome, self.after.outcome),
             ("severity", self.before.severity, self.after.severity),
-            ("message", self.before.message, self.after.message),
+            ("message", _comparable(self.before), _comparable(self.after)),
         )
         return tuple(name for name, a, b in pairs if a != b)
 
@@ -78,6 +79,19 @@ class Change:
         before = self.before
         assert before is not None
         return not before.outcome.failing or before.severity < threshold
+
+
+_RANK = re.compile(r" \(#\d+\)")
+
+
+def _comparable(f: FindingData) -> str:
+    """A message without what only the element's position says: its positional path (written
+    with identity keys instead) and its rank among twins (« (#3) »), so that reordering a list
+    changes nothing."""
+    message = f.message
+    if f.keyed_path and f.path and f.path != f.keyed_path:
+        message = message.replace(f.path, f.keyed_path)
+    return _RANK.sub("", message)
 
 
 @dataclass(frozen=True, slots=True)

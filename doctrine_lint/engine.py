@@ -514,7 +514,7 @@ def _selector(
     mine = ident(element)
     if mine is None:
         return str(index), f"#{index + 1}"
-    twin = sum(1 for other in items[:index] if ident(other) == mine)
+    twin = _twins(items, fields, ident)[index]
     if mine[0][0] == "":
         selector = "=" + _escape(mine[0][1])
         label = show("", mine[0][1])
@@ -531,6 +531,33 @@ def _selector(
         selector += f"#{twin + 1}"
         label += f" (#{index + 1})"
     return selector, label
+
+
+# How many elements before each one share its identity, per list: counted once per list, not
+# once per finding (a list of 15,000 failing elements made that quadratic). The cache holds the
+# list itself, so an id is never reused while its entry lives.
+_TWINS: dict[tuple[int, tuple[str, ...]], tuple[list[Any], list[int]]] = {}
+_TWINS_MAX = 8
+
+
+def _twins(items: list[Any], fields: tuple[str, ...], ident: Callable[[Any], Any]) -> list[int]:
+    key = (id(items), fields)
+    hit = _TWINS.get(key)
+    if hit is not None and hit[0] is items and len(hit[1]) == len(items):
+        return hit[1]
+    seen: dict[Any, int] = {}
+    counts = []
+    for item in items:
+        found = ident(item)
+        if found is None:
+            counts.append(0)
+            continue
+        counts.append(seen.get(found, 0))
+        seen[found] = counts[-1] + 1
+    if len(_TWINS) >= _TWINS_MAX:
+        _TWINS.clear()
+    _TWINS[key] = (items, counts)
+    return counts
 
 
 def _plain(value: Any) -> bool:

@@ -57,9 +57,16 @@ def _marked(info: str) -> bool:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # what opens a marked fence, wherever it sits (list item, quote): a line like this that is not the
 # start of a block markdown-it found was left unread, which is said rather than ignored
-_MARKED_OPENING = re.compile(
-    rf"^[ \t>]*(?:(?:[-*+]|\d{{1,9}}[.)])[ \t>]+)*(?:`{{3,}}|~{{3,}})[^`\n]*{re.escape(MARK)}"
-)
+# (the prefix cannot backtrack: each repetition starts with a list marker, which the separators
+# after it are not; the fence and the mark are then found by plain string tests, in linear time)
+_LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t>]+)*")
+
+
+def _opens_marked_fence(line: str) -> bool:
+    rest = line[_LINE_PREFIX.match(line).end() :]  # type: ignore[union-attr]
+    return rest.startswith(("```", "~~~")) and MARK in rest
+
+
 _FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
 
 
@@ -104,10 +111,13 @@ def _scan(text: str) -> tuple[list[Block], list[Unread]]:
             source = lines[start + j] if start + j < len(lines) else ""
             offsets.append(_offset(source, line))
         out.append(Block(token.content, start + 1, tuple(offsets)))
+    inside = bytearray(len(lines))  # 1 for a line some fence (or the front matter) covers
+    for a, b in covered:
+        inside[a:b] = b"\x01" * (min(b, len(lines)) - a)
     unread = [
         Unread(i + 1)
         for i, line in enumerate(lines)
-        if _MARKED_OPENING.match(line) and not any(a <= i < b for a, b in covered)
+        if not inside[i] and MARK in line and _opens_marked_fence(line)
     ]
     return out, unread
 
@@ -156,6 +166,7 @@ def _indent(source: str) -> int:
 
 
 _LINE_IN_MESSAGE = re.compile(r"\b(ligne|line) (\d+)\b")
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"")
 
 
 def _moved(problem: Problem, block: Block, display: str) -> Problem:
@@ -166,13 +177,16 @@ def _moved(problem: Problem, block: Block, display: str) -> Problem:
     def shift(match: re.Match[str]) -> str:
         return f"{match.group(1)} {block.first_line + int(match.group(2)) - 1}"
 
-    return Problem(
-        display,
-        line,
-        column,
-        _LINE_IN_MESSAGE.sub(shift, problem.message),
-        _LINE_IN_MESSAGE.sub(shift, problem.message_en),
-    )
+    def moved(message: str) -> str:
+        # only the message's own words: a quoted key or value (« ligne 2 ») is the user's text
+        parts = _QUOTED.split(message)
+        quoted = _QUOTED.findall(message)
+        out = [_LINE_IN_MESSAGE.sub(shift, parts[0])]
+        for q, part in zip(quoted, parts[1:], strict=True):
+            out += [q, _LINE_IN_MESSAGE.sub(shift, part)]
+        return "".join(out)
+
+    return Problem(display, line, column, moved(problem.message), moved(problem.message_en))
 
 
 def _span(span: Span, block: Block) -> Span:
@@ -248,8 +262,7 @@ def load_markdown(
         try:
             doc = parse_document(block.text, display, error=error)
         except DoctrineLintError as exc:
-            if block.under is not None:  # a front matter that is not YAML is the document's own
-                continue
+            # a front matter with a `doctrine-lint:` key is a manifest block: its errors are said
             problems += [_moved(p, block, display) for p in exc.problems]
             continue
         nodes += len(doc.index)

@@ -152,12 +152,18 @@ def _lean(doc: dict[str, Any], shape: _Shape) -> dict[str, Any]:
     table = shape.obj(doc.get("rules"), "rules")
     for i, m in enumerate(doc["manifests"]):
         at = _join("manifests", i)
+        shape.text(shape.obj(m, at), "file", at)
         for j, f in enumerate(shape.items(shape.obj(m, at), "findings", at)):
             place = _join(_join(at, "findings"), j)
             rule = shape.obj(
                 table.get(shape.text(shape.obj(f, place), "rule_id", place)), _join(place, "rule_id")
             )
-            shape.obj(f.get("location"), _join(place, "location"))
+            location = shape.obj(f.get("location"), _join(place, "location"))
+            for key in ("line", "column", "exact"):
+                if key not in location:
+                    raise shape.fail(
+                        _join(_join(place, "location"), key), Msg("champ absent", "missing field")
+                    )
             for key in (
                 "title",
                 "severity",
@@ -175,7 +181,12 @@ def _lean(doc: dict[str, Any], shape: _Shape) -> dict[str, Any]:
             for key in ("outcome", "path", "element"):
                 if key not in f:
                     raise shape.fail(_join(place, key), Msg("champ absent", "missing field"))
-    return expand(doc)
+    try:
+        return expand(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape the checks above missed
+        raise shape.fail(
+            "", Msg(f"rapport JSON mal formé ({exc!r})", f"malformed JSON report ({exc!r})")
+        ) from None
 
 
 # What turns each readable format into the shape read here (the format-4 one). Format 3 differs

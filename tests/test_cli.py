@@ -298,3 +298,22 @@ def test_report_shows_computed_facts_and_the_cyber_index() -> None:
     names = {d["name"] for d in data["derived"]}
     assert {"niveau_securite", "score_rgesn"} <= names
     assert data["metrics"][0]["name"] == "indice_cyber"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["examples/ent-second-degre.yaml", "--fail-under", "nan"],
+        ["examples/ent-second-degre.yaml", "--min-completeness", "NaN"],
+        ["review", "examples", "--min-score", "nan"],
+        ["impact", "examples", "--packs-old", "shipped", "--packs-new", "shipped", "--threshold", "nan"],
+    ],
+    ids=["fail-under", "min-completeness", "min-score", "threshold"],
+)
+def test_nan_is_not_a_rate(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "« nan » n'est pas un nombre" in result.stderr

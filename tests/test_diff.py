@@ -381,3 +381,71 @@ def test_json_output_follows_its_schema(tmp_path: Path) -> None:
         validator.validate(_json_diff(NEW, OLD, *extra))
     shown = CliRunner().invoke(cli, ["schema", "diff"])
     assert shown.exit_code == 0 and json.loads(shown.stdout) == schema
+
+
+@pytest.mark.parametrize("example", ["service-tiers-non-conforme.yaml", "ent-premier-degre.yaml"])
+def test_reversing_every_list_changes_nothing(example: str, tmp_path: Path) -> None:
+    import yaml
+
+    def reverse(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reverse(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [reverse(v) for v in reversed(value)]
+        return value
+
+    source = REPO / "examples" / example
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    reordered = tmp_path / "autre-nom.yaml"
+    reordered.write_text(yaml.safe_dump(reverse(data), allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["diff", str(source), str(reordered), "--date", PINNED_DATE, "--format", "json"],
+        catch_exceptions=False,
+    )
+    counts = json.loads(result.stdout)["counts"]
+    assert (counts["new"], counts["fixed"], counts["changed"]) == (0, 0, 0), result.stdout[:2000]
+    assert counts["unchanged"] > 0
+
+
+@pytest.mark.parametrize(
+    ("cut", "where"),
+    [
+        (
+            lambda d: d["manifests"][0]["findings"][0]["location"].pop("exact"),
+            "manifests[0].findings[0].location.exact",
+        ),
+        (
+            lambda d: d["manifests"][0]["findings"][0]["location"].pop("line"),
+            "manifests[0].findings[0].location.line",
+        ),
+        (lambda d: d["manifests"][0].pop("file"), "manifests[0].file"),
+    ],
+    ids=["exact", "line", "file"],
+)
+def test_a_report_missing_a_field_is_a_located_error_not_a_crash(
+    cut: Any, where: str, tmp_path: Path
+) -> None:
+    whole = tmp_path / "a.json"
+    run = CliRunner().invoke(
+        cli,
+        [
+            str(REPO / "examples" / "ent-second-degre.yaml"),
+            "--date",
+            PINNED_DATE,
+            "--format",
+            "json",
+            "-o",
+            str(whole),
+        ],
+        catch_exceptions=False,
+    )
+    assert run.exit_code == 0
+    doc = json.loads(whole.read_text(encoding="utf-8"))
+    cut(doc)
+    broken = tmp_path / "b.json"
+    broken.write_text(json.dumps(doc), encoding="utf-8")
+    for args in (["diff", str(broken), str(whole)], ["impact", "--reports", str(broken), str(whole)]):
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert f"{broken}: {where} : " in result.stderr

@@ -42,3 +42,34 @@ def test_the_example_is_filled_from_its_evidence_files() -> None:
     metrics = {m.name: m.value for m in result.metrics}
     assert figures["indice-cyber"].recomputed == metrics["indice_cyber"]
     assert report.exit_code == 1
+
+
+def test_the_evidence_example_json_report_validates_against_its_schema() -> None:
+    import json
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from doctrine_lint.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            str(REPO / "examples" / "preuves" / "ressource-gar-preuves.yaml"),
+            "--format",
+            "json",
+            "--date",
+            PINNED_DATE,
+        ],
+        catch_exceptions=False,
+    )
+    report = json.loads(result.stdout)
+    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(report)
+    # places without a line in an official export point at the file's start, flagged as not exact
+    located = [
+        f["location"]
+        for f in report["manifests"][0]["findings"]
+        if f["location"].get("file", "").endswith(("ara-rapport.json", "rgesn-declaration.xlsx"))
+    ]
+    assert located and all(loc["line"] >= 1 and loc["column"] >= 1 for loc in located)

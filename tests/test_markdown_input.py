@@ -328,3 +328,36 @@ def test_import_refuses_to_write_into_a_markdown_document(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert f"{doc}: import écrit dans un manifeste YAML, pas dans un document Markdown" in result.stderr
     assert doc.read_text(encoding="utf-8") == _fence(HEAD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "~" * 200_000 + "\n",  # a fence-like run: linear to scan
+        "```yaml doctrine-lint\n```\n" * 20_000,  # many blocks: refused quickly, not after a quadratic scan
+        ("> " * 40 + "```yaml doctrine-lint\n") * 5_000,  # many unread openings
+    ],
+    ids=["long-run", "many-blocks", "many-unread"],
+)
+def test_hostile_documents_are_answered_quickly(text: str, tmp_path: Path) -> None:
+    import time
+
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    start = time.perf_counter()
+    code, _, err = _run(target)
+    assert code == 2 and err.startswith(f"doctrine-lint: erreur: {target}:")
+    assert time.perf_counter() - start < 20  # seconds, on a loaded machine; quadratic was minutes
+
+
+def test_a_manifest_front_matter_that_is_not_valid_yaml_is_an_error(tmp_path: Path) -> None:
+    text = "---\ndoctrine-lint:\n  identity: {sso_propagation: true, admin_mfa: [true\n---\n\n" + _fence(HEAD)
+    errors = _errors(tmp_path, text)
+    assert errors and errors[0].startswith(f"{tmp_path / 'cctp.md'}:") and "syntaxe YAML" in errors[0]
+
+
+def test_quoted_text_in_a_message_is_never_renumbered(tmp_path: Path) -> None:
+    text = "Intro.\n\n" + _fence(HEAD + '"ligne 2": 1\n"ligne 2": 2\n')
+    errors = _errors(tmp_path, text)
+    first = text[: text.index('"ligne 2": 1')].count("\n") + 1
+    assert any("« ligne 2 »" in e and f"ligne {first}" in e for e in errors), errors

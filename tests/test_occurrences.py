@@ -321,3 +321,17 @@ def test_long_key_values_never_collide_in_keyed_paths() -> None:
     # duplicates are told apart by their rank among equals
     twins = {"l": [{"name": "a"}, {"name": "a"}]}
     assert keyed_path(("l", 1), twins, keys) == "l[name=a#2]"
+
+
+def test_a_long_list_is_named_in_linear_time_and_twins_keep_their_rank() -> None:
+    import time
+
+    from doctrine_lint.engine import _selector
+
+    items = [{"name": f"T{i}"} for i in range(20_000)] + [{"name": "T1"}, {"name": "T1"}]
+    start = time.perf_counter()
+    selectors = [_selector(items, i, ("name",))[0] for i in range(len(items))]
+    assert time.perf_counter() - start < 5  # quadratic took minutes
+    assert selectors[1] == "name=T1" and selectors[-2] == "name=T1#2" and selectors[-1] == "name=T1#3"
+    other = [{"name": "T1"}] * 3  # another list with the same identities: its own ranks
+    assert [_selector(other, i, ("name",))[0] for i in range(3)] == ["name=T1", "name=T1#2", "name=T1#3"]

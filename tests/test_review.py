@@ -551,3 +551,20 @@ def test_build_consumes_any_iterable_one_item_at_a_time() -> None:
     table = build(items(), columns, filters=Filters(), on_result=hook)
     assert len(table.rows) == 3 and [u.file for u in table.unreadable] == ["x.yaml"]
     assert {r.report for r in table.rows} == {"r.html"}
+
+
+def test_reports_dir_never_writes_through_a_planted_link(tmp_path: Path) -> None:
+    from doctrine_lint.review import report_filename
+
+    source = tmp_path / "ent.yaml"
+    shutil.copy(EXAMPLES / "ent-second-degre.yaml", source)
+    reports = tmp_path / "rapports"
+    reports.mkdir()
+    victim = tmp_path / "victime.txt"
+    victim.write_text("intact\n", encoding="utf-8")
+    (reports / report_filename(str(source))).symlink_to(victim)
+    code, _, err = _run(str(source), "--reports-dir", str(reports), "--format", "json")
+    assert code == 0, err
+    assert victim.read_text(encoding="utf-8") == "intact\n"
+    written = reports / report_filename(str(source))
+    assert not written.is_symlink() and "<html" in written.read_text(encoding="utf-8")

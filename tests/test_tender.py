@@ -404,3 +404,18 @@ def test_the_tender_summary_fits_80_columns(lang: str, tmp_path: Path) -> None:
         line for line in out.splitlines() if len(line) > 80 and not line.lstrip().startswith(str(spec))
     ] == []
     assert "SEC-6.1.4-PAS-DE-PUBLICITE" in out
+
+
+def test_tender_never_writes_through_a_link_in_its_folder(tmp_path: Path) -> None:
+    victim = tmp_path / "victime.txt"
+    victim.write_text("intact\n", encoding="utf-8")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "annexe-cctp.md").symlink_to(victim)
+    code, _, _ = _run("tender", str(CCTP), "-o", str(out), "--force")
+    assert code == 0
+    assert victim.read_text(encoding="utf-8") == "intact\n"
+    assert not (out / "annexe-cctp.md").is_symlink() and "# Annexe au CCTP" in (
+        out / "annexe-cctp.md"
+    ).read_text(encoding="utf-8")
+    assert not list(out.glob(".*.tmp"))

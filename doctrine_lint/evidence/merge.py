@@ -249,7 +249,11 @@ def apply(doc: Document, reports: Sequence[EvidenceReport]) -> tuple[Document, A
             _set(data, fact.path, fact.value)
             proof = Proof(report.kind, tool, report.file, report.sha256, where)
             beside = _beside(doc.file, report.file)
-            applied.evidenced[fact.path] = (Location(beside, fact.at.line, fact.at.column, True), proof)
+            # a place without a line (a JSON pointer, a cell named in words) points at the file's
+            # start, as every report format needs a line and column of at least 1
+            line, column = fact.at.line, fact.at.column
+            located = Location(beside, max(line, 1), max(column, 1), line > 0)
+            applied.evidenced[fact.path] = (located, proof)
     if problems:
         raise EvidenceError(problems, kind="evidence")
     return replace(doc, data=data, sources=dict(applied.evidenced)), applied
