@@ -314,6 +314,20 @@ def _applied_config(ctx: click.Context) -> AppliedConfig | None:
     return applied
 
 
+def jobs_option(what: Msg) -> Callable[[F], F]:
+    """`-j/--jobs`, shared by the commands that lint batches; `what` they write (« sortie », « revue »)."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=1,
+        show_default=True,
+        metavar="N",
+        help=f"Analyser dans N processus (0 : un par cœur) ; {what.fr} identique à un seul processus. / Lint in "
+        f"N worker processes (0: one per core); same {what.en} as one process.",
+    )
+
+
 lang_option = click.option(
     "--lang",
     type=click.Choice(LANGS),
@@ -470,16 +484,7 @@ def _show_renamed_warnings() -> None:
     help="Format de sortie (concise : une ligne par constat ; github : annotations GitHub Actions ; "
     "jsonl : une ligne JSON par manifeste, pour les gros lots). / Output format.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    metavar="N",
-    help="Analyser dans N processus (0 : un par cœur) ; sortie identique à un seul processus. / Lint in N "
-    "worker processes (0: one per core); same output as one process.",
-)
+@jobs_option(Msg("sortie", "output"))
 @click.option(
     "-q",
     "--quiet",
@@ -1352,16 +1357,7 @@ Codes de sortie / exit codes:
 )
 @click.option("--no-color", is_flag=True, help="Sans couleurs. / No colours.")
 @click.option("--date", "when", metavar="AAAA-MM-JJ", help="Date d'évaluation (défaut : aujourd'hui).")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    metavar="N",
-    help="Analyser dans N processus (0 : un par cœur) ; revue identique à un seul processus. / Lint in N "
-    "worker processes (0: one per core); same review as one process.",
-)
+@jobs_option(Msg("revue", "review"))
 def review(
     paths: tuple[str, ...],
     from_list: str | None,

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import __version__
 from .derived import DERIVED_ROOT
+from .labels import label_at
 from .logic import FALSE, Context
 from .packs import Pack, Rule, all_rules
 from .reads import Reads
@@ -278,9 +279,7 @@ def render(
     day = today or date.today()
     facts = facts_for(packs, kind, day)
     schema = load_schema("manifest")
-    kind_node = _resolve(schema["properties"]["service"]["properties"]["kind"])
-    entry = (kind_node.get("x-labels") or {}).get(kind, {})
-    kind_label = entry.get("en" if lang == "en" else "fr", kind)
+    kind_label = label_at(KIND_PATH, kind, lang) or kind
     facts = {
         p: r for p, r in facts.items() if not p.startswith(("service.name", "service.editor", "service.kind"))
     }
@@ -343,9 +342,7 @@ def uncommented(text: str) -> str:
 def as_markdown(text: str, kind: str, lang: str = "fr") -> str:
     """The template as a Markdown document (`init cctp.md`): a title, a word on how it is read,
     and the manifest in a block marked for doctrine-lint (`markdowndoc`), to write prose around."""
-    node = _resolve(load_schema("manifest")["properties"]["service"]["properties"]["kind"])
-    entry = (node.get("x-labels") or {}).get(kind, {})
-    label = entry.get("en" if lang == "en" else "fr", kind)
+    label = label_at(KIND_PATH, kind, lang) or kind
     if lang == "en":
         head = [
             f"# Specification — {label}",

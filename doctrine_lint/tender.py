@@ -37,6 +37,7 @@ from . import __version__
 from .chapters import chapter_label
 from .i18n import evidence as evidence_name
 from .i18n import long_date, percent
+from .labels import label_at
 from .linter import ManifestResult
 from .model import Evidence, Finding, Outcome, Severity, Text, finding_order
 from .packs import Pack, Rule, all_rules
@@ -44,7 +45,7 @@ from .profiles import Profile
 from .reads import condition_paths, normalise
 from .safetext import prose
 from .scoring import rule_outcomes
-from .template import kinds, render
+from .template import KIND_PATH, kinds, render
 
 
 class Status(StrEnum):
@@ -404,9 +405,7 @@ def _clause_body(rule: Rule, facts: Iterable[str], lang: str) -> list[str]:
 
 
 def _kind_label(kind: str, lang: str) -> str:
-    from .labels import label_at
-
-    return label_at(("service", "kind"), kind, lang) or kind
+    return label_at(KIND_PATH, kind, lang) or kind
 
 
 # --- the acceptance profile ----------------------------------------------------------------------

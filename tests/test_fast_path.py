@@ -235,6 +235,17 @@ def test_a_bundled_entry_is_still_refused_when_its_hashes_do_not_match(
     assert packcache.get(pack.read_bytes(), str(pack)) is None
 
 
+def _command_in_a_process(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh interpreter, given the example manifest and the pinned date."""
+    return subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "ent-second-degre.yaml"), PINNED_DATE],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
 def test_a_text_lint_to_a_pipe_imports_neither_rich_nor_jsonschema(tmp_path: Path) -> None:
     code = (
         "import sys, runpy\n"
@@ -244,13 +255,7 @@ def test_a_text_lint_to_a_pipe_imports_neither_rich_nor_jsonschema(tmp_path: Pat
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'jsonschema', 'markdown_it', 'pygments'})\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(EXAMPLES / "ent-second-degre.yaml"), PINNED_DATE],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    run = _command_in_a_process(code, tmp_path)
     assert "HEAVY []" in run.stderr, run.stderr[-2000:]
     assert "ent-second-degre.yaml" in run.stdout
 
@@ -349,13 +354,7 @@ def test_the_start_up_threshold_gives_way_to_the_default_once_the_packs_are_load
         "except SystemExit:\n    pass\n"
         "print('SEEN', seen, gc.get_freeze_count() > 0, file=sys.stderr)\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code, str(EXAMPLES / "ent-second-degre.yaml"), PINNED_DATE],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    run = _command_in_a_process(code, tmp_path)
     assert "SEEN [(100000, 50, 100), (700, 10, 10)] True" in run.stderr, run.stderr[-2000:]
 
 

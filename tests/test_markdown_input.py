@@ -94,6 +94,16 @@ def test_a_finding_points_at_its_line_and_column_in_the_markdown(
     )
 
 
+def _protocol_finding_at_its_value(tmp_path: Path, text: str) -> None:
+    """Lint `text` as `cctp.md`: the federation protocol finding points at « autre » in it."""
+    target = tmp_path / "cctp.md"
+    target.write_text(text, encoding="utf-8")
+    code, out, err = _run(target, "--format", "json")
+    assert code == 1, err
+    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
+    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+
+
 def _errors(tmp_path: Path, text: str) -> list[str]:
     target = tmp_path / "cctp.md"
     target.write_text(text, encoding="utf-8")
@@ -202,12 +212,7 @@ doctrine-lint:
 
 def test_a_front_matter_with_a_doctrine_lint_key_is_a_block(tmp_path: Path) -> None:
     text = FRONT + "\n# CCTP\n\nProse.\n\n" + _fence(PROVIDERS, "  ")
-    target = tmp_path / "cctp.md"
-    target.write_text(text, encoding="utf-8")
-    code, out, err = _run(target, "--format", "json")
-    assert code == 1, err
-    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
-    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+    _protocol_finding_at_its_value(tmp_path, text)
     bad = text.replace("kind: ent-2d", "kind: ent-3d")
     errors = _errors(tmp_path, bad)
     line, column = _where(bad, "ent-3d")
@@ -225,12 +230,7 @@ def test_a_front_matter_with_a_doctrine_lint_key_is_a_block(tmp_path: Path) -> N
 )
 def test_what_is_not_a_manifest_front_matter_leaves_the_blocks_alone(front: str, tmp_path: Path) -> None:
     text = front + "\n" + _fence(HEAD) + "\n" + _fence(PROVIDERS) + "\n---\n\nFin.\n"
-    target = tmp_path / "cctp.md"
-    target.write_text(text, encoding="utf-8")
-    code, out, err = _run(target, "--format", "json")
-    assert code == 1, err
-    found = _finding(out, "RI-6.1-PROTOCOLE-FEDERATION")
-    assert (found["location"]["line"], found["location"]["column"]) == _where(text, "autre")  # type: ignore[index]
+    _protocol_finding_at_its_value(tmp_path, text)
 
 
 @pytest.mark.parametrize(
